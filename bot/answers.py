@@ -1,0 +1,161 @@
+"""Turn a search result into the reply a person reads: the rulebook's own words, with code."""
+
+from __future__ import annotations
+
+from bot.replies import Reply
+from bot.texts import t
+from knowledge.model import Rulebook, Task, Unit, Window
+from knowledge.search import SearchIndex, SearchResult
+
+MAX_GROUP_LINES = 15
+
+
+def describe_window(window: Window) -> str:
+    if window.kind == "month":
+        return t("sched.window.month", month=window.month)
+    month, day = _md(window.date)
+    if window.kind == "week_of":
+        return t("sched.window.week_of", month=month, day=day)
+    if window.kind == "days_from":
+        return t("sched.window.days_from", month=month, day=day, days=window.days)
+    if window.kind == "range":
+        m2, d2 = _md(window.end)
+        return t("sched.window.range", m1=month, d1=day, m2=m2, d2=d2)
+    return t("sched.window.festival", festival=window.festival, before=window.before)
+
+
+def describe_task(task: Task) -> str:
+    if task.window is not None:
+        return describe_window(task.window)
+    text = t("sched.every", period=t(f"period.{task.every}"), count=task.count)
+    if task.every == "year":
+        if task.due:
+            month, day = _md(task.due)
+            text += t("sched.due", month=month, day=day)
+        else:
+            text += t("sched.year_end")
+    return text
+
+
+def _md(mmdd: str | None) -> tuple[int, int]:
+    month, day = (mmdd or "12-31").split("-")
+    return int(month), int(day)
+
+
+def unit_path(rulebook: Rulebook, unit: Unit) -> str:
+    section = rulebook.section(unit.code)
+    item = rulebook.item(unit.item_code) if unit.item_code else None
+    head = f"{section.numeral}、{section.title}"
+    tail = f" › {unit.item_code.split('.')[1]}. {item.title}" if item and unit.item_code else ""
+    return t("answer.path", section=head, item=tail)
+
+
+def unit_answer(
+    rulebook: Rulebook,
+    unit: Unit,
+    related: list[str] | None = None,
+    status: str | None = None,
+) -> str:
+    lines = [
+        t("answer.head", code=unit.code, name=unit.name),
+        unit_path(rulebook, unit),
+        t("answer.text", text=unit.text),
+        t("answer.kind", kind=t(f"kind.{unit.kind}")),
+    ]
+    lines += [
+        t("answer.task", name=task.name, schedule=describe_task(task)) for task in unit.tasks
+    ]
+    lines.append(t("answer.roles", roles="、".join(t(f"role.{r}") for r in unit.roles)))
+    assessor = rulebook.assessor(unit.code)
+    lines.append(t("answer.assessor", assessor=assessor) if assessor else t("answer.no_assessor"))
+    if unit.note:
+        lines.append(t("answer.note", note=unit.note))
+    if status:
+        lines.append(t("answer.status", status=status))
+    names = [f"【{c}】{u.name}" for c in related or [] if (u := rulebook.unit(c))]
+    if names:
+        lines.append(t("answer.related", items=t("list.sep").join(names)))
+    return "\n".join(lines)
+
+
+def group_answer(rulebook: Rulebook, code: str, units: list[Unit]) -> str:
+    if "." in code:
+        item = rulebook.item(code)
+        title = item.title if item else code
+    else:
+        title = rulebook.section(code).title
+    lines = [t("answer.group_head", code=code, title=title, n=len(units))]
+    lines += [t("answer.group_line", code=u.code, name=u.name) for u in units[:MAX_GROUP_LINES]]
+    if len(units) > MAX_GROUP_LINES:
+        lines.append(t("answer.more", n=len(units) - MAX_GROUP_LINES))
+    lines.append(t("answer.group_hint", example=units[0].code))
+    return "\n".join(lines)
+
+
+def not_found_text(rulebook: Rulebook, result: SearchResult) -> str:
+    if result.mode == "empty":
+        return t("answer.empty")
+    if result.mode == "too_long":
+        return t("answer.too_long", n=len(result.query))
+    lines = []
+    if result.unknown_ref:
+        lines.append(t("answer.unknown_ref", code=result.unknown_ref))
+        lines.append(_ref_hint(rulebook, result.unknown_ref))
+    if not result.found and not result.unknown_ref:
+        query = result.query.strip()
+        lines.append(t("answer.not_found", query=query[:20] + ("…" if len(query) > 20 else "")))
+    return "\n".join(lines)
+
+
+def _ref_hint(rulebook: Rulebook, code: str) -> str:
+    parts = code.split(".")
+    for depth in (2, 1):
+        parent = ".".join(parts[:depth])
+        units = rulebook.units_under(parent) if len(parts) > depth else []
+        if units:
+            item = rulebook.item(parent) if depth == 2 else None
+            title = item.title if item else rulebook.section(parent).title
+            return t(
+                "answer.unknown_ref_hint",
+                title=f"【{parent}】{title}",
+                n=len(units),
+                first=units[0].code,
+                last=units[-1].code,
+            )
+    return t("answer.sections_hint")
+
+
+def answer(
+    rulebook: Rulebook,
+    index: SearchIndex,
+    result: SearchResult,
+    status: dict[str, str] | None = None,
+) -> Reply:
+    """The reply to a question. ``status`` maps a unit code to the asker's own progress."""
+    if not result.found:
+        return Reply(not_found_text(rulebook, result))
+    codes = result.codes
+    if result.mode == "ref" and len(codes) > 1:
+        ref_code = _common_prefix(codes)
+        units = [u for c in codes if (u := rulebook.unit(c))]
+        return Reply(group_answer(rulebook, ref_code, units), meta={"codes": codes})
+    unit = rulebook.unit(codes[0])
+    assert unit is not None
+    related = codes[1:4] if result.mode == "text" else []
+    for code in index.related(unit.code) if len(related) < 3 else []:
+        if code not in related and code != unit.code:
+            related.append(code)
+    text = unit_answer(rulebook, unit, related[:3], (status or {}).get(unit.code))
+    if result.unknown_ref:
+        text = t("answer.unknown_ref", code=result.unknown_ref) + "\n" + text
+    return Reply(text, meta={"codes": codes})
+
+
+def _common_prefix(codes: list[str]) -> str:
+    parts = [c.split(".") for c in codes]
+    prefix: list[str] = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) != 1:
+            break
+        prefix.append(level[0])
+    return ".".join(prefix)

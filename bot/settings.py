@@ -1,0 +1,139 @@
+"""Settings: one frozen dataclass, from a YAML config file with environment overrides.
+
+Secrets (the Telegram token) come only from the environment, never from the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from knowledge.loader import DEFAULT_RULEBOOK
+
+TIMEZONE = ZoneInfo("Asia/Shanghai")
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")
+    db_path: Path = Path("data/gridsafe.db")
+    rulebook_path: Path = DEFAULT_RULEBOOK
+    push_time: time = time(8, 30)
+    push_all_days: bool = False
+    extra_holidays: tuple[date, ...] = ()
+    extra_workdays: tuple[date, ...] = ()
+    hazard_days: dict[str, int] = field(default_factory=lambda: {"一般": 7, "重大": 30})
+    reporter_closes_general: bool = False
+    overdue_days: int = 31
+    organisation: dict[str, list[str]] = field(default_factory=dict)
+    telegram_token: str | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_proxy: str | None = None
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str | None = None
+    send_rate: float = 25.0  # messages per second, all chats together
+    max_message_chars: int = 2000
+    timezone: ZoneInfo = TIMEZONE
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def bot_enabled(self) -> bool:
+        return bool(self.telegram_token)
+
+
+def _parse_time(value: Any, name: str) -> time:
+    match = _HHMM.match(str(value).strip())
+    if not match:
+        raise SettingsError(f"{name} 应为 HH:MM（如 08:30），实际为 {value!r}")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _parse_dates(values: Any, name: str) -> tuple[date, ...]:
+    try:
+        return tuple(
+            v if isinstance(v, date) else date.fromisoformat(str(v)) for v in values or ()
+        )
+    except ValueError as exc:
+        raise SettingsError(f"{name} 中的日期应为 YYYY-MM-DD：{exc}") from None
+
+
+def _flag(value: str | None) -> bool | None:
+    if value is None or value == "":
+        return None
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Settings from ``GRIDSAFE_CONFIG`` (YAML, optional) overridden by the environment."""
+    env = dict(os.environ if env is None else env)
+    config: dict[str, Any] = {}
+    config_path = env.get("GRIDSAFE_CONFIG")
+    if config_path:
+        try:
+            config = yaml.safe_load(Path(config_path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise SettingsError(f"无法读取配置文件 {config_path}：{exc}") from None
+        if not isinstance(config, dict):
+            raise SettingsError(f"配置文件 {config_path} 应为 YAML 映射")
+    data_dir = Path(env.get("GRIDSAFE_DATA") or config.get("data_dir") or "data")
+    db_path = Path(env.get("GRIDSAFE_DB") or config.get("db_path") or data_dir / "gridsafe.db")
+    push_all = _flag(env.get("GRIDSAFE_PUSH_ALL_DAYS"))
+    hazard_days = {"一般": 7, "重大": 30, **(config.get("hazard_days") or {})}
+    telegram = config.get("telegram") or {}
+    return Settings(
+        data_dir=data_dir,
+        db_path=db_path,
+        rulebook_path=Path(
+            env.get("GRIDSAFE_RULEBOOK") or config.get("rulebook") or DEFAULT_RULEBOOK
+        ),
+        push_time=_parse_time(
+            env.get("GRIDSAFE_PUSH_TIME") or config.get("push_time") or "08:30", "推送时间"
+        ),
+        push_all_days=push_all if push_all is not None else bool(config.get("push_all_days")),
+        extra_holidays=_parse_dates(config.get("holidays"), "holidays"),
+        extra_workdays=_parse_dates(config.get("workdays"), "workdays"),
+        hazard_days={str(k): int(v) for k, v in hazard_days.items()},
+        reporter_closes_general=bool(config.get("reporter_closes_general", False)),
+        overdue_days=int(config.get("overdue_days", 31)),
+        organisation={
+            str(k): [str(c) for c in v or []]
+            for k, v in (config.get("organisation") or {}).items()
+        },
+        telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+        telegram_api_url=env.get("TELEGRAM_API_URL")
+        or telegram.get("api_url")
+        or "https://api.telegram.org/bot",
+        telegram_file_url=env.get("TELEGRAM_FILE_URL")
+        or telegram.get("file_url")
+        or "https://api.telegram.org/file/bot",
+        telegram_proxy=env.get("TELEGRAM_PROXY") or telegram.get("proxy") or None,
+        webhook_url=env.get("GRIDSAFE_WEBHOOK_URL") or telegram.get("webhook_url") or None,
+        webhook_listen=env.get("GRIDSAFE_WEBHOOK_LISTEN")
+        or telegram.get("webhook_listen")
+        or "127.0.0.1",
+        webhook_port=int(env.get("GRIDSAFE_WEBHOOK_PORT") or telegram.get("webhook_port") or 8443),
+        webhook_secret=env.get("GRIDSAFE_WEBHOOK_SECRET") or None,
+        send_rate=float(env.get("GRIDSAFE_SEND_RATE") or telegram.get("send_rate") or 25),
+    )

@@ -1,0 +1,81 @@
+"""Item references as people write them: 二、1（5）, 2.1.5, 2-1-5, 第二部分第1项第5条, 五（3）…
+
+A reference names up to three numbers (section, item, clause). Which number is which is
+decided by the rulebook's own structure: section 五 has clauses but no items, so 五（3）
+and 5.3 are both clause 3 of section 5.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from knowledge.textnorm import cn_to_int, normalize
+
+_N = r"(?:\d{1,2}(?!\d)|[一二三四五六七八九十]{1,3})"
+_SEP = r"[.\-_、,，。·\s]"
+REF_RE = re.compile(
+    rf"""
+    (?<![\d.])
+    (?P<pre>第)?(?P<a>{_N})(?P<amark>部分|大项|项|条|{_SEP})?
+    (?:\s*第?(?P<b>{_N})(?P<bmark>小项|项|条|款|{_SEP})?)?
+    (?:\s*第?(?P<copen>\()?(?P<c>{_N})(?P<cclose>\)|条|款)?)?
+    """,
+    re.VERBOSE,
+)
+_REF_ONLY_NOISE = re.compile(r"[是啥什么讲的说内容要求条款规定请问一下吗呢?？!！:：\s]+")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference found in a text: the code it names and whether that code exists."""
+
+    code: str
+    exists: bool
+    explicit: bool  # written so that it can only be a reference (e.g. 2.1.5, 二、1（5）)
+    start: int
+    end: int
+
+
+def _numbers(m: re.Match[str]) -> list[int]:
+    values = [m.group(g) for g in ("a", "b", "c")]
+    return [cn_to_int(v) for v in values if v]
+
+
+def _strength(m: re.Match[str], whole: bool) -> int:
+    """2: can only be a reference; 1: a reference if such a code exists; 0: not one."""
+    a, amark, b, c = m.group("a"), m.group("amark"), m.group("b"), m.group("c")
+    marked = bool(amark and amark.strip())
+    chinese_head = not a.isdigit()
+    if whole or (b and c) or (m.group("copen") and (b or chinese_head)):
+        return 2
+    if m.group("pre") and amark in ("部分", "项", "大项"):
+        return 2
+    if chinese_head and (amark == "、" or (b and (marked or amark is None))):
+        return 2
+    if b and marked:
+        return 1
+    return 0
+
+
+def find_refs(text: str, is_code: Callable[[str], bool]) -> list[Ref]:
+    """All references in ``text``, each mapped to a code and checked with ``is_code``.
+
+    The document numbers only the levels it has, so the numbers joined by dots are the
+    code itself (五（3） → 5.3). Two bare Arabic numbers (5.12, 11.6) are often dates:
+    they count only when such a code exists.
+    """
+    norm = normalize(text)
+    whole_noise = _REF_ONLY_NOISE.sub("", norm)
+    refs: list[Ref] = []
+    for m in REF_RE.finditer(norm):
+        whole = _REF_ONLY_NOISE.sub("", m.group(0)) == whole_noise
+        strength = _strength(m, whole)
+        if not strength:
+            continue
+        code = ".".join(str(n) for n in _numbers(m))
+        exists = is_code(code)
+        if exists or strength == 2:
+            refs.append(Ref(code, exists, strength == 2, m.start(), m.end()))
+    return refs

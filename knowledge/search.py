@@ -1,0 +1,473 @@
+"""Find the rulebook units that answer a question, or say honestly that none does.
+
+Built once at start-up from a rulebook. A question is answered, in this order, by
+1. an item reference (二、1（5）, 2-1-5, 第十项 …), which names units exactly;
+2. ranking that combines BM25 over jieba words and over character bigrams, with
+   colloquial words mapped to the rulebook's (synonyms.yaml), homophone typos mapped by
+   pinyin (寻查 → 巡查), and rapidfuzz against unit names and keywords;
+3. a confidence decision: the best unit must explain most of what the question says,
+   or the answer is "not found" (no list of loosely related items).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+import pickle
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz
+
+from knowledge.model import Rulebook, Unit
+from knowledge.refs import find_refs
+from knowledge.segment import DATA_DIR, USER_DICT, Segmenter, default_cache_dir, read_user_words
+from knowledge.textnorm import normalize
+
+INDEX_VERSION = 3
+SYNONYMS = DATA_DIR / "synonyms.yaml"
+STOPWORDS = DATA_DIR / "stopwords.txt"
+MAX_QUERY_CHARS = 200
+_RUN = re.compile(r"[\u4e00-\u9fff0-9a-z%]+")
+_BRACKETS = re.compile(r"[()（）《》“”\"'〔〕\[\]]")
+
+# Ranking weights and the confidence threshold, tuned on tests/data/questions/tuned.jsonl
+# only (never on the held-out part).
+W_WORD, W_BIGRAM, W_FUZZY = 0.45, 0.40, 0.15
+W_SYNONYM, W_HOMOPHONE = 0.8, 0.9
+W_MAPPED = 0.7  # share of a word's weight when only a synonym or homophone explains it
+K1, B = 1.2, 0.5
+MIN_COVERAGE = 0.47  # between the tuned part's out-of-scope and in-scope confidences
+RELATED_RATIO = 0.35
+# Characters that are never a typo for a rulebook character (上几 is not 上级).
+FUNCTION_CHARS = frozenset(
+    "的地得了着过吗呢吧啊呀么几是有要不也都就在和与及或我你他她它这那哪谁啥咋个些上下中里"
+)
+FIELD_WEIGHTS = {"name": 2.0, "keywords": 2.0, "text": 1.0, "item": 0.5, "section": 0.3}
+
+
+@dataclass(frozen=True)
+class Hit:
+    code: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    found: bool
+    hits: tuple[Hit, ...] = ()
+    mode: str = "none"  # ref | text | none | empty | too_long
+    unknown_ref: str | None = None
+    confidence: float = 0.0
+
+    @property
+    def codes(self) -> list[str]:
+        return [h.code for h in self.hits]
+
+
+@dataclass
+class _Space:
+    """A BM25 space: postings of weighted term frequencies per document."""
+
+    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    doc_len: list[float] = field(default_factory=list)
+    idf: dict[str, float] = field(default_factory=dict)
+    doc_terms: list[frozenset[str]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, docs: list[dict[str, float]]) -> _Space:
+        space = cls(doc_len=[sum(d.values()) for d in docs])
+        posting: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, doc in enumerate(docs):
+            for term, tf in doc.items():
+                posting[term].append((i, tf))
+        n = len(docs)
+        space.postings = dict(posting)
+        space.idf = {
+            t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in posting.items()
+        }
+        space.doc_terms = [frozenset(d) for d in docs]
+        return space
+
+    def scores(self, query: dict[str, float], n_docs: int) -> list[float]:
+        avg = (sum(self.doc_len) / len(self.doc_len)) or 1.0
+        out = [0.0] * n_docs
+        for term, weight in query.items():
+            for doc, tf in self.postings.get(term, ()):
+                norm = tf + K1 * (1 - B + B * self.doc_len[doc] / avg)
+                out[doc] += weight * self.idf[term] * tf * (K1 + 1) / norm
+        return out
+
+
+def bigrams(text: str) -> list[str]:
+    grams: list[str] = []
+    for run in _RUN.findall(_BRACKETS.sub("", text)):
+        if len(run) == 1:
+            continue
+        grams.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return grams
+
+
+def _toneless(reading: str) -> str:
+    decomposed = unicodedata.normalize("NFD", reading)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass
+class _Query:
+    text: str
+    words: dict[str, float]
+    grams: dict[str, float]
+    terms: list[str]  # content words, for the confidence decision
+    explained_by: dict[str, set[str]]  # term -> rulebook words that stand for it
+
+
+class SearchIndex:
+    """The rulebook's search index. Build with :meth:`build`; search with :meth:`search`."""
+
+    def __init__(self, rulebook: Rulebook, segmenter: Segmenter, data: dict) -> None:
+        self.rulebook = rulebook
+        self.segmenter = segmenter
+        self.codes: list[str] = data["codes"]
+        self.word_space: _Space = data["word_space"]
+        self.gram_space: _Space = data["gram_space"]
+        self.fuzzy_targets: list[list[str]] = data["fuzzy_targets"]
+        self.synonyms: list[tuple[str, list[str]]] = data["synonyms"]
+        self.stopwords: frozenset[str] = data["stopwords"]
+        self.readings: dict[str, tuple[str, ...]] = data["readings"]
+        self.sound_index: dict[str, list[str]] = data["sound_index"]
+        self.canonical_words: dict[str, list[str]] = data["canonical_words"]
+        self.max_idf = max(self.word_space.idf.values(), default=1.0)
+        self.max_gram_idf = max(self.gram_space.idf.values(), default=1.0)
+
+    # ---- building -------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, rulebook: Rulebook, cache_dir: Path | None = None) -> SearchIndex:
+        """Build the index, or load it from ``cache_dir`` when nothing it depends on
+        (rulebook, dictionaries, code version) has changed."""
+        cache_dir = cache_dir or default_cache_dir()
+        segmenter = Segmenter(cache_dir, read_user_words(USER_DICT))
+        key = _fingerprint(rulebook)
+        path = cache_dir / f"index-{rulebook.id}-{key}.pickle"
+        try:
+            with path.open("rb") as fh:
+                data = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
+            data = _build_data(rulebook, segmenter)
+            tmp = path.with_suffix(".tmp")
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as fh:
+                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+        return cls(rulebook, segmenter, data)
+
+    # ---- searching ------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 5) -> SearchResult:
+        text = normalize(query)
+        if not text:
+            return SearchResult(query, False, mode="empty")
+        if len(text) > MAX_QUERY_CHARS:
+            return SearchResult(query, False, mode="too_long")
+        refs = find_refs(text, self.rulebook.is_code)
+        known = [r for r in refs if r.exists]
+        if known:
+            units = [u for r in known for u in self.rulebook.units_under(r.code)]
+            codes = list(dict.fromkeys(u.code for u in units))
+            return SearchResult(
+                query, True, tuple(Hit(c, 1.0) for c in codes), "ref", confidence=1.0
+            )
+        unknown = next((r.code for r in refs if r.explicit), None)
+        if unknown:
+            for ref in refs:
+                text = text[: ref.start] + " " * (ref.end - ref.start) + text[ref.end :]
+        result = self._rank(query, text, k)
+        if unknown:
+            result = SearchResult(
+                query, result.found, result.hits, result.mode, unknown, result.confidence
+            )
+        return result
+
+    def related(self, code: str, k: int = 3) -> list[str]:
+        """Units near ``code``: others that answer its own name, then its siblings."""
+        unit = self.rulebook.unit(code)
+        if unit is None:
+            return []
+        found = self._rank(unit.name, normalize(unit.name + " " + " ".join(unit.keywords)), k + 1)
+        codes = [c for c in found.codes if c != code]
+        siblings = [u.code for u in self.rulebook.units_under(unit.item_code or code)]
+        for sibling in siblings:
+            if sibling != code and sibling not in codes:
+                codes.append(sibling)
+        return codes[:k]
+
+    def _rank(self, query: str, text: str, k: int) -> SearchResult:
+        q = self._parse(text)
+        if not q.terms and not q.grams:
+            return SearchResult(query, False, mode="none")
+        n = len(self.codes)
+        words = self.word_space.scores(q.words, n)
+        grams = self.gram_space.scores(q.grams, n)
+        fuzzy = self._fuzzy(q)
+        combined = [
+            W_WORD * _share(w, words) + W_BIGRAM * _share(g, grams) + W_FUZZY * f
+            for w, g, f in zip(words, grams, fuzzy, strict=True)
+        ]
+        order = sorted(range(n), key=lambda i: -combined[i])
+        top = combined[order[0]]
+        if top <= 0:
+            return SearchResult(query, False, mode="none")
+        confidence = self._coverage(q, order[0])
+        hits = tuple(
+            Hit(self.codes[i], round(combined[i], 4))
+            for i in order[:k]
+            if combined[i] >= RELATED_RATIO * top
+        )
+        found = confidence >= MIN_COVERAGE
+        return SearchResult(
+            query,
+            found,
+            hits if found else (),
+            "text" if found else "none",
+            confidence=round(confidence, 3),
+        )
+
+    def _parse(self, text: str) -> _Query:
+        words: dict[str, float] = {}
+        grams: dict[str, float] = {}
+        explained: dict[str, set[str]] = defaultdict(set)
+        terms = list(
+            dict.fromkeys(
+                w
+                for w in self.segmenter.terms(text)
+                if w not in self.stopwords and _RUN.fullmatch(w)
+            )
+        )
+        for word in self.segmenter.words(text):
+            content = word not in self.stopwords and _RUN.fullmatch(word)
+            if content and (len(word) > 1 or word.isdigit()):
+                words[word] = 1.0
+        for gram in bigrams(self._strip_stopwords(text)):
+            grams[gram] = 1.0
+        for variant, canonicals in self.synonyms:
+            if variant in terms or (len(variant) > 1 and variant in text):
+                for canonical in canonicals:
+                    self._expand(canonical, W_SYNONYM, words, grams)
+                    for term in terms:
+                        if variant in term or term in variant:
+                            explained[term].add(canonical)
+        for span, word in self._homophones(text):
+            self._expand(word, W_HOMOPHONE, words, grams)
+            for term in terms:
+                if term in span or span in term:
+                    explained[term].add(word)
+        return _Query(text, words, grams, terms, explained)
+
+    def _strip_stopwords(self, text: str) -> str:
+        return "".join(" " if w in self.stopwords else w for w in self.segmenter.terms(text))
+
+    def _expand(
+        self, word: str, weight: float, words: dict[str, float], grams: dict[str, float]
+    ) -> None:
+        for token in self.canonical_words.get(word) or self._content_words(word):
+            words[token] = max(words.get(token, 0.0), weight)
+        for gram in bigrams(normalize(word)):
+            grams[gram] = max(grams.get(gram, 0.0), weight)
+
+    def _content_words(self, text: str) -> list[str]:
+        return [
+            w
+            for w in self.segmenter.words(normalize(text))
+            if len(w) > 1 and w not in self.stopwords and _RUN.fullmatch(w)
+        ]
+
+    def _homophones(self, text: str) -> Iterable[tuple[str, str]]:
+        """(span, rulebook word) pairs where the span sounds like the word and differs from
+        it in at least one character (never a function word such as 几 or 的) while
+        sharing at least one."""
+        for run in _RUN.findall(text):
+            for size in (4, 3, 2):
+                for start in range(len(run) - size + 1):
+                    span = run[start : start + size]
+                    if "#" + span in self.sound_index:
+                        continue
+                    for key in self._sound_keys(span):
+                        for word in self.sound_index.get(key, ()):
+                            if self._is_typo_of(span, word):
+                                yield span, word
+
+    @staticmethod
+    def _is_typo_of(span: str, word: str) -> bool:
+        differing = [a for a, b in zip(span, word, strict=True) if a != b]
+        return 0 < len(differing) < len(span) and not any(c in FUNCTION_CHARS for c in differing)
+
+    def _sound_keys(self, span: str) -> list[str]:
+        options = [self.readings.get(c) or (c,) for c in span]
+        combos = itertools.islice(itertools.product(*options), 16)
+        return [" ".join(c) for c in combos]
+
+    def _fuzzy(self, q: _Query) -> list[float]:
+        core = "".join(q.terms)
+        out = [0.0] * len(self.codes)
+        if len(core) < 2:
+            return out
+        for i, targets in enumerate(self.fuzzy_targets):
+            best = max((fuzz.partial_ratio(t, core) for t in targets), default=0.0)
+            out[i] = max(0.0, (best - 70) / 30)
+        return out
+
+    def _coverage(self, q: _Query, doc: int) -> float:
+        """Share of the question's content (weighted by rarity) that the unit explains.
+
+        A word the rulebook itself uses counts fully; one that only a synonym or a
+        homophone explains counts a little less, so that a question made entirely of
+        loosely mapped everyday words ("这个月工资什么时候发") is not taken as in scope.
+        """
+        doc_words = self.word_space.doc_terms[doc]
+        doc_grams = self.gram_space.doc_terms[doc]
+        total = covered = 0.0
+        for term in q.terms:
+            weight = self._rarity(term)
+            total += weight
+            if self._explains(term, doc_words, doc_grams):
+                covered += weight
+            elif any(
+                self._explains(w, doc_words, doc_grams) for w in q.explained_by.get(term, ())
+            ):
+                covered += weight * W_MAPPED
+        return covered / total if total else 0.0
+
+    def _rarity(self, term: str) -> float:
+        if term in self.word_space.idf:
+            return self.word_space.idf[term]
+        grams = bigrams(term)
+        if not grams:
+            return self.max_idf * (1.0 if term.isdigit() else 0.5)
+        idf = self.gram_space.idf
+        return sum(idf.get(g, self.max_gram_idf) for g in grams) / len(grams)
+
+    def _explains(self, term: str, doc_words: frozenset[str], doc_grams: frozenset[str]) -> bool:
+        if term in doc_words:
+            return True
+        grams = bigrams(normalize(term))
+        if grams:
+            return sum(g in doc_grams for g in grams) * 2 > len(grams) or (
+                len(grams) == 1 and grams[0] in doc_grams
+            )
+        return any(term in g for g in doc_grams)
+
+
+def _share(value: float, values: list[float]) -> float:
+    top = max(values)
+    return value / top if top > 0 else 0.0
+
+
+def _fingerprint(rulebook: Rulebook) -> str:
+    digest = hashlib.sha1(str(INDEX_VERSION).encode())
+    for unit in rulebook.units:
+        digest.update(repr((unit.code, unit.text, unit.name, unit.keywords)).encode())
+    for section in rulebook.sections:
+        digest.update(repr(section).encode())
+    for path in (SYNONYMS, STOPWORDS, USER_DICT):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _unit_fields(rulebook: Rulebook, unit: Unit) -> dict[str, str]:
+    item = rulebook.item(unit.item_code) if unit.item_code else None
+    return {
+        "name": unit.name,
+        "keywords": " ".join(unit.keywords),
+        "text": unit.text,
+        "item": item.title if item else "",
+        "section": rulebook.section(unit.code).title,
+    }
+
+
+def _build_data(rulebook: Rulebook, segmenter: Segmenter) -> dict:
+    stopwords = frozenset(
+        w
+        for line in STOPWORDS.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+        for w in line.split()
+    )
+    word_docs, gram_docs, fuzzy_targets = [], [], []
+    vocabulary: set[str] = set()
+    for unit in rulebook.units:
+        words: dict[str, float] = defaultdict(float)
+        grams: dict[str, float] = defaultdict(float)
+        for name, value in _unit_fields(rulebook, unit).items():
+            weight = FIELD_WEIGHTS[name]
+            text = normalize(value)
+            for w in segmenter.words(text):
+                if len(w) > 1 and _RUN.fullmatch(w) and w not in stopwords:
+                    words[w] += weight
+                    vocabulary.add(w)
+            for g in bigrams(text):
+                grams[g] += weight
+        vocabulary.update(normalize(k) for k in unit.keywords)
+        word_docs.append(words)
+        gram_docs.append(grams)
+        fuzzy_targets.append([normalize(t) for t in (unit.name, *unit.keywords) if len(t) > 1])
+    raw_synonyms = yaml.safe_load(SYNONYMS.read_text(encoding="utf-8")) or {}
+    variants: dict[str, list[str]] = defaultdict(list)
+    for canonical, spoken in raw_synonyms.items():
+        for variant in spoken:
+            variants[normalize(str(variant))].append(str(canonical))
+    synonyms = sorted(variants.items(), key=lambda kv: -len(kv[0]))
+    canonical_words = {
+        c: [w for w in segmenter.words(normalize(c)) if len(w) > 1 and w not in stopwords]
+        for cs in variants.values()
+        for c in cs
+    }
+    readings, sound_index = _sound_tables(vocabulary)
+    return {
+        "codes": [u.code for u in rulebook.units],
+        "word_space": _Space.build(word_docs),
+        "gram_space": _Space.build(gram_docs),
+        "fuzzy_targets": fuzzy_targets,
+        "synonyms": synonyms,
+        "stopwords": stopwords,
+        "readings": readings,
+        "sound_index": sound_index,
+        "canonical_words": canonical_words,
+    }
+
+
+def _sound_tables(vocabulary: set[str]) -> tuple[dict[str, tuple[str, ...]], dict[str, list[str]]]:
+    """Toneless pinyin of every character that sounds like one in the rulebook's words,
+    and the rulebook words by sound. pypinyin is needed only here, when the index is
+    built, never per question."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    def char_readings(ch: str) -> tuple[str, ...]:
+        raw = pinyin_dict.get(ord(ch))
+        if not raw:
+            return (ch,)
+        return tuple(dict.fromkeys(_toneless(r) for r in raw.split(",")))
+
+    words = [w for w in vocabulary if 2 <= len(w) <= 4 and re.fullmatch(r"[\u4e00-\u9fff0-9]+", w)]
+    used: set[str] = set()
+    sound_index: dict[str, list[str]] = defaultdict(list)
+    for word in words:
+        options = [char_readings(c) for c in word]
+        for reading in options:
+            used.update(reading)
+        for combo in itertools.islice(itertools.product(*options), 16):
+            sound_index[" ".join(combo)].append(word)
+        sound_index["#" + word].append(word)
+    readings = {}
+    for code_point in pinyin_dict:
+        ch = chr(code_point)
+        values = char_readings(ch)
+        if used.intersection(values):
+            readings[ch] = values
+    return readings, dict(sound_index)

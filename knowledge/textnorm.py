@@ -1,0 +1,60 @@
+"""Text normalisation shared by the importer, the reference parser and the search index."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+CN_NUMERAL = "〇零一二两三四五六七八九十"
+_SPACES = re.compile(r"\s+")
+
+
+def cn_to_int(text: str) -> int:
+    """Chinese numeral (一 … 九十九) or Arabic digits to int; ValueError otherwise."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if not text or any(c not in CN_NUMERAL for c in text):
+        raise ValueError(text)
+    if "十" not in text:
+        if len(text) != 1:
+            raise ValueError(text)
+        return CN_DIGITS[text]
+    tens, _, ones = text.partition("十")
+    value = (CN_DIGITS[tens] if tens else 1) * 10
+    if ones:
+        value += CN_DIGITS[ones]
+    return value
+
+
+def int_to_cn(n: int) -> str:
+    names = "零一二三四五六七八九"
+    if n < 10:
+        return names[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else names[tens]) + "十" + (names[ones] if ones else "")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width to half-width), lower case, collapse white space."""
+    text = unicodedata.normalize("NFKC", text)
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def clean_line(line: str) -> str:
+    line = re.sub(r"\[bookmark:[^\]]*\]", "", line)
+    return line.strip().strip("\t ")

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+
+from knowledge.refs import find_refs
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("二、1（5）", "2.1.5"),
+        ("二.1.(5)", "2.1.5"),
+        ("2.1.5", "2.1.5"),
+        ("2-1-5", "2.1.5"),
+        ("二1(5)", "2.1.5"),
+        ("第二部分第1项第5条", "2.1.5"),
+        ("第二部分第一项第五条", "2.1.5"),
+        ("五（3）", "5.3"),
+        ("五、（1）说的是啥", "5.1"),
+        ("九、5", "9.5"),
+        ("第十项", "10"),
+        ("9-5", "9.5"),
+        ("二、2（3）是什么", "2.2.3"),
+        ("4.2.3要交什么材料", "4.2.3"),
+        ("２．１．５", "2.1.5"),
+        ("八3(4)", "8.3.4"),
+        ("2.1", "2.1"),
+        ("第三部分", "3"),
+    ],
+)
+def test_reference_forms(rulebook, text: str, code: str):
+    refs = find_refs(text, rulebook.is_code)
+    assert [r.code for r in refs if r.exists] == [code]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "每周1次",
+        "5.12宣传周要干啥",
+        "三年行动",
+        "第一次全国风险普查",
+        "12号隐患已整改",
+        "8加2",
+        "100%",
+        "一个月几次",
+        "二级以上标准化",
+        "2026年11月3日",
+    ],
+)
+def test_numbers_that_are_not_references(rulebook, text: str):
+    assert find_refs(text, rulebook.is_code) == []
+
+
+def test_unknown_but_explicit_reference(rulebook):
+    refs = find_refs("二、1（15）", rulebook.is_code)
+    assert [(r.code, r.exists) for r in refs] == [("2.1.15", False)]

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from knowledge.search import SearchIndex
+from knowledge.segment import read_user_words
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("社区安全专干每周要巡查几次", "4.2.3"),
+        ("村里安全员一个月要交啥材料", "4.2.3"),
+        ("应急遇案培训", "8.1.3"),
+        ("专干每周寻查几次", "4.2.3"),
+        ("引患排查清单销号", "3.3.5"),
+        ("销号", "3.3.5"),
+        ("安康杯", "2.2.1"),
+        ("党委会一个季度开几次", "2.1.6"),
+        ("地震宏观联络员月报表", "9.4"),
+        ("打飞治违", "3.4.3"),
+    ],
+)
+def test_questions_find_their_unit_first(index: SearchIndex, query: str, code: str):
+    result = index.search(query)
+    assert result.found and result.codes[0] == code
+
+
+@pytest.mark.parametrize(
+    ("query", "codes"),
+    [
+        ("2.1.5", ["2.1.5"]),
+        ("二、1（5）", ["2.1.5"]),
+        ("五（3）", ["5.3"]),
+        ("第十项", ["10"]),
+        ("9-5", ["9.5"]),
+        ("二、2（3）是什么", ["2.2.3"]),
+    ],
+)
+def test_references_resolve_exactly(index: SearchIndex, query: str, codes: list[str]):
+    result = index.search(query)
+    assert result.mode == "ref" and result.codes == codes
+
+
+def test_item_and_section_codes_name_their_clauses(index: SearchIndex):
+    assert index.search("2.1").codes == [f"2.1.{i}" for i in range(1, 13)]
+    assert index.search("第五部分").codes == [f"5.{i}" for i in range(1, 7)]
+
+
+@pytest.mark.parametrize(
+    "query", ["差旅费怎么报销", "帮我写一份年终总结", "今天天气怎么样", "微信怎么建群", "你好"]
+)
+def test_out_of_scope_is_not_found(index: SearchIndex, query: str):
+    result = index.search(query)
+    assert not result.found and result.hits == ()
+
+
+def test_unknown_code_is_reported(index: SearchIndex):
+    result = index.search("2.1.15")
+    assert not result.found and result.unknown_ref == "2.1.15"
+
+
+def test_empty_and_huge_queries(index: SearchIndex):
+    assert index.search("   ").mode == "empty"
+    assert index.search("巡查" * 5000).mode == "too_long"
+
+
+def test_domain_words_keep_their_sub_words(index: SearchIndex):
+    """jieba's add_word hides a term's sub-words from cut_for_search unless they are in the
+    dictionary: every sub-word of a domain term that the rulebook itself uses must still
+    find a unit that contains it."""
+    texts = {u.code: u.text + u.name + "".join(u.keywords) for u in index.rulebook.units}
+    checked = 0
+    for word, _ in read_user_words():
+        for size in (2, 3):
+            for start in range(len(word) - size + 1):
+                sub = word[start : start + size]
+                if sub == word or not re.fullmatch(r"[\u4e00-\u9fff]+", sub):
+                    continue
+                holders = {c for c, text in texts.items() if sub in text}
+                if not holders or sub not in index.segmenter.words(sub):
+                    continue
+                result = index.search(sub, k=10)
+                assert set(result.codes) & holders, sub
+                checked += 1
+    assert checked > 50
+
+
+def test_index_is_cached(rulebook, cache_dir):
+    first = SearchIndex.build(rulebook, cache_dir)
+    assert list(cache_dir.glob("index-*.pickle"))
+    again = SearchIndex.build(rulebook, cache_dir)
+    assert again.search("巡查").codes == first.search("巡查").codes
+
+
+def test_stopwords_never_hide_a_domain_word(index: SearchIndex):
+    domain = {w for w, _ in read_user_words()}
+    domain |= {k for u in index.rulebook.units for k in u.keywords}
+    assert sorted(index.stopwords & domain) == []
+
+
+def test_every_synonym_target_is_rulebook_language(index: SearchIndex):
+    corpus = "".join(
+        u.text + u.name + "".join(u.keywords) for u in index.rulebook.units
+    ) + "".join(s.title for s in index.rulebook.sections)
+    targets = {c for _, canonicals in index.synonyms for c in canonicals}
+    missing = sorted(c for c in targets if c not in corpus)
+    assert missing == []

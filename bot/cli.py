@@ -113,15 +113,213 @@ def cmd_check_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def _assistant(args: argparse.Namespace | None = None, demo: bool = False) -> Any:
+    from bot.app import build_assistant
+
+    settings = _settings()
+    db_path = settings.data_dir / "demo.db" if demo else None
+    return build_assistant(settings, db_path=db_path)
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 2
+
+
 @command("start")
 def cmd_start(args: argparse.Namespace) -> int:
-    from bot.answers import answer
+    settings = _settings()
+    if settings.bot_enabled:
+        from handlers.app import run_bot
 
-    library = _library(_settings())
-    print("网格安全助手：请输入问题（Ctrl-D 退出）")
-    for line in sys.stdin:
-        if line.strip():
-            print(answer(library.rulebook, library.index, library.search(line.strip())).text)
+        return run_bot(settings)
+    print(_text("start.no_token"))
+    return cmd_chat(argparse.Namespace(invite=None, demo=args.demo, as_id=None))
+
+
+def _text(key: str, **values: Any) -> str:
+    from bot.texts import t
+
+    return t(key, **values)
+
+
+@command("chat")
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.app import seed_demo
+    from bot.console import ConsoleChat
+
+    assistant = _assistant(demo=args.demo)
+    chat = ConsoleChat(assistant)
+    if args.demo:
+        ids = seed_demo(assistant)
+        chat.print(_text("console.demo", **ids))
+        chat.act_as(args.as_id or ids["officer"])
+    elif args.as_id:
+        chat.act_as(args.as_id)
+    elif not assistant.org.people():
+        chat.print(_text("console.no_people"))
+    if args.invite:
+        chat.redeem(args.invite)
+    interactive = sys.stdin.isatty()
+    chat.run(sys.stdin, interactive)
+    return 0
+
+
+@command("understand")
+def cmd_understand(args: argparse.Namespace) -> int:
+    assistant = _assistant()
+    u = assistant.understand(" ".join(args.message), args.role, args.photo)
+    data = u.as_json()
+    if args.json:
+        _print_json(data)
+    else:
+        for key, value in data.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+@command("checklist")
+def cmd_checklist(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from bot.errors import UserError
+
+    assistant = _assistant()
+    day = date.fromisoformat(args.date) if args.date else assistant.today()
+    try:
+        unit = assistant.org.find_unit(args.unit)
+    except UserError as error:
+        return _fail(error.text)
+    expected = {"officer": "community", "street": "street"}[args.role]
+    if unit.kind != expected:
+        return _fail(_text("cli.role_unit_mismatch", unit=unit.name, role=args.role))
+    items = assistant.checklists.items(unit, day)
+    rows = [
+        {
+            "code": i.code,
+            "task": i.task,
+            "name": i.name,
+            "period": i.period,
+            "due": i.due.isoformat(),
+            "done": i.done,
+            "count": i.count,
+            "status": i.status(day),
+        }
+        for i in items
+    ]
+    hazards = [
+        _hazard_json(h, day)
+        for h in assistant.ledger.select([unit.id], ("待整改", "已整改待复核"))
+    ]
+    if args.json:
+        _print_json(
+            {
+                "unit": unit.name,
+                "role": args.role,
+                "date": day.isoformat(),
+                "tasks": rows,
+                "hazards": hazards,
+            }
+        )
+        return 0
+    from bot import views
+
+    print(f"{unit.name} · {views.day_label(day)}")
+    for item in items:
+        print(("⚠ " if item.overdue(day) else "  ") + views.item_line(item, day))
+    for h in assistant.ledger.select([unit.id], ("待整改", "已整改待复核")):
+        print("  " + views.hazard_line(h, day))
+    return 0
+
+
+def _hazard_json(h: Any, day: Any) -> dict[str, Any]:
+    return {
+        "number": h.number,
+        "code": h.code,
+        "state": h.state,
+        "severity": h.severity,
+        "deadline": h.deadline.isoformat(),
+        "overdue": h.overdue(day),
+        "reported_on": h.reported_on.isoformat(),
+        "description": h.description,
+        "place": h.place,
+        "enterprise": h.enterprise,
+    }
+
+
+@command("hazards")
+def cmd_hazards(args: argparse.Namespace) -> int:
+    from bot import views
+    from bot.errors import UserError
+
+    assistant = _assistant()
+    day = assistant.today()
+    if args.unit:
+        try:
+            unit = assistant.org.find_unit(args.unit)
+        except UserError as error:
+            return _fail(error.text)
+        ids = [unit.id] + [c.id for c in assistant.org.children(unit.id)]
+    else:
+        ids = [u.id for u in assistant.org.units()]
+    hazards = assistant.ledger.select(ids)
+    if args.json:
+        _print_json([_hazard_json(h, day) for h in hazards])
+    else:
+        for h in hazards:
+            print(views.hazard_line(h, day, assistant.org))
+    return 0
+
+
+@command("units")
+def cmd_units(args: argparse.Namespace) -> int:
+    assistant = _assistant()
+    units = assistant.org.units()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": u.id,
+                    "name": u.name,
+                    "kind": u.kind,
+                    "parent_id": u.parent_id,
+                    "sample": u.sample,
+                }
+                for u in units
+            ]
+        )
+        return 0
+    for street in [u for u in units if u.kind == "street"]:
+        print(street.name)
+        for child in assistant.org.children(street.id):
+            print(f"  └ {child.name}")
+    return 0
+
+
+@command("unit")
+def cmd_unit(args: argparse.Namespace) -> int:
+    from bot.errors import UserError
+
+    assistant = _assistant()
+    try:
+        unit = assistant.org.add_unit(args.name, args.parent)
+    except UserError as error:
+        return _fail(error.text)
+    print(_text("cli.unit_added", name=unit.name, kind=_text(f"unit.kind.{unit.kind}")))
+    return 0
+
+
+@command("invite")
+def cmd_invite(args: argparse.Namespace) -> int:
+    from bot.errors import UserError
+
+    assistant = _assistant()
+    try:
+        code = assistant.org.create_invite(args.role, args.unit, args.name)
+    except UserError as error:
+        return _fail(error.text)
+    print(_text("cli.invite", role=_text(f"role.{args.role}"), unit=args.unit or ""))
+    print(code)
     return 0
 
 
@@ -138,7 +336,40 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("-o", "--output", required=True)
     imp.add_argument("--base", help="沿用此前已整理的 YAML 中未变条目的人工字段")
     imp.add_argument("--id", help="细则标识，默认取输出文件名")
-    sub.add_parser("start", help="启动助手：有 TELEGRAM_BOT_TOKEN 时运行机器人，否则进入控制台对话")
+    start = sub.add_parser(
+        "start", help="启动：有 TELEGRAM_BOT_TOKEN 时运行机器人，否则进入控制台对话"
+    )
+    start.add_argument("--demo", action="store_true", help="控制台使用示例数据")
+    chat = sub.add_parser("chat", help="控制台对话（不需要 Telegram）")
+    chat.add_argument("--invite", help="用邀请码绑定身份")
+    chat.add_argument(
+        "--demo", action="store_true", help="示例街道、社区和各角色人员（单独的示例数据库）"
+    )
+    chat.add_argument("--as", dest="as_id", type=int, help="以已绑定的身份号继续")
+    und = sub.add_parser("understand", help="显示一条消息会被如何理解（不记录任何内容）")
+    und.add_argument("message", nargs="+")
+    und.add_argument("--role", choices=["officer", "street", "admin"], default="officer")
+    und.add_argument("--photo", action="store_true", help="消息带照片")
+    und.add_argument("--json", action="store_true")
+    chk = sub.add_parser("checklist", help="某单位某角色在某天的待办")
+    chk.add_argument("--unit", required=True)
+    chk.add_argument("--role", choices=["officer", "street"], required=True)
+    chk.add_argument("--date")
+    chk.add_argument("--json", action="store_true")
+    haz = sub.add_parser("hazards", help="隐患台账")
+    haz.add_argument("--unit")
+    haz.add_argument("--json", action="store_true")
+    units = sub.add_parser("units", help="单位列表")
+    units.add_argument("--json", action="store_true")
+    unit = sub.add_parser("unit", help="单位管理：gridsafe unit add 名称 [--parent 街道]")
+    unit_sub = unit.add_subparsers(dest="unit_command", required=True)
+    unit_add = unit_sub.add_parser("add")
+    unit_add.add_argument("name")
+    unit_add.add_argument("--parent")
+    inv = sub.add_parser("invite", help="生成一次性邀请码（最后一行）")
+    inv.add_argument("--role", choices=["officer", "street", "admin"], required=True)
+    inv.add_argument("--unit")
+    inv.add_argument("--name")
     check = sub.add_parser("check-rules", help="校验细则 YAML")
     check.add_argument("path")
     return parser
@@ -148,7 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args(["start", *(argv or [])]) if "start" in COMMANDS else args
+        args = parser.parse_args(["start"])
     if args.command == "ask" and not args.question and not args.batch:
         parser.error("请给出问题，例如：gridsafe ask 巡查一周几次")
     handler = COMMANDS.get(args.command or "")

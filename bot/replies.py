@@ -26,10 +26,14 @@ class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     files: tuple[Attachment, ...] = ()
-    # Set on replies that confirm a stored record; the channel may not say "已记录"
-    # for anything that is not in the database.
+    # Set on replies that confirm a stored record: the record is in the database.
     recorded: bool = False
+    # Messages for other people caused by this one (a new hazard for the street office).
+    notices: tuple[Notice, ...] = ()
     meta: dict[str, object] = field(default_factory=dict, compare=False)
 
-    def with_buttons(self, *rows: tuple[Button, ...]) -> Reply:
-        return Reply(self.text, tuple(rows), self.files, self.recorded, self.meta)
+
+@dataclass(frozen=True)
+class Notice:
+    person_id: int
+    reply: Reply

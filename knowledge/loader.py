@@ -243,6 +243,7 @@ def _task(ctx: _Ctx, raw: Any, index: int, unit_roles: tuple[str, ...]) -> Task:
         window=window,
         due=_mmdd(ctx, raw, "due", required=False),
         roles=roles,
+        keywords=_str_list(ctx, raw, "keywords"),
     )
 
 

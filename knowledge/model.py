@@ -39,6 +39,7 @@ class Task:
     window: Window | None = None
     due: str | None = None  # MM-DD inside the period for annual deliverables
     roles: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # words people use when they report this task done
 
     def task_id(self, code: str) -> str:
         return f"{code}:{self.key}"

@@ -6,7 +6,7 @@ from pathlib import Path
 from bot import texts
 
 ROOT = Path(__file__).parents[1]
-KEY_USE = re.compile(r"""\bt\(\s*(f?)["']([^"']+)["']""")
+KEY_USE = re.compile(r"""(?:\bt\(|UserError\(|error=)\s*(f?)["']([a-z_]+\.[^"']+)["']""")
 
 
 def used_keys() -> tuple[set[str], set[str]]:
@@ -29,3 +29,12 @@ def test_every_text_key_used_in_code_exists():
 
 def test_texts_are_chinese_and_fill_in():
     assert texts.t("answer.head", code="4.2.3", name="巡查") == "【4.2.3】巡查"
+
+
+def test_no_key_is_defined_twice():
+    seen: set[str] = set()
+    for line in texts.TEXTS_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith((" ", "#")) and ":" in line:
+            key = line.split(":", 1)[0]
+            assert key not in seen, key
+            seen.add(key)

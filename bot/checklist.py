@@ -1,0 +1,178 @@
+"""Checklists: what is still open for a person on a day, and how a street's communities stand.
+
+Open = the task instances of the person's role and unit whose period is not yet fulfilled
+(overdue ones first, then by due date), plus the hazards they must fix or verify.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.hazards import FIXED, OPEN, Hazard, HazardLedger
+from bot.org import Org, OrgUnit, Person
+from bot.schedule import Schedule, TaskInstance
+from bot.tasklog import TaskLog
+from knowledge.model import Rulebook
+
+UNIT_ROLE = {"community": "officer", "street": "street"}
+SOON_DAYS = 3
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    code: str
+    task: str
+    name: str
+    period: str
+    start: date
+    due: date
+    done: int
+    count: int
+    unit_id: int
+    every: str
+    window: bool
+
+    @property
+    def task_id(self) -> str:
+        return f"{self.code}:{self.task}"
+
+    def overdue(self, day: date) -> bool:
+        return self.done < self.count and day > self.due
+
+    def status(self, day: date) -> str:
+        if self.done >= self.count:
+            return "done"
+        return "overdue" if self.overdue(day) else "open"
+
+
+@dataclass(frozen=True)
+class HazardItem:
+    hazard: Hazard
+    action: str  # fix | verify | watch (another unit's) | wait (for verification)
+
+    def overdue(self, day: date) -> bool:
+        return self.hazard.overdue(day)
+
+
+@dataclass
+class Checklist:
+    person: Person
+    day: date
+    unit: OrgUnit | None
+    tasks: list[CheckItem] = field(default_factory=list)
+    hazards: list[HazardItem] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.tasks and not self.hazards
+
+
+@dataclass(frozen=True)
+class CommunityLine:
+    unit: OrgUnit
+    open_tasks: int
+    overdue_tasks: int
+    open_hazards: int
+    overdue_hazards: int
+    color: str  # red | amber | green
+
+
+class Checklists:
+    def __init__(
+        self,
+        rulebook: Rulebook,
+        schedule: Schedule,
+        tasklog: TaskLog,
+        ledger: HazardLedger,
+        org: Org,
+        grace_days: int = 31,
+    ) -> None:
+        self.rulebook = rulebook
+        self.schedule = schedule
+        self.tasklog = tasklog
+        self.ledger = ledger
+        self.org = org
+        self.grace_days = grace_days
+
+    def items(self, unit: OrgUnit, day: date, include_done: bool = False) -> list[CheckItem]:
+        role = UNIT_ROLE.get(unit.kind)
+        if role is None:
+            return []
+        instances = self.schedule.due_instances(role, day, self.grace_days)
+        counts = self.tasklog.done_counts(unit.id, sorted({i.period.key for i in instances}))
+        items = [self._item(unit, i, counts) for i in instances]
+        items = [i for i in items if include_done or i.done < i.count]
+        return sorted(items, key=lambda i: (not i.overdue(day), i.due, i.task_id))
+
+    @staticmethod
+    def _item(
+        unit: OrgUnit, inst: TaskInstance, counts: dict[tuple[str, str, str], int]
+    ) -> CheckItem:
+        done = counts.get((inst.unit.code, inst.task.key, inst.period.key), 0)
+        return CheckItem(
+            code=inst.unit.code,
+            task=inst.task.key,
+            name=inst.task.name,
+            period=inst.period.key,
+            start=inst.period.start,
+            due=inst.due,
+            done=min(done, inst.task.count),
+            count=inst.task.count,
+            unit_id=unit.id,
+            every=inst.task.every,
+            window=inst.task.window is not None,
+        )
+
+    def for_person(self, person: Person, day: date) -> Checklist:
+        unit = self.org.unit(person.unit_id)
+        checklist = Checklist(person, day, unit)
+        if unit is None:
+            return checklist
+        checklist.tasks = self.items(unit, day)
+        checklist.hazards = self._hazards(person, unit, day)
+        return checklist
+
+    def _hazards(self, person: Person, unit: OrgUnit, day: date) -> list[HazardItem]:
+        if person.role == "officer":
+            own = self.ledger.select([unit.id], (OPEN, FIXED))
+            return [HazardItem(h, "fix" if h.state == OPEN else "wait") for h in own]
+        ids = self.org.visible_unit_ids(person)
+        items = []
+        for hazard in self.ledger.select(ids, (OPEN, FIXED)):
+            if hazard.state == FIXED:
+                items.append(HazardItem(hazard, "verify"))
+            else:
+                items.append(HazardItem(hazard, "fix" if hazard.unit_id == unit.id else "watch"))
+        order = {"verify": 0, "fix": 1, "watch": 2, "wait": 3}
+        return sorted(
+            items, key=lambda i: (not i.overdue(day), order[i.action], i.hazard.deadline)
+        )
+
+    def street_lines(self, street: OrgUnit, day: date) -> list[CommunityLine]:
+        lines = []
+        for unit in [street, *self.org.children(street.id)]:
+            items = self.items(unit, day)
+            hazards = self.ledger.select([unit.id], (OPEN,))
+            overdue_tasks = sum(i.overdue(day) for i in items)
+            overdue_hazards = sum(h.overdue(day) for h in hazards)
+            soon = any((i.due - day).days <= SOON_DAYS for i in items)
+            if overdue_tasks or overdue_hazards:
+                color = "red"
+            elif soon or hazards:
+                color = "amber"
+            else:
+                color = "green"
+            lines.append(
+                CommunityLine(
+                    unit, len(items), overdue_tasks, len(hazards), overdue_hazards, color
+                )
+            )
+        return lines
+
+    def status_of_code(self, person: Person, code: str, day: date) -> list[CheckItem]:
+        """The asker's own items for a unit code (done ones included)."""
+        unit = self.org.unit(person.unit_id)
+        if unit is None:
+            return []
+        return [i for i in self.items(unit, day, include_done=True) if i.code == code]

@@ -1,0 +1,151 @@
+"""Dates and periods as people write them: 今天, 昨天, 上周五, 11月3日, 本月, 10月的…"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from knowledge.textnorm import cn_to_int
+
+_WEEKDAY = {
+    "一": 0,
+    "二": 1,
+    "三": 2,
+    "四": 3,
+    "五": 4,
+    "六": 5,
+    "日": 6,
+    "天": 6,
+    "末": 5,
+    "1": 0,
+    "2": 1,
+    "3": 2,
+    "4": 3,
+    "5": 4,
+    "6": 5,
+    "7": 6,
+}
+_RELATIVE = {
+    "今天": 0,
+    "今日": 0,
+    "今早": 0,
+    "今儿": 0,
+    "刚才": 0,
+    "刚刚": 0,
+    "昨天": 1,
+    "昨日": 1,
+    "昨晚": 1,
+    "前天": 2,
+    "大前天": 3,
+}
+_NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
+_FULL_DATE = re.compile(r"(20\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
+_MONTH_DAY = re.compile(rf"(?<![\d.]){_NUM}\s*月\s*{_NUM}\s*[日号]")
+_SHORT_MD = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])(?![\d/.-])")
+_WEEK_DAY = re.compile(r"(上上|上|这|本)?\s*(?:周|星期|礼拜)\s*([一二三四五六日天末1-7])")
+_PERIOD_WORDS = [
+    (re.compile(r"上(个)?(周|星期|礼拜)"), "week", -1),
+    (re.compile(r"(本|这|这个|这一)(周|星期|礼拜)"), "week", 0),
+    (re.compile(r"上(个)?月"), "month", -1),
+    (re.compile(r"(本|这个|这一个?|当)月"), "month", 0),
+    (re.compile(r"上(个)?季度"), "quarter", -1),
+    (re.compile(r"(本|这个|这一个?)季度?"), "quarter", 0),
+    (re.compile(r"(今年|本年度?|全年|年度)"), "year", 0),
+    (re.compile(r"(去年|上一?年)"), "year", -1),
+]
+_NAMED_MONTH = re.compile(rf"(?<![\d.月]){_NUM}\s*月(?:份)?(?!\s*{_NUM}\s*[日号])")
+_NAMED_QUARTER = re.compile(r"(?:第)?([一二三四1-4])\s*季度")
+
+
+@dataclass(frozen=True)
+class PeriodHint:
+    every: str  # week | month | quarter | year
+    anchor: date  # a day inside the period meant
+
+
+class FutureDateError(ValueError):
+    pass
+
+
+def _num(text: str) -> int:
+    return cn_to_int(text)
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """The day a report says the work was done, or None if it names none.
+
+    A month-day or weekday without a year means the latest such day not after today.
+    Raises FutureDateError for a day after today.
+    """
+    if m := _FULL_DATE.search(text):
+        day = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return _not_future(day, today)
+    for pattern in (_MONTH_DAY, _SHORT_MD):
+        if m := pattern.search(text):
+            month, dom = _num(m.group(1)), _num(m.group(2))
+            day = _valid(today.year, month, dom)
+            if day and day > today:
+                day = _valid(today.year - 1, month, dom)
+            return day
+    if m := _WEEK_DAY.search(text):
+        weekday = _WEEKDAY[m.group(2)]
+        monday = today - timedelta(days=today.weekday())
+        back = {"上上": 2, "上": 1}.get(m.group(1) or "", 0)
+        day = monday - timedelta(weeks=back) + timedelta(days=weekday)
+        if back == 0 and day > today:
+            if m.group(1):
+                raise FutureDateError(day.isoformat())
+            day -= timedelta(weeks=1)
+        return day
+    for word in sorted(_RELATIVE, key=len, reverse=True):
+        if word in text:
+            return today - timedelta(days=_RELATIVE[word])
+    return None
+
+
+def _not_future(day: date | None, today: date) -> date | None:
+    if day and day > today:
+        raise FutureDateError(day.isoformat())
+    return day
+
+
+def parse_period(text: str, today: date) -> PeriodHint | None:
+    """A period named in a report (本周, 上个月, 10月的, 第三季度, 今年), if any."""
+    for pattern, every, shift in _PERIOD_WORDS:
+        if pattern.search(text):
+            return PeriodHint(every, _shift(every, today, shift))
+    if m := _NAMED_QUARTER.search(text):
+        quarter = _num(m.group(1))
+        anchor = date(today.year, 3 * quarter - 2, 1)
+        return PeriodHint(
+            "quarter", anchor if anchor <= today else anchor.replace(year=anchor.year - 1)
+        )
+    if m := _NAMED_MONTH.search(text):
+        month = _num(m.group(1))
+        if 1 <= month <= 12:
+            anchor = date(today.year, month, 1)
+            if anchor > today:
+                anchor = anchor.replace(year=today.year - 1)
+            return PeriodHint("month", anchor)
+    return None
+
+
+def _shift(every: str, today: date, shift: int) -> date:
+    if shift == 0:
+        return today
+    if every == "week":
+        return today - timedelta(weeks=1)
+    if every == "month":
+        return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    if every == "quarter":
+        first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        return (first - timedelta(days=1)).replace(day=1)
+    return date(today.year - 1, 6, 30)

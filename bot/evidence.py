@@ -1,0 +1,48 @@
+"""Evidence files (photos, documents) attached to a record or a hazard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.store import Store, now_iso
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    path: str
+    kind: str = "photo"
+    file_id: str | None = None
+
+
+def attach(
+    store: Store,
+    files: list[EvidenceFile],
+    person_id: int,
+    *,
+    record_id: int | None = None,
+    hazard_id: int | None = None,
+    event_id: int | None = None,
+) -> None:
+    """Inside the caller's transaction."""
+    for f in files:
+        store.insert(
+            "evidence",
+            {
+                "record_id": record_id,
+                "hazard_id": hazard_id,
+                "event_id": event_id,
+                "kind": f.kind,
+                "path": f.path,
+                "file_id": f.file_id,
+                "person_id": person_id,
+                "created_at": now_iso(),
+            },
+        )
+
+
+def files_of(
+    store: Store, *, record_id: int | None = None, hazard_id: int | None = None
+) -> list[dict]:
+    if record_id is not None:
+        return store.rows("SELECT * FROM evidence WHERE record_id = ? ORDER BY id", [record_id])
+    return store.rows("SELECT * FROM evidence WHERE hazard_id = ? ORDER BY id", [hazard_id])

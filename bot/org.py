@@ -1,0 +1,325 @@
+"""Organisation: units in a tree (street → communities), people, invites, chat accounts.
+
+A person sees and changes only their own unit; a street sees its communities; an admin
+sees everything.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from bot.errors import UserError
+from bot.store import Store, now_iso
+
+ROLES = ("officer", "street", "admin")
+ROLE_UNIT_KIND = {"officer": "community", "street": "street"}
+INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+_INVITE_RE = re.compile(r"^[A-Z0-9]{6,12}$")
+
+
+@dataclass(frozen=True)
+class OrgUnit:
+    id: int
+    name: str
+    kind: str
+    parent_id: int | None
+    short: str | None
+    sample: bool
+
+    @property
+    def label(self) -> str:
+        return self.short or re.sub(r"(街道|社区|村委会|管委会)$", "", self.name) or self.name
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    role: str
+    unit_id: int | None
+    active: bool = True
+    push_time: str | None = None
+    muted: bool = False
+    sample: bool = False
+
+
+GUEST = Person(id=0, name="访客", role="guest", unit_id=None)
+
+
+def _unit(row: dict[str, Any]) -> OrgUnit:
+    return OrgUnit(
+        row["id"], row["name"], row["kind"], row["parent_id"], row["short"], bool(row["sample"])
+    )
+
+
+def _person(row: dict[str, Any]) -> Person:
+    return Person(
+        row["id"],
+        row["name"],
+        row["role"],
+        row["unit_id"],
+        bool(row["active"]),
+        row["push_time"],
+        bool(row["muted"]),
+        bool(row["sample"]),
+    )
+
+
+class Org:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # ---- units ------------------------------------------------------------------
+
+    def units(self) -> list[OrgUnit]:
+        return [_unit(r) for r in self.store.rows("SELECT * FROM units ORDER BY id")]
+
+    def unit(self, unit_id: int | None) -> OrgUnit | None:
+        if unit_id is None:
+            return None
+        row = self.store.one("SELECT * FROM units WHERE id = ?", [unit_id])
+        return _unit(row) if row else None
+
+    def unit_named(self, name: str) -> OrgUnit | None:
+        row = self.store.one("SELECT * FROM units WHERE name = ?", [name.strip()])
+        return _unit(row) if row else None
+
+    def find_unit(self, name: str) -> OrgUnit:
+        unit = self.unit_named(name)
+        if unit is None:
+            raise UserError("org.unknown_unit", name=name)
+        return unit
+
+    def children(self, unit_id: int) -> list[OrgUnit]:
+        rows = self.store.rows("SELECT * FROM units WHERE parent_id = ? ORDER BY id", [unit_id])
+        return [_unit(r) for r in rows]
+
+    def street_of(self, unit: OrgUnit) -> OrgUnit:
+        if unit.kind == "community" and unit.parent_id is not None:
+            parent = self.unit(unit.parent_id)
+            if parent is not None:
+                return parent
+        return unit
+
+    def add_unit(
+        self,
+        name: str,
+        parent: str | None = None,
+        *,
+        short: str | None = None,
+        sample: bool = False,
+        by: Person | None = None,
+    ) -> OrgUnit:
+        """A street (no parent) or a community (parent = its street)."""
+        name = name.strip()
+        if not name or len(name) > 40:
+            raise UserError("org.bad_unit_name")
+        if self.unit_named(name):
+            raise UserError("org.unit_exists", name=name)
+        parent_unit = self.find_unit(parent) if parent else None
+        if parent_unit is not None and parent_unit.kind != "street":
+            raise UserError("org.parent_not_street", name=parent_unit.name)
+        if by is not None and by.role != "admin":
+            raise UserError("org.admin_only")
+        kind = "community" if parent_unit else "street"
+        with self.store.write():
+            unit_id = self.store.insert(
+                "units",
+                {
+                    "name": name,
+                    "kind": kind,
+                    "parent_id": parent_unit.id if parent_unit else None,
+                    "short": short,
+                    "sample": int(sample),
+                    "created_at": now_iso(),
+                },
+            )
+            self.store.audit(by.id if by else None, "unit.add", name=name, parent=parent)
+        unit = self.unit(unit_id)
+        assert unit is not None
+        return unit
+
+    def seed(self, organisation: dict[str, list[str]], sample: bool = False) -> None:
+        """Create the streets and communities of a config mapping that are missing."""
+        for street, communities in organisation.items():
+            if not self.unit_named(street):
+                self.add_unit(street, sample=sample)
+            for community in communities:
+                if not self.unit_named(community):
+                    self.add_unit(community, street, sample=sample)
+
+    # ---- people, invites, accounts ----------------------------------------------
+
+    def person(self, person_id: int) -> Person | None:
+        row = self.store.one("SELECT * FROM people WHERE id = ?", [person_id])
+        return _person(row) if row else None
+
+    def people(self, active_only: bool = True) -> list[Person]:
+        sql = "SELECT * FROM people" + (" WHERE active = 1" if active_only else "")
+        return [_person(r) for r in self.store.rows(sql + " ORDER BY id")]
+
+    def people_of_unit(self, unit_id: int) -> list[Person]:
+        rows = self.store.rows("SELECT * FROM people WHERE unit_id = ? AND active = 1", [unit_id])
+        return [_person(r) for r in rows]
+
+    def create_invite(
+        self, role: str, unit_name: str | None, name: str | None = None, by: Person | None = None
+    ) -> str:
+        if role not in ROLES:
+            raise UserError("org.bad_role", role=role)
+        if by is not None and by.role != "admin":
+            raise UserError("org.admin_only")
+        unit = self.find_unit(unit_name) if unit_name else None
+        needed = ROLE_UNIT_KIND.get(role)
+        if needed and (unit is None or unit.kind != needed):
+            raise UserError(f"org.invite_needs_{needed}", role=role)
+        code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(8))
+        with self.store.write():
+            self.store.insert(
+                "invites",
+                {
+                    "code": code,
+                    "role": role,
+                    "unit_id": unit.id if unit else None,
+                    "name": name,
+                    "created_by": by.id if by else None,
+                    "created_at": now_iso(),
+                },
+            )
+            self.store.audit(
+                by.id if by else None,
+                "invite.create",
+                role=role,
+                unit=unit.name if unit else None,
+                name=name,
+            )
+        return code
+
+    def redeem(
+        self, code: str, channel: str, external_id: str, chat_id: str | None, display_name: str
+    ) -> Person:
+        code = code.strip().upper()
+        if not _INVITE_RE.match(code):
+            raise UserError("org.invite_wrong")
+        with self.store.write():
+            invite = self.store.one("SELECT * FROM invites WHERE code = ?", [code])
+            if invite is None:
+                raise UserError("org.invite_wrong")
+            if invite["used_by"] is not None:
+                raise UserError("org.invite_used")
+            bound = self.store.one(
+                "SELECT person_id FROM accounts WHERE channel = ? AND external_id = ?",
+                [channel, external_id],
+            )
+            if bound is not None:
+                raise UserError("org.already_bound")
+            person_id = self.store.insert(
+                "people",
+                {
+                    "name": (invite["name"] or display_name or "未命名")[:40],
+                    "role": invite["role"],
+                    "unit_id": invite["unit_id"],
+                    "created_at": now_iso(),
+                },
+            )
+            self.store.insert(
+                "accounts",
+                {
+                    "channel": channel,
+                    "external_id": external_id,
+                    "person_id": person_id,
+                    "chat_id": chat_id,
+                    "bound_at": now_iso(),
+                },
+            )
+            self.store.db.execute(
+                "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ?",
+                [person_id, now_iso(), code],
+            )
+            self.store.audit(person_id, "invite.redeem", code=code, channel=channel)
+        person = self.person(person_id)
+        assert person is not None
+        return person
+
+    def add_person(
+        self,
+        name: str,
+        role: str,
+        unit_name: str | None,
+        *,
+        sample: bool = False,
+        channel: str | None = None,
+        external_id: str | None = None,
+    ) -> Person:
+        """Directly, for seeding sample data (normal people join with an invite)."""
+        unit = self.find_unit(unit_name) if unit_name else None
+        with self.store.write():
+            person_id = self.store.insert(
+                "people",
+                {
+                    "name": name,
+                    "role": role,
+                    "unit_id": unit.id if unit else None,
+                    "sample": int(sample),
+                    "created_at": now_iso(),
+                },
+            )
+            if channel and external_id:
+                self.store.insert(
+                    "accounts",
+                    {
+                        "channel": channel,
+                        "external_id": external_id,
+                        "person_id": person_id,
+                        "chat_id": external_id,
+                        "bound_at": now_iso(),
+                    },
+                )
+            self.store.audit(None, "person.add", name=name, role=role, sample=sample)
+        person = self.person(person_id)
+        assert person is not None
+        return person
+
+    def person_for_account(self, channel: str, external_id: str) -> Person | None:
+        row = self.store.one(
+            "SELECT p.* FROM people p JOIN accounts a ON a.person_id = p.id "
+            "WHERE a.channel = ? AND a.external_id = ?",
+            [channel, external_id],
+        )
+        return _person(row) if row else None
+
+    def accounts_of(self, person_id: int, channel: str) -> list[dict[str, Any]]:
+        return self.store.rows(
+            "SELECT * FROM accounts WHERE person_id = ? AND channel = ?", [person_id, channel]
+        )
+
+    def update_person(self, person: Person, **fields: Any) -> Person:
+        allowed = {"push_time", "muted", "active", "name"}
+        changes = {k: v for k, v in fields.items() if k in allowed}
+        with self.store.write():
+            sets = ", ".join(f"{k} = ?" for k in changes)
+            self.store.db.execute(
+                f"UPDATE people SET {sets} WHERE id = ?", [*changes.values(), person.id]
+            )
+            self.store.audit(person.id, "person.update", **changes)
+        updated = self.person(person.id)
+        assert updated is not None
+        return updated
+
+    # ---- access -------------------------------------------------------------------
+
+    def visible_unit_ids(self, person: Person) -> set[int]:
+        if person.role == "admin":
+            return {u.id for u in self.units()}
+        if person.unit_id is None:
+            return set()
+        ids = {person.unit_id}
+        if person.role == "street":
+            ids |= {u.id for u in self.children(person.unit_id)}
+        return ids
+
+    def can_act_on(self, person: Person, unit_id: int) -> bool:
+        return unit_id in self.visible_unit_ids(person)

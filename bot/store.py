@@ -1,0 +1,312 @@
+"""The SQLite store: schema with forward migrations, WAL, foreign keys, explicit transactions.
+
+One Store owns one sqlite3 connection, and a connection may only be used by the thread
+that made it. Synchronous callers (CLI, console chat, tests) use a Store directly;
+async callers go through :class:`bot.service.AssistantService`, which runs every call on
+one dedicated thread that owns the Store.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from bot.settings import TIMEZONE
+
+
+class StoreThreadError(RuntimeError):
+    pass
+
+
+def now_iso() -> str:
+    return datetime.now(TIMEZONE).isoformat(timespec="seconds")
+
+
+_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE units (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('city', 'street', 'community')),
+    parent_id INTEGER REFERENCES units(id),
+    short TEXT,
+    sample INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('officer', 'street', 'admin')),
+    unit_id INTEGER REFERENCES units(id),
+    active INTEGER NOT NULL DEFAULT 1,
+    push_time TEXT,
+    muted INTEGER NOT NULL DEFAULT 0,
+    sample INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE accounts (
+    channel TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    chat_id TEXT,
+    bound_at TEXT NOT NULL,
+    PRIMARY KEY (channel, external_id)
+);
+CREATE TABLE invites (
+    code TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    unit_id INTEGER REFERENCES units(id),
+    name TEXT,
+    created_by INTEGER REFERENCES people(id),
+    created_at TEXT NOT NULL,
+    used_by INTEGER REFERENCES people(id),
+    used_at TEXT
+);
+CREATE TABLE records (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    rulebook TEXT NOT NULL,
+    code TEXT NOT NULL,
+    task TEXT NOT NULL,
+    period TEXT NOT NULL,
+    done_on TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    source TEXT UNIQUE,
+    undone_at TEXT,
+    undone_by INTEGER REFERENCES people(id)
+);
+CREATE INDEX records_unit_task ON records (unit_id, code, task, period);
+CREATE TABLE hazards (
+    id INTEGER PRIMARY KEY,
+    street_id INTEGER NOT NULL REFERENCES units(id),
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    number TEXT NOT NULL UNIQUE,
+    rulebook TEXT NOT NULL,
+    code TEXT NOT NULL,
+    description TEXT NOT NULL,
+    place TEXT NOT NULL DEFAULT '',
+    enterprise TEXT NOT NULL DEFAULT '',
+    severity TEXT NOT NULL CHECK (severity IN ('一般', '重大')),
+    state TEXT NOT NULL CHECK (state IN ('待整改', '已整改待复核', '已销号')),
+    reporter_id INTEGER NOT NULL REFERENCES people(id),
+    reported_on TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    fixed_on TEXT,
+    fixed_by INTEGER REFERENCES people(id),
+    closed_on TEXT,
+    closed_by INTEGER REFERENCES people(id),
+    reject_reason TEXT,
+    created_at TEXT NOT NULL,
+    source TEXT UNIQUE,
+    UNIQUE (street_id, year, seq)
+);
+CREATE TABLE hazard_events (
+    id INTEGER PRIMARY KEY,
+    hazard_id INTEGER NOT NULL REFERENCES hazards(id),
+    action TEXT NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    source TEXT UNIQUE
+);
+CREATE TABLE evidence (
+    id INTEGER PRIMARY KEY,
+    record_id INTEGER REFERENCES records(id),
+    hazard_id INTEGER REFERENCES hazards(id),
+    event_id INTEGER REFERENCES hazard_events(id),
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL,
+    file_id TEXT,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE pending (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER REFERENCES people(id),
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    source TEXT UNIQUE,
+    created_at TEXT NOT NULL,
+    resolved_at TEXT,
+    outcome TEXT
+);
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    person_id INTEGER,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+"""
+
+_V2 = """
+CREATE TABLE pushes (
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'daily',
+    sent_at TEXT,
+    status TEXT NOT NULL DEFAULT 'sending',
+    PRIMARY KEY (person_id, day, kind)
+);
+CREATE TABLE snoozes (
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    task_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    until TEXT NOT NULL,
+    PRIMARY KEY (person_id, task_id, period)
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2]
+
+
+class Store:
+    """One SQLite database and the one connection to it."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._db: sqlite_utils.Database | None = None
+        self._thread: int | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        if self._db is None:
+            self._db = self._connect()
+            self._thread = threading.get_ident()
+        elif self._thread != threading.get_ident():
+            raise StoreThreadError("this Store belongs to another thread")
+        return self._db
+
+    def _connect(self) -> sqlite_utils.Database:
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level None: no implicit transactions; every write goes through write()
+        conn = sqlite3.connect(str(self.path), timeout=10, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=10000")
+        return sqlite_utils.Database(conn)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # ---- schema -----------------------------------------------------------------
+
+    def version(self) -> int:
+        if "meta" not in self.db.table_names():
+            return 0
+        row = self.one("SELECT value FROM meta WHERE key = 'schema_version'")
+        return int(row["value"]) if row else 0
+
+    def migrate(self) -> int:
+        """Apply every migration newer than the database; returns the new version."""
+        current = self.version()
+        for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            with self.write():
+                for statement in _statements(script):
+                    self.db.execute(statement)
+                self.db.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [str(number)],
+                )
+        return len(MIGRATIONS)
+
+    # ---- transactions and queries -----------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """A write transaction that takes the write lock at once (BEGIN IMMEDIATE), so a
+        read that decides a write cannot be overtaken by another writer."""
+        db = self.db
+        if db.conn.in_transaction:
+            with db.atomic():
+                yield db
+            return
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
+
+    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute(sql, params).fetchall()]
+
+    def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
+        row = self.db.execute(sql, params).fetchone()
+        return dict(row) if row else None
+
+    def value(self, sql: str, params: Any = ()) -> Any:
+        row = self.db.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def insert(self, table: str, row: dict[str, Any]) -> int:
+        cursor = self.db.execute(
+            f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def audit(self, person_id: int | None, action: str, **detail: Any) -> None:
+        self.insert(
+            "audit",
+            {
+                "at": now_iso(),
+                "person_id": person_id,
+                "action": action,
+                "detail": json.dumps(detail, ensure_ascii=False, default=str),
+            },
+        )
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.one("SELECT value FROM meta WHERE key = ?", [key])
+        return row["value"] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.write():
+            self.db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (triggers keep their inner semicolons)."""
+    out, buffer = [], ""
+    for line in script.strip().splitlines():
+        buffer += line + "\n"
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    return out
+
+
+def open_store(path: Path | str, on_open: Callable[[Store], None] | None = None) -> Store:
+    store = Store(path)
+    store.migrate()
+    if on_open:
+        on_open(store)
+    return store

@@ -1,0 +1,447 @@
+"""Message understanding: what a person means by a message (text and/or photo).
+
+Intents: question (what does the rulebook require), done (a task was completed),
+hazard (a new hidden danger), fix (a hazard was put right), checklist (what is still
+open), help, unclear. The decision is made by rules over the words people use, in a
+fixed order (commands, help, fix, checklist, hazard, done, question); the item of a
+done report is matched against the person's own tasks. Nothing here writes anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.dates import FutureDateError, PeriodHint, parse_day, parse_period
+from knowledge.model import Rulebook, Task, Unit
+from knowledge.refs import find_refs
+from knowledge.search import SearchIndex
+from knowledge.textnorm import cn_to_int, normalize
+
+COMMAND_INTENTS = {
+    "done": "done",
+    "hazard": "hazard",
+    "fixed": "fix",
+    "fix": "fix",
+    "todo": "checklist",
+    "help": "help",
+    "ask": "question",
+    "item": "question",
+    "start": "start",
+}
+_COMMAND = re.compile(r"^/([a-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
+
+_HELP = re.compile(
+    r"(怎么用|咋个?用|如何使用|使用说明|说明书|你能(干|做)(啥|什么)|你会(干)?(啥|什么)|帮助|^help$|^菜单$|"
+    r"功能|怎么操作|咋个?操作|教(下|一下)?我|用法|命令|指令|格式|(怎么|咋个?|如何)(上传|发|删|撤销|撤回|补登|"
+    r"登记|绑定|改)|机器人|你是谁|不会用|发错了|先发图|先发字)"
+)
+_HAZARD_REF = re.compile(
+    r"(?:(?P<full>[\u4e00-\u9fff]{1,8}-20\d\d-\d{1,5})"
+    r"|(?P<a>\d{1,4}|[一二三四五六七八九十]{1,3})\s*号\s*(?:隐患|问题)?"
+    r"|第\s*(?P<b>\d{1,4}|[一二三四五六七八九十]{1,3})\s*(?:个|号|条|项|处)\s*(?:隐患|问题)?"
+    r"|隐患\s*#?(?P<c>\d{1,4})\s*号?"
+    r"|#(?P<d>\d{1,4}))"
+)
+_FIX_WORDS = re.compile(
+    r"(已整改|整[改该](完成|完毕|好|完|到位|了|ok)|改(好|完)了?|已改|修(好|复)|处理(好|完)|已处理|"
+    r"已排除|排除了|清理(好|完|干净)|搬走了|拆除|已更换|换(好|了)|固定(好|了)|销号|好了|加固|"
+    r"重新(布线|安装|设置|张贴|配备)|复[查核](过|合格|通过|没问题)|验收(合格|通过)|整改|恢复正常|清走|清除|"
+    r"可以销号|同意销号)"
+)
+_FIX_ONLY = re.compile(
+    r"(整[改该]|修(好|复)|加固|拆除|重新(布线|安装|设置)|复[查核]|销号|清理|清走|清除|更换|固定(好|了))"
+)
+# Physical repairs ("栏杆焊好了", "出口已经打开了"): a fix when no task of the person is named.
+_REPAIR = re.compile(
+    r"(焊|补|装|换|修|清|搬|拆|封|堵|挪|移|打开|撤|收|扶正|加装|配齐|配上)\S{0,2}(好|了|走|掉)"
+)
+_CHECKLIST = re.compile(
+    r"(还有(啥|什么|哪些|多少|几)|还差|还欠|还剩|还要(完成|做|交|报|干)|(要|该|得)(干|做)(啥|什么|嘛|哪些)|"
+    r"待办|没做的|未完成|没完成|任务清单|我的清单|进度|todo|任务|有啥要(报|交|做|干)|"
+    r"干点啥|做点啥|哪些.{0,6}没|几个.{0,6}没|没(交|报|做|完成|整改|销号)的|还要(弄|搞|整)|哪样没|"
+    r"啥子要(做|干|弄|报)|(了|过)没(有)?[哦啊呀嘛]?[?？]?$)"
+)
+_NEGATED = re.compile(
+    r"(还没|还未|尚未|没有|没)(有)?(巡查|检查|交|报|开|做|完成|搞|弄|签|组织|召开|参加|整改)"
+)
+_LATE_ENTRY = re.compile(r"(补登|补录|补报|补记|补上|登记一下|录一下)")
+_FULL_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8}-20\d\d-\d{1,5})")
+_WEAK_HAZARD = re.compile(r"(发现|存在|有(个|一处|一个|处)?(安全)?隐患|隐患[:：]|隐患)")
+_HAZARD_WORDS = re.compile(
+    r"(堵塞|堵住|占用|被占|乱拉|乱接|私拉|私接|私搭|乱搭|"
+    r"破损|损坏|坏了|过期|失效|未(按|配|设|固定|安装|配备|悬挂|戴|系|办)|没(有)?(固定|配|装|设|挂|戴|系|证|水|电)|"
+    r"不戴|脱落|裂缝|裂了|漏(气|水|电|油)|泄漏|泄露|积水|倾斜|松动|锈蚀|违规|违章|违建|三合一|堆放|堆满|堆积|杂物|"
+    r"无证|超载|超员|缺失|不足|易燃|住人|明火|抽烟|吸烟|乱停|乱放|冒烟|起火|冒火|火花|短路|垮塌|塌方|滑坡|"
+    r"落石|危房|开裂|裸露|老化|锁死|锁闭|上锁|被锁|锁了|不亮|不响|不能用|挖断|断了|断裂|占道|无人看管|烂了|破了|"
+    r"塌了|歪了|烧黑|烧焦|大功率|没审批|未审批|没(做|办|搞)\S{0,4}(手续|审批|支护|监测|防护)|有点危险|很危险|"
+    r"危险|堆了|乱堆|充电|飞线|没人管|超高|超限)"
+)
+_NO_HAZARD = re.compile(
+    r"(没|未|莫)(发现|有|得)?(啥|什么|任何)?(大)?(隐患|问题|异常)|无(隐患|异常)|"
+    r"一切正常|都正常|没啥事"
+)
+_DONE_WORDS = re.compile(
+    r"(已完成|完成了|已经完成|完了|好了|完毕|结束了|搞完|做完|弄完|办完|干完|搞定|已办结|ok了|ok啦|"
+    r"(已经?|都)(交|报|报送|上报|提交|签|签订|开|召开|组织|开展|参加|学习|检查|巡查|演练|修订|更新|"
+    r"分析|述职|培训|宣传|观看|部署|制定|梳理|发布|写|汇总|研究|登记)|"
+    r"(交|报|报送|上报|提交|签|开|召开|组织|开展|参加|学|学习|检查|巡查|巡察|巡|查|演练|演习|修订|更新|分析|"
+    r"述职|培训|宣传|观看|看|部署|制定|梳理|发布|转|走访|去|研究|写|汇总|做|搞|弄|办|拍|印发|下发|出台|瞧|跑)"
+    r"(了|过|完|好|掉|上去)|(报|交|送|签|印发|下发)[^，。,.!?？\s]{1,8}了(?![吗没])|ok|完事|"
+    r"(日|号|天|周[一二三四五六日天])\S{0,12}(搞|开|做|组织|办|弄|开展)的)"
+)
+_GENERIC_DONE = re.compile(
+    r"^(那个|这个|都|已经|也)?(弄|搞|做|办|整|好|完)(了|好了|完了|完|好)[啊啦了哈吧]*$"
+)
+_FUTURE = re.compile(
+    r"(明天|后天|下周|下个月|待会|等会|一会儿|准备|打算|计划(去|要)|要去|将要|马上去|"
+    r"回头|月底前?要|说要|(说|讲|让|叫).{0,10}要|之前要|前要把)"
+)
+# Someone else's news ("张姐说她们村的演练搞完了") is not the sender's own report.
+_REPORTED = re.compile(r"(说|讲|听说)(她|他|它)们?")
+_GREETING = re.compile(
+    r"^(在吗|在不在|你好|您好|hello|hi|喂|早|早上好|收到|好的|嗯+|哦+|ok|谢谢|辛苦了)[!！。~～啊呀]*$"
+)
+_QUESTION = re.compile(
+    r"([?？]|吗|呢$|么[?？]?$|(?<!好)几(次|回|天|条|号|月|个人)|(?<!好)几个[?？吗呢啊呀]?$|(要|得|需要|该|开|搞|报|交)几|"
+    r"什么|啥|怎么|怎样|如何|多少|要不要|是否|哪|谁|多久|是不是|有没有|能不能|可不可以|"
+    r"需不需要|用不用|算不算|咋|是.{1,12}还是)"
+)
+_RULES_QUESTION = re.compile(
+    r"(算不算|来得及|可以吗|行不行|能不能|要不要|怎么|如何|多久|规定|要求|是否|还是|"
+    r"算.{0,8}吗|行吗)"
+)
+_NOT_A_QUESTION = re.compile(
+    r"(没|未|莫)(发现|有|得)?(啥|什么)(大)?(问题|异常|隐患)?|没啥事|没什么事|好几"
+)
+_SEVERE = re.compile(r"重大(隐患)?|特别严重|非常严重")
+_ENTERPRISE = re.compile(
+    r"([\u4e00-\u9fffA-Za-z0-9]{1,12}?(厂|公司|加油站|饭店|餐馆|餐厅|超市|工地|酒店|宾馆|市场|学校|仓库|作坊|"
+    r"门店|商店|小卖部|网吧|养殖场|矿|站|店|馆|中心))"
+)
+_PLACE = re.compile(
+    r"([\u4e00-\u9fff0-9]{1,10}(村|社区|小组|组|路|街|巷|小区|园区|大道)[\u4e00-\u9fff0-9]{0,6}号?)"
+)
+_LEAD = re.compile(r"^(巡查|检查|今天|刚才|刚刚)?(发现|报告|反映)[:：,， ]*")
+_BARE_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Understanding:
+    intent: str
+    codes: list[str] = field(default_factory=list)
+    tasks: list[str] = field(default_factory=list)  # candidate task ids, best first
+    period: str | None = None
+    date: str | None = None
+    hazard: str | None = None
+    confidence: float = 0.0
+    text: str = ""
+    command: str | None = None
+    severity: str | None = None
+    place: str = ""
+    enterprise: str = ""
+    error: str | None = None  # a texts.yaml key when the message cannot be taken as meant
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("text", "place", "enterprise", "error", "command", "severity"):
+            if not data[key]:
+                data.pop(key)
+        return data
+
+
+@dataclass(frozen=True)
+class TaskMatch:
+    unit: Unit
+    task: Task
+    score: float
+
+
+class Understander:
+    def __init__(self, rulebook: Rulebook, index: SearchIndex) -> None:
+        self.rulebook = rulebook
+        self.index = index
+
+    def understand(
+        self, text: str, role: str, has_photo: bool, today: date, period_of: Any = None
+    ) -> Understanding:
+        """``period_of(task, day) -> key`` maps a day to the task's period key (the
+        schedule); without it the period is left out."""
+        raw = (text or "").strip()
+        norm = normalize(raw)
+        if command := _COMMAND.match(norm):
+            return self._command(
+                command.group(1),
+                (command.group(2) or "").strip(),
+                role,
+                has_photo,
+                today,
+                period_of,
+            )
+        if not norm:
+            return Understanding("unclear", confidence=0.2 if has_photo else 0.0)
+        intent = self._intent(norm, has_photo)
+        if intent == "fix":
+            return self._fix(norm, today)
+        if intent == "hazard":
+            return self._hazard(raw, norm, today)
+        if intent == "done":
+            return self._done(norm, role, today, period_of, explicit=False)
+        if intent == "question":
+            found = self.index.search(raw)
+            return Understanding(
+                "question", found.codes[:3], confidence=0.9 if found.found else 0.4, text=raw
+            )
+        return Understanding(intent, confidence=0.8 if intent != "unclear" else 0.2, text=raw)
+
+    def _intent(self, norm: str, has_photo: bool) -> str:
+        content = re.sub(r"[\W_]+", "", norm)
+        if not content or _GREETING.match(norm):
+            return "unclear"
+        question = bool(_QUESTION.search(_NOT_A_QUESTION.sub("", norm)))
+        if len(norm) <= 25 and _HELP.search(norm):
+            return "help"
+        if (_FUTURE.search(norm) or _REPORTED.search(norm)) and "已" not in norm:
+            return "unclear"
+        found = norm.startswith(("发现", "检查发现", "巡查发现")) or bool(
+            re.search(r"发现(一|个|有|了)", norm)
+        )
+        unfixed = re.search(r"(没|未|还没)(有)?(销号|整改|改)", norm)
+        if (
+            _FIX_WORDS.search(norm)
+            and not question
+            and not unfixed
+            and not (found and not _HAZARD_REF.search(norm))
+            and (_HAZARD_REF.search(norm) or "隐患" in norm or _FIX_ONLY.search(norm))
+        ):
+            return "fix"
+        if found and not question and not _NO_HAZARD.search(norm):
+            return "hazard"
+        if _CHECKLIST.search(norm):
+            return "checklist"
+        negated = _NEGATED.search(norm) and not _LATE_ENTRY.search(norm)
+        if negated:
+            return "question" if question and _RULES_QUESTION.search(norm) else "checklist"
+        done = (_DONE_WORDS.search(norm) or _LATE_ENTRY.search(norm)) and not question
+        no_hazard = bool(_NO_HAZARD.search(norm)) and not re.search(r"(就是|但是|不过|只是)", norm)
+        if _HAZARD_WORDS.search(norm) and not no_hazard and not question:
+            return "hazard"
+        if found and not question:
+            return "hazard"
+        if done or no_hazard:
+            if _GENERIC_DONE.match(content) and not has_photo:
+                return "unclear"
+            if _REPAIR.search(norm) and not self._task_candidates(norm, None):
+                return "fix"
+            return "done"
+        if _WEAK_HAZARD.search(norm) and not question and len(content) > 4:
+            return "hazard"
+        if question or find_refs(norm, self.rulebook.is_code):
+            return "question"
+        if has_photo:
+            return "done" if self._task_candidates(norm, None) else "unclear"
+        return "unclear"
+
+    def _command(
+        self, name: str, args: str, role: str, has_photo: bool, today: date, period_of: Any
+    ) -> Understanding:
+        intent = COMMAND_INTENTS.get(name, "command")
+        if name == "start" and not args:
+            intent = "help"
+        if intent == "done":
+            return self._done(normalize(args), role, today, period_of, explicit=True, command=name)
+        if intent == "fix":
+            return self._fix(normalize(args), today, command=name, args=args)
+        if intent == "hazard":
+            return self._hazard(args, normalize(args), today, command=name)
+        if intent == "question":
+            found = self.index.search(args) if args else None
+            codes = found.codes[:3] if found else []
+            return Understanding("question", codes, confidence=0.9, text=args, command=name)
+        return Understanding(intent, confidence=1.0, text=args, command=name)
+
+    # ---- done -------------------------------------------------------------------------
+
+    def _done(
+        self,
+        norm: str,
+        role: str,
+        today: date,
+        period_of: Any,
+        explicit: bool,
+        command: str | None = None,
+    ) -> Understanding:
+        refs = find_refs(norm, self.rulebook.is_code)
+        plain = norm
+        for ref in refs:  # a code such as 2-1-8 is not a date
+            plain = plain[: ref.start] + " " * (ref.end - ref.start) + plain[ref.end :]
+        try:
+            day = parse_day(plain, today) or today
+        except FutureDateError:
+            return Understanding(
+                "done", confidence=0.5, text=norm, command=command, error="done.future_date"
+            )
+        hint = parse_period(plain, today)
+        unknown = next((r.code for r in refs if r.explicit and not r.exists), None)
+        if unknown:
+            return Understanding(
+                "done",
+                [unknown],
+                confidence=0.9,
+                text=norm,
+                command=command,
+                error="done.unknown_code",
+            )
+        codes = list(
+            dict.fromkeys(
+                u.code for r in refs if r.exists for u in self.rulebook.units_under(r.code)
+            )
+        )
+        if codes:
+            units = [u for c in codes if (u := self.rulebook.unit(c))]
+            candidates = [
+                TaskMatch(u, t, 1.0) for u in units for t in u.tasks if role in t.roles or not role
+            ]
+            candidates = self._best(self._scored(norm, candidates, hint, day, period_of))
+            confidence = 0.95 if len(candidates) <= 1 else 0.6
+        else:
+            candidates = self._task_candidates(norm, role, hint, day, period_of)
+            codes = list(dict.fromkeys(c.unit.code for c in candidates))
+            best = candidates[0].score if candidates else 0
+            clear = len(candidates) == 1 or (len(candidates) > 1 and candidates[1].score < best)
+            confidence = 0.8 if clear else (0.5 if candidates else 0.3)
+            if clear:
+                candidates, codes = candidates[:1], [candidates[0].unit.code]
+        tasks = [f"{c.unit.code}:{c.task.key}" for c in candidates]
+        period = None
+        if candidates and period_of is not None:
+            anchor = hint.anchor if hint and hint.every == candidates[0].task.every else day
+            period = period_of(candidates[0].unit, candidates[0].task, anchor)
+        return Understanding(
+            "done",
+            codes,
+            tasks,
+            period,
+            day.isoformat(),
+            confidence=confidence,
+            text=norm,
+            command=command,
+        )
+
+    def _expanded(self, norm: str) -> str:
+        """The text plus the rulebook words its homophone typos stand for (带对 → 带队)."""
+        corrected = norm
+        for span, word in self.index._homophones(norm):
+            corrected = corrected.replace(span, word)
+        return norm + " " + corrected
+
+    def _scored(
+        self,
+        norm: str,
+        candidates: list[TaskMatch],
+        hint: PeriodHint | None,
+        day: date | None,
+        period_of: Any,
+    ) -> list[TaskMatch]:
+        text = self._expanded(norm)
+        out = []
+        for c in candidates:
+            score = c.score + self._task_score(text, c.task, hint)
+            if c.task.window is not None and day and period_of is not None:
+                score += 1.0 if period_of(c.unit, c.task, day) else 0.0
+            out.append(TaskMatch(c.unit, c.task, score))
+        return sorted(out, key=lambda c: -c.score)
+
+    @staticmethod
+    def _best(scored: list[TaskMatch]) -> list[TaskMatch]:
+        """The single best candidate when it clearly leads, else all tied at the top."""
+        if len(scored) <= 1:
+            return scored
+        if scored[0].score > scored[1].score:
+            return scored[:1]
+        return [c for c in scored if c.score >= scored[0].score]
+
+    @staticmethod
+    def _task_score(text: str, task: Task, hint: PeriodHint | None) -> float:
+        words = {normalize(w) for w in (*task.keywords, task.name) if w}
+        score = float(sum(len(w) for w in words if w in text))
+        if score and hint and hint.every == task.every and task.window is None:
+            score += 0.5
+        return score
+
+    def _task_candidates(
+        self,
+        norm: str,
+        role: str | None,
+        hint: PeriodHint | None = None,
+        day: date | None = None,
+        period_of: Any = None,
+    ) -> list[TaskMatch]:
+        """The person's tasks that the report names, best first: by the words people use
+        for each task, else by the rulebook unit the text is about."""
+        owned = [
+            TaskMatch(u, t, 0.0) for u, t in self.rulebook.tasks() if not role or role in t.roles
+        ]
+        scored = [m for m in self._scored(norm, owned, hint, day, period_of) if m.score >= 1]
+        if not scored or scored[0].score < 2:
+            found = self.index.search(norm)
+            codes = found.codes[:3] if found.found else []
+            for rank, code in enumerate(codes):
+                bonus = 2.0 - rank * 0.5
+                scored += [TaskMatch(m.unit, m.task, bonus) for m in owned if m.unit.code == code]
+            scored = self._scored(norm, scored, hint, day, period_of) if scored else []
+        if not scored:
+            return []
+        top = scored[0].score
+        return [m for m in scored if m.score >= top - 0.5]
+
+    # ---- hazards ---------------------------------------------------------------------
+
+    def _hazard(
+        self, raw: str, norm: str, today: date, command: str | None = None
+    ) -> Understanding:
+        description = _LEAD.sub("", raw.strip()) or raw.strip()
+        enterprise = _ENTERPRISE.search(description)
+        place = _PLACE.search(description)
+        try:
+            day = parse_day(norm, today) or today
+        except FutureDateError:
+            day = today
+        return Understanding(
+            "hazard",
+            date=day.isoformat(),
+            confidence=0.8 if description else 0.3,
+            text=description,
+            command=command,
+            severity="重大" if _SEVERE.search(norm) else "一般",
+            place=place.group(1) if place else "",
+            enterprise=enterprise.group(1) if enterprise else "",
+        )
+
+    def _fix(
+        self, norm: str, today: date, command: str | None = None, args: str = ""
+    ) -> Understanding:
+        """The hazard a fix report names: a full number (连然-2026-0012) wins over a bare
+        one, which may be part of a date (11月21号)."""
+        m = _FULL_NUMBER.search(norm)
+        if m is None and command:
+            m = re.match(r"^#?(\d{1,5})", norm)
+        m = m or _HAZARD_REF.search(norm)
+        ref = next((g for g in m.groups() if g), None) if m else None
+        if ref and not ref[0].isdigit() and "-" not in ref:
+            ref = str(cn_to_int(ref))
+        note = norm[m.end() :].strip() if command and m else ""
+        try:
+            day = parse_day(norm, today) or today
+        except FutureDateError:
+            day = today
+        return Understanding(
+            "fix",
+            hazard=ref,
+            date=day.isoformat(),
+            confidence=0.9 if ref else 0.5,
+            text=note or norm,
+            command=command,
+        )

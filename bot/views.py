@@ -1,0 +1,194 @@
+"""Phone-sized texts for checklists, hazards and records. Every line names its item code."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.checklist import CheckItem, Checklist, CommunityLine, HazardItem
+from bot.hazards import Hazard
+from bot.org import Org
+from bot.replies import Button
+from bot.schedule import parse_period, period_for
+from bot.texts import t
+
+MAX_TASK_LINES = 12
+WEEKDAYS = "一二三四五六日"
+
+
+def md(d: date) -> str:
+    return t("fmt.md", m=d.month, d=d.day)
+
+
+def day_label(d: date) -> str:
+    return t("fmt.day", m=d.month, d=d.day, w=WEEKDAYS[d.weekday()])
+
+
+def period_label(
+    key: str,
+    every: str,
+    window: bool,
+    today: date,
+    start: date | None = None,
+    end: date | None = None,
+) -> str:
+    """本周 / 上周 / 本月 / 10月 / 本季度 / 2026年, or a window's dates."""
+    if window:
+        return t("plabel.week_of", start=md(start), end=md(end)) if start and end else ""
+    try:
+        _, period = parse_period(key)
+    except ValueError:
+        return key
+    if today in period:
+        return t(f"plabel.this.{every}")
+    if (
+        every != "year"
+        and period_for(every, period.end + timedelta(days=1)).start
+        <= today
+        <= period_for(every, period.end + timedelta(days=1)).end
+    ):
+        return t(f"plabel.last.{every}")
+    if every == "week":
+        return t("plabel.week_of", start=md(period.start), end=md(period.end))
+    if every == "month":
+        return t("plabel.month", m=period.start.month)
+    if every == "quarter":
+        return t("plabel.quarter", y=period.start.year, q=(period.start.month - 1) // 3 + 1)
+    return t("plabel.year", y=period.start.year)
+
+
+def item_line(item: CheckItem, today: date) -> str:
+    label = period_label(item.period, item.every, item.window, today, item.start, item.due)
+    return t(
+        "todo.item",
+        code=item.code,
+        name=item.name,
+        period=label,
+        done=item.done,
+        count=item.count,
+        due=md(item.due),
+    )
+
+
+def hazard_line(hazard: Hazard, today: date, org: Org | None = None) -> str:
+    where = ""
+    if org is not None:
+        unit = org.unit(hazard.unit_id)
+        where = unit.name if unit else ""
+    text = t(
+        "hazard.line",
+        code=hazard.code,
+        number=hazard.number,
+        state=hazard.state,
+        deadline=md(hazard.deadline),
+        what=_short(hazard.description, 18),
+        where=where,
+    )
+    if hazard.overdue(today):
+        text += t("hazard.overdue_mark")
+    return text
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def checklist_text(checklist: Checklist, org: Org, limit: int = MAX_TASK_LINES) -> str:
+    day = checklist.day
+    unit = checklist.unit
+    lines = [
+        t(
+            "todo.head",
+            name=checklist.person.name,
+            unit=unit.name if unit else "",
+            day=day_label(day),
+        )
+    ]
+    if checklist.empty:
+        lines.append(t("todo.all_done"))
+        return "\n".join(lines)
+    overdue = [i for i in checklist.tasks if i.overdue(day)]
+    open_ = [i for i in checklist.tasks if not i.overdue(day)]
+    shown = 0
+    for title, items in ((t("todo.overdue"), overdue), (t("todo.open"), open_)):
+        if not items:
+            continue
+        lines.append(title)
+        for item in items:
+            if shown >= limit:
+                break
+            lines.append(item_line(item, day))
+            shown += 1
+    if shown < len(checklist.tasks):
+        lines.append(t("todo.more", n=len(checklist.tasks) - shown))
+    if checklist.hazards:
+        lines.append(t("todo.hazards"))
+        for h in checklist.hazards[:8]:
+            lines.append(t(f"todo.hazard_{h.action}", line=hazard_line(h.hazard, day, org)))
+        if len(checklist.hazards) > 8:
+            lines.append(t("todo.more_hazards", n=len(checklist.hazards) - 8))
+    return "\n".join(lines)
+
+
+def street_lines_text(lines: list[CommunityLine]) -> str:
+    out = [t("street.head")]
+    for line in lines:
+        out.append(
+            t(
+                f"street.{line.color}",
+                unit=line.unit.name,
+                open=line.open_tasks,
+                overdue=line.overdue_tasks,
+                hazards=line.open_hazards,
+                overdue_hazards=line.overdue_hazards,
+            )
+        )
+    return "\n".join(out)
+
+
+def item_buttons(items: list[CheckItem], limit: int = 3) -> tuple[tuple[Button, ...], ...]:
+    """Mark done / snooze / show requirement, for the first open items."""
+    rows = []
+    for item in items[:limit]:
+        key = f"{item.task_id}|{item.period}"
+        rows.append(
+            (
+                Button(t("btn.done_item", code=item.code), f"d:{key}"),
+                Button(t("btn.snooze"), f"z:{key}"),
+                Button(t("btn.show_item"), f"i:{item.code}"),
+            )
+        )
+    return tuple(rows)
+
+
+def hazard_buttons(items: list[HazardItem], limit: int = 3) -> tuple[tuple[Button, ...], ...]:
+    rows = []
+    for item in items[:limit]:
+        h = item.hazard
+        if item.action == "verify":
+            rows.append(
+                (
+                    Button(t("btn.verify", seq=h.seq), f"v:{h.id}"),
+                    Button(t("btn.reject", seq=h.seq), f"r:{h.id}"),
+                )
+            )
+    return tuple(rows)
+
+
+def status_text(items: list[CheckItem], today: date) -> str | None:
+    if not items:
+        return None
+    parts = []
+    for item in items:
+        label = period_label(item.period, item.every, item.window, today)
+        state = t("status.done") if item.done >= item.count else t("status.open", due=md(item.due))
+        parts.append(
+            t(
+                "status.part",
+                name=item.name,
+                period=label,
+                done=item.done,
+                count=item.count,
+                state=state,
+            )
+        )
+    return t("list.sep").join(parts)

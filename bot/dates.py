@@ -26,6 +26,7 @@ _WEEKDAY = {
     "6": 5,
     "7": 6,
 }
+_FUTURE = {"明天": 1, "明日": 1, "后天": 2, "大后天": 3}
 _RELATIVE = {
     "今天": 0,
     "今日": 0,
@@ -105,6 +106,9 @@ def parse_day(text: str, today: date) -> date | None:
                 raise FutureDateError(day.isoformat())
             day -= timedelta(weeks=1)
         return day
+    for word in sorted(_FUTURE, key=len, reverse=True):
+        if word in text:
+            raise FutureDateError((today + timedelta(days=_FUTURE[word])).isoformat())
     for word in sorted(_RELATIVE, key=len, reverse=True):
         if word in text:
             return today - timedelta(days=_RELATIVE[word])

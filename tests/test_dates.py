@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.dates import FutureDateError, parse_day, parse_period
+
+WED = date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今天巡查了", WED),
+        ("昨天开了会", date(2026, 11, 24)),
+        ("前天", date(2026, 11, 23)),
+        ("上周五巡查了", date(2026, 11, 20)),
+        ("周一去巡了一圈", date(2026, 11, 23)),
+        ("周五巡查了", date(2026, 11, 20)),
+        ("11月3日巡查补录", date(2026, 11, 3)),
+        ("11月3号", date(2026, 11, 3)),
+        ("12月28日", date(2025, 12, 28)),
+        ("2026-05-13搞的演练", date(2026, 5, 13)),
+        ("巡查 11.20", date(2026, 11, 20)),
+        ("本周巡查已完成", None),
+    ],
+)
+def test_days(text: str, expected: date | None):
+    assert parse_day(text, WED) == expected
+
+
+@pytest.mark.parametrize("text", ["明天巡查", "本周五巡查了", "2026-12-01 开了会"])
+def test_future_days_are_refused(text: str):
+    with pytest.raises(FutureDateError):
+        parse_day(text, WED)
+
+
+@pytest.mark.parametrize(
+    ("text", "every", "anchor"),
+    [
+        ("本周巡查", "week", WED),
+        ("上周的巡查", "week", date(2026, 11, 18)),
+        ("这个月的专题会", "month", WED),
+        ("上个月的记录", "month", date(2026, 10, 1)),
+        ("10月的巡查记录", "month", date(2026, 10, 1)),
+        ("本季度党委会", "quarter", WED),
+        ("第三季度", "quarter", date(2026, 7, 1)),
+        ("今年的年报", "year", WED),
+    ],
+)
+def test_periods(text: str, every: str, anchor: date):
+    hint = parse_period(text, WED)
+    assert hint is not None and (hint.every, hint.anchor) == (every, anchor)

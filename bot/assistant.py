@@ -8,9 +8,10 @@ the same message delivered twice (same source id) is stored once.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot import views
@@ -34,6 +35,16 @@ from bot.understand import Understander, Understanding
 from knowledge.model import Task, Unit
 
 log = logging.getLogger("gridsafe.assistant")
+ROLE_WORDS = {
+    "officer": "officer",
+    "专干": "officer",
+    "网格员": "officer",
+    "street": "street",
+    "街道": "street",
+    "安办": "street",
+    "admin": "admin",
+    "管理员": "admin",
+}
 MAX_CHOICES = 6
 
 
@@ -104,6 +115,12 @@ class Assistant:
         person = self.person_of(msg)
         if person.id and not person.active:
             return [Reply(t("person.inactive"))]
+        if person.id and self.store.one(
+            "SELECT 1 FROM accounts WHERE channel = ? AND external_id = ? "
+            "AND blocked_at IS NOT NULL",
+            [msg.channel, msg.user_id],
+        ):
+            self.org.set_blocked(msg.channel, msg.user_id, False)
         try:
             return self._handle(person, msg)
         except UserError as error:
@@ -142,7 +159,7 @@ class Assistant:
         if u.intent == "help":
             return [self.help(person)]
         if u.intent == "question":
-            return [self._question(person, u.text or text)]
+            return [self._question(person, u.text or text, public=msg.is_group)]
         if not person.id:
             return [Reply(t("guest.need_invite"))]
         handler = {
@@ -198,20 +215,22 @@ class Assistant:
         lines = [t(f"help.head.{role}")]
         lines += [t(f"cmd.{c.name}.help") for c in for_role(role)]
         lines.append(t(f"help.tail.{role}"))
-        return Reply("\n".join(lines))
+        return Reply("\n".join(lines), public=True)
 
     # ---- questions ------------------------------------------------------------------
 
-    def _question(self, person: Person, text: str) -> Reply:
+    def _question(self, person: Person, text: str, public: bool = False) -> Reply:
+        """The rulebook's answer; in a group chat (public) without the asker's own status."""
         result = self.library.search(text)
         status = {}
-        if person.id and result.found:
+        if person.id and result.found and not public:
             for code in result.codes[:1]:
                 items = self.checklists.status_of_code(person, code, self.today())
                 line = views.status_text(items, self.today())
                 if line:
                     status[code] = line
-        return answer(self.rulebook, self.library.index, result, status)
+        reply = answer(self.rulebook, self.library.index, result, status)
+        return replace(reply, public=public)
 
     # ---- checklists -----------------------------------------------------------------
 
@@ -629,7 +648,7 @@ class Assistant:
     def _press(self, person: Person, msg: Incoming, data: str) -> list[Reply]:
         kind, _, rest = data.partition(":")
         if kind == "i":
-            return [self._question(person, rest)]
+            return [self._question(person, rest, public=msg.is_group)]
         if not person.id:
             return [Reply(t("guest.need_invite"))]
         if kind == "p":
@@ -745,10 +764,37 @@ class Assistant:
     # ---- settings, admin, reports (filled in by later features) ----------------------
 
     def snooze(self, person: Person, key: str) -> Reply:
-        return Reply(t("choice.unknown"))
+        task_id, _, period = key.partition("|")
+        found = self.rulebook.task(task_id)
+        if found is None:
+            return Reply(t("choice.unknown"))
+        until = (self.today() + timedelta(days=1)).isoformat()
+        with self.store.write():
+            self.store.db.execute(
+                "INSERT INTO snoozes (person_id, task_id, period, until) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (person_id, task_id, period) DO UPDATE SET until = excluded.until",
+                [person.id, task_id, period, until],
+            )
+        return Reply(t("push.snoozed", code=found[0].code, name=found[1].name))
 
     def settings_reply(self, person: Person, args: str) -> Reply:
-        return Reply(t("msg.unknown_command", name="settings"))
+        if not person.id:
+            return Reply(t("guest.need_invite"))
+        words = args.strip()
+        if words:
+            if re.fullmatch(r"([01]?\d|2[0-3])[:：]([0-5]\d)", words):
+                hour, minute = re.split("[:：]", words)
+                person = self.org.update_person(person, push_time=f"{int(hour):02d}:{minute}")
+            elif words in ("暂停", "关闭", "静音", "mute", "off"):
+                person = self.org.update_person(person, muted=1)
+            elif words in ("恢复", "打开", "开启", "unmute", "on"):
+                person = self.org.update_person(person, muted=0)
+            else:
+                return Reply(t("settings.usage"))
+        push_time = person.push_time or self.settings.push_time.strftime("%H:%M")
+        state = t("settings.muted") if person.muted else t("settings.on", time=push_time)
+        days = t("settings.all_days") if self.settings.push_all_days else t("settings.workdays")
+        return Reply(t("settings.show", state=state, days=days))
 
     def report_replies(self, person: Person, args: str) -> list[Reply]:
         return [Reply(t("msg.unknown_command", name="report"))]
@@ -759,7 +805,35 @@ class Assistant:
     def _admin(self, person: Person, name: str, args: str) -> Reply:
         if person.role != "admin":
             return Reply(t("org.admin_only"))
-        return Reply(t("msg.unknown_command", name=name))
+        parts = args.split()
+        if name == "units":
+            return Reply(self._units_text())
+        if name == "unit":
+            if len(parts) < 2 or parts[0] not in ("add", "新增", "添加"):
+                return Reply(t("admin.unit_usage"))
+            unit = self.org.add_unit(parts[1], parts[2] if len(parts) > 2 else None, by=person)
+            return Reply(t("cli.unit_added", name=unit.name, kind=t(f"unit.kind.{unit.kind}")))
+        if name == "invite":
+            role = ROLE_WORDS.get(parts[0]) if parts else None
+            if role is None:
+                return Reply(t("admin.invite_usage"))
+            unit_name = parts[1] if len(parts) > 1 and role != "admin" else None
+            label = parts[2] if len(parts) > 2 else None
+            code = self.org.create_invite(role, unit_name, label, by=person)
+            return Reply(
+                t("admin.invite", role=t(f"role.{role}"), unit=unit_name or "", code=code)
+            )
+        return self.rulebook_reply(person, args)
+
+    def _units_text(self) -> str:
+        lines = [t("admin.units_head")]
+        for street in [u for u in self.org.units() if u.kind == "street"]:
+            lines.append(street.name)
+            lines += [f"  └ {c.name}" for c in self.org.children(street.id)]
+        return "\n".join(lines)
+
+    def rulebook_reply(self, person: Person, args: str) -> Reply:
+        return Reply(t("msg.unknown_command", name="rulebook"))
 
 
 def _files_json(files: tuple[EvidenceFile, ...] | list[EvidenceFile]) -> list[dict[str, Any]]:

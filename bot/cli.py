@@ -323,6 +323,13 @@ def cmd_invite(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("run")
+def cmd_run(args: argparse.Namespace) -> int:
+    from handlers.app import run_bot
+
+    return run_bot(_settings())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gridsafe", description="网格安全助手 GridSafe")
     sub = parser.add_subparsers(dest="command")
@@ -340,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
         "start", help="启动：有 TELEGRAM_BOT_TOKEN 时运行机器人，否则进入控制台对话"
     )
     start.add_argument("--demo", action="store_true", help="控制台使用示例数据")
+    sub.add_parser("run", help="运行 Telegram 机器人（需要 TELEGRAM_BOT_TOKEN）")
     chat = sub.add_parser("chat", help="控制台对话（不需要 Telegram）")
     chat.add_argument("--invite", help="用邀请码绑定身份")
     chat.add_argument(

@@ -309,6 +309,26 @@ class Org:
         assert updated is not None
         return updated
 
+    def accounts_for_push(self, person_id: int, channel: str) -> list[dict[str, Any]]:
+        return self.store.rows(
+            "SELECT * FROM accounts WHERE person_id = ? AND channel = ? AND blocked_at IS NULL",
+            [person_id, channel],
+        )
+
+    def set_blocked(self, channel: str, external_id: str, blocked: bool) -> None:
+        """A person who blocked the bot gets no more pushes until they write again."""
+        with self.store.write():
+            self.store.db.execute(
+                "UPDATE accounts SET blocked_at = ? WHERE channel = ? AND external_id = ?",
+                [now_iso() if blocked else None, channel, external_id],
+            )
+            self.store.audit(
+                None,
+                "account.blocked" if blocked else "account.unblocked",
+                channel=channel,
+                account=external_id,
+            )
+
     # ---- access -------------------------------------------------------------------
 
     def visible_unit_ids(self, person: Person) -> set[int]:

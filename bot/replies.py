@@ -30,6 +30,9 @@ class Reply:
     recorded: bool = False
     # Messages for other people caused by this one (a new hazard for the street office).
     notices: tuple[Notice, ...] = ()
+    # Holds nothing but rulebook text and help: may be shown in a group chat. Everything
+    # else (records, checklists, hazards) goes to the person privately.
+    public: bool = False
     meta: dict[str, object] = field(default_factory=dict, compare=False)
 
 

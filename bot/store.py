@@ -173,7 +173,11 @@ CREATE TABLE snoozes (
 );
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+_V3 = """
+ALTER TABLE accounts ADD COLUMN blocked_at TEXT;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 
 
 class Store:

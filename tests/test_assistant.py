@@ -146,3 +146,18 @@ def test_every_command_is_in_help(assistant: Assistant, street_org):
         pattern = re.compile(rf"/{command.name}(?![a-z])")
         shown = [role for role, text in texts.items() if pattern.search(text)]
         assert set(shown) == set(command.roles), command.name
+
+
+def test_admin_manages_units_and_invites_in_chat(assistant: Assistant, street_org):
+    officer = street_org("officer", "金色社区")
+    admin_person = assistant.org.add_person("管", "admin", None, channel="test", external_id="a")
+    admin = Chat(assistant, "a")
+    assert admin_person.role == "admin"
+    assert "只有管理员" in officer.say("/unit add 新社区 连然街道")
+    assert "已新增村（社区）：新社区" in admin.say("/unit add 新社区 连然街道")
+    assert "新社区" in admin.say("/units")
+    reply = admin.say("/invite 专干 新社区 赵六")
+    code = reply.split("/start ")[1].split()[0]
+    newcomer = Chat(assistant, "newcomer")
+    assert "绑定成功：赵六" in newcomer.say(f"/start {code}")
+    assert "没有叫“无此社区”的单位" in admin.say("/invite 专干 无此社区")

@@ -1,0 +1,151 @@
+"""Daily pushes: who gets one now, what it says, and the record that it went out.
+
+At most one push per person per day: a push is claimed in the database (pushes table)
+before it is sent, so a restart never sends it twice, and a bot that was down at push
+time still sends the day's push when it comes back (same day only). Hazard deadlines
+get a reminder the day before, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot import views
+from bot.assistant import Assistant
+from bot.hazards import OPEN
+from bot.org import Person
+from bot.replies import Reply
+from bot.store import now_iso
+from bot.texts import t
+
+DAILY = "daily"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    person_id: int
+    key: str  # the pushes.kind: "daily" or "deadline:<hazard id>"
+    reply: Reply
+
+
+class PushPlanner:
+    def __init__(self, assistant: Assistant, channel: str = "telegram") -> None:
+        self.assistant = assistant
+        self.store = assistant.store
+        self.channel = channel  # pushes reach people through this channel's accounts
+
+    def is_push_day(self, day: date) -> bool:
+        return self.assistant.settings.push_all_days or self.assistant.calendar.is_workday(day)
+
+    def push_time(self, person: Person) -> time:
+        if person.push_time:
+            hour, minute = person.push_time.split(":")
+            return time(int(hour), int(minute))
+        return self.assistant.settings.push_time
+
+    def due(self, now: datetime) -> list[Delivery]:
+        """Pushes that should go out at ``now`` and have not yet gone out today."""
+        day = now.date()
+        out: list[Delivery] = []
+        if self.is_push_day(day):
+            for person in self._reachable():
+                if person.muted or now.time() < self.push_time(person):
+                    continue
+                if self._claimed(person.id, day, DAILY):
+                    continue
+                reply = self.daily(person, day)
+                if reply is not None:
+                    out.append(Delivery(person.id, DAILY, reply))
+        out += self._deadline_reminders(day)
+        return out
+
+    def _reachable(self) -> list[Person]:
+        rows = self.store.rows(
+            "SELECT DISTINCT p.id FROM people p JOIN accounts a ON a.person_id = p.id "
+            "WHERE p.active = 1 AND a.blocked_at IS NULL AND a.channel = ? ORDER BY p.id",
+            [self.channel],
+        )
+        people = [self.assistant.org.person(r["id"]) for r in rows]
+        return [p for p in people if p is not None and p.role in ("officer", "street", "admin")]
+
+    def daily(self, person: Person, day: date) -> Reply | None:
+        """The morning message: the checklist (overdue first), hazards waiting for the
+        person and, for a street office, its communities. None when nothing is open."""
+        assistant = self.assistant
+        if person.role == "admin" or person.unit_id is None:
+            return None
+        checklist = assistant.checklists.for_person(person, day)
+        snoozed = self.snoozed(person.id, day)
+        checklist.tasks = [i for i in checklist.tasks if f"{i.task_id}|{i.period}" not in snoozed]
+        if checklist.empty and person.role == "officer":
+            return None
+        text = t("push.head") + "\n" + views.checklist_text(checklist, assistant.org, limit=8)
+        if person.role == "street":
+            unit = assistant.org.unit(person.unit_id)
+            assert unit is not None
+            lines = assistant.checklists.street_lines(unit, day)[1:]
+            if lines:
+                text += "\n" + views.street_lines_text(lines)
+        buttons = views.item_buttons(checklist.tasks) + views.hazard_buttons(checklist.hazards)
+        return Reply(text, buttons)
+
+    def _deadline_reminders(self, day: date) -> list[Delivery]:
+        tomorrow = (day + timedelta(days=1)).isoformat()
+        rows = self.store.rows(
+            "SELECT id FROM hazards WHERE state = ? AND deadline = ?", [OPEN, tomorrow]
+        )
+        out = []
+        for row in rows:
+            hazard = self.assistant.ledger.get(row["id"])
+            assert hazard is not None
+            text = t(
+                "push.deadline",
+                number=hazard.number,
+                code=hazard.code,
+                what=hazard.description[:30],
+                deadline=views.md(hazard.deadline),
+            )
+            key = f"deadline:{hazard.id}"
+            for person in self.assistant.org.people_of_unit(hazard.unit_id):
+                if person.role in ("officer", "street") and not self._claimed(person.id, day, key):
+                    out.append(Delivery(person.id, key, Reply(text)))
+        return out
+
+    # ---- the record of pushes ------------------------------------------------------------
+
+    def _claimed(self, person_id: int, day: date, key: str) -> bool:
+        return (
+            self.store.one(
+                "SELECT 1 FROM pushes WHERE person_id = ? AND day = ? AND kind = ?",
+                [person_id, day.isoformat(), key],
+            )
+            is not None
+        )
+
+    def claim(self, delivery: Delivery, day: date) -> bool:
+        """Take the right to send; False if it was already taken (sent or being sent)."""
+        with self.store.write():
+            cursor = self.store.db.execute(
+                "INSERT OR IGNORE INTO pushes (person_id, day, kind, status) "
+                "VALUES (?, ?, ?, 'sending')",
+                [delivery.person_id, day.isoformat(), delivery.key],
+            )
+        return cursor.rowcount == 1
+
+    def finish(self, delivery: Delivery, day: date, status: str) -> None:
+        with self.store.write():
+            self.store.db.execute(
+                "UPDATE pushes SET status = ?, sent_at = ? WHERE person_id = ? AND day = ? "
+                "AND kind = ?",
+                [status, now_iso(), delivery.person_id, day.isoformat(), delivery.key],
+            )
+
+    # ---- snoozes ---------------------------------------------------------------------
+
+    def snoozed(self, person_id: int, day: date) -> set[str]:
+        rows = self.store.rows(
+            "SELECT task_id, period FROM snoozes WHERE person_id = ? AND until > ?",
+            [person_id, day.isoformat()],
+        )
+        return {f"{r['task_id']}|{r['period']}" for r in rows}

@@ -1,0 +1,142 @@
+"""The one wiring function: builds the python-telegram-bot Application from settings.
+
+Heavy start-up (jieba, the search index, the database) happens once in post_init, on
+the core's own thread, never on the first message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackQueryHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.app import build_assistant
+from bot.assistant import Assistant
+from bot.commands import COMMANDS
+from bot.service import AssistantService
+from bot.settings import Settings
+from bot.texts import t
+from handlers.buttons import on_button
+from handlers.chat import on_message
+from handlers.errors import RedactToken, on_error
+from handlers.inline import on_inline
+from handlers.push import TICK_SECONDS, push_tick
+
+log = logging.getLogger("gridsafe.telegram")
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Every handler, in the order they are tried."""
+    return [
+        MessageHandler(
+            (filters.TEXT | filters.PHOTO | filters.Document.ALL | filters.COMMAND)
+            & ~filters.UpdateType.EDITED,
+            on_message,
+        ),
+        CallbackQueryHandler(on_button),
+        InlineQueryHandler(on_inline),
+    ]
+
+
+def menu() -> list[BotCommand]:
+    return [BotCommand(c.name, t(f"cmd.{c.name}.menu")) for c in COMMANDS if c.menu]
+
+
+async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+    service: AssistantService = application.bot_data["service"]
+    await service.start()
+    await application.bot.set_my_commands(menu())
+    if application.job_queue is not None and application.bot_data.get("push_job", True):
+        application.job_queue.run_repeating(
+            push_tick,
+            interval=TICK_SECONDS,
+            first=1,
+            name="push",
+            # a tick delayed by a busy loop must still run (APScheduler's default grace is 1 s)
+            job_kwargs={
+                "misfire_grace_time": 10 * TICK_SECONDS,
+                "coalesce": True,
+                "max_instances": 1,
+            },
+        )
+    log.info("GridSafe bot @%s ready", application.bot.username)
+
+
+async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    await application.bot_data["service"].close()
+
+
+def build_application(
+    settings: Settings,
+    factory: Callable[[], Assistant] | None = None,
+    push_job: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    if not settings.telegram_token:
+        raise ValueError(t("tg.no_token"))
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+        # naive times in jobs would otherwise be UTC
+        .defaults(Defaults(tzinfo=settings.timezone))
+        # AIORateLimiter retries nothing by default: wait out up to three 429s
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate, max_retries=3))
+        .concurrent_updates(16)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if settings.telegram_proxy:
+        builder = builder.proxy(settings.telegram_proxy).get_updates_proxy(settings.telegram_proxy)
+    application = builder.build()
+    application.bot_data["settings"] = settings
+    application.bot_data["push_job"] = push_job
+    application.bot_data["service"] = AssistantService(
+        factory or (lambda: build_assistant(settings))
+    )
+    for handler in handlers():
+        application.add_handler(handler)
+    application.add_error_handler(on_error)
+    return application
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token URL
+    redact = RedactToken(settings.telegram_token or "")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+def run_bot(settings: Settings) -> int:
+    if not settings.telegram_token:
+        print(t("tg.no_token"))
+        return 2
+    configure_logging(settings)
+    application = build_application(settings)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0

@@ -1,0 +1,210 @@
+"""Messages and commands: Telegram update → core message → replies back to Telegram.
+
+In a group the bot answers only commands, replies to it and mentions of it; rulebook
+answers and help go to the group, anything with a unit's records goes to the sender
+privately, so one unit's records never show up in another unit's group.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from telegram import Message, Update
+from telegram.constants import ChatType, MessageEntityType
+from telegram.error import Forbidden
+from telegram.ext import ContextTypes
+
+from bot.assistant import Assistant, Incoming
+from bot.evidence import EvidenceFile
+from bot.replies import Reply
+from bot.service import AssistantService
+from bot.settings import Settings
+from bot.texts import t
+from handlers.render import send_reply
+
+log = logging.getLogger("gridsafe.telegram")
+CHANNEL = "telegram"
+ALBUM_WAIT = 1.5  # seconds to collect the photos of one album into one report
+
+
+def service_of(context: ContextTypes.DEFAULT_TYPE) -> AssistantService:
+    return context.bot_data["service"]  # type: ignore[no-any-return]
+
+
+def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
+    return context.bot_data["settings"]  # type: ignore[no-any-return]
+
+
+def is_group(message: Message) -> bool:
+    return message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+def addressed_to_bot(message: Message, bot_id: int, username: str) -> tuple[bool, str]:
+    """(whether a group message is for the bot, its text without the mention)."""
+    text = message.text or message.caption or ""
+    if text.startswith("/"):
+        return True, text
+    reply_to = message.reply_to_message
+    if reply_to is not None and reply_to.from_user is not None and reply_to.from_user.id == bot_id:
+        return True, text
+    entities = (
+        message.parse_entities([MessageEntityType.MENTION])
+        if message.text
+        else message.parse_caption_entities([MessageEntityType.MENTION])
+    )
+    mention = f"@{username}".lower()
+    if any(value.lower() == mention for value in entities.values()):
+        return True, text.replace(f"@{username}", "").strip()
+    return False, text
+
+
+async def download_evidence(message: Message, settings: Settings) -> list[EvidenceFile]:
+    """The largest size of a photo, or a sent file, saved in the data folder with its
+    Telegram file id, so that evidence survives the chat."""
+    if message.photo:
+        best = max(message.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
+        file_id, unique, suffix, kind = best.file_id, best.file_unique_id, ".jpg", "photo"
+    elif message.document:
+        doc = message.document
+        suffix = Path(doc.file_name or "").suffix or (
+            mimetypes.guess_extension(doc.mime_type or "") or ".bin"
+        )
+        kind = "photo" if (doc.mime_type or "").startswith("image/") else "document"
+        file_id, unique = doc.file_id, doc.file_unique_id
+    else:
+        return []
+    folder = settings.files_dir / CHANNEL / datetime.now(settings.timezone).strftime("%Y-%m")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{unique}{suffix.lower()}"
+    telegram_file = await message.get_bot().get_file(file_id)
+    await telegram_file.download_to_drive(path)
+    return [EvidenceFile(str(path), kind, file_id)]
+
+
+def incoming(message: Message, text: str, files: list[EvidenceFile]) -> Incoming:
+    user = message.from_user
+    assert user is not None
+    return Incoming(
+        channel=CHANNEL,
+        user_id=str(user.id),
+        chat_id=str(message.chat_id),
+        message_id=str(message.message_id),
+        text=text,
+        photos=tuple(files),
+        display_name=user.full_name,
+        is_group=is_group(message),
+    )
+
+
+async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Text, photos with captions, files and commands: all go to the core."""
+    message = update.effective_message
+    if message is None or message.from_user is None:
+        return
+    text = message.text or message.caption or ""
+    if is_group(message):
+        me = context.bot
+        wanted, text = addressed_to_bot(message, me.id, me.username)
+        if not wanted:
+            return
+    if message.media_group_id and (message.photo or message.document):
+        collect_album(message, text, context)
+        return
+    files = await download_evidence(message, settings_of(context))
+    msg = incoming(message, text, files)
+    replies = await service_of(context).handle(msg)
+    await deliver(context, message, replies)
+
+
+def collect_album(message: Message, text: str, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Photos sent together arrive as separate messages; report them as one."""
+    albums: dict[str, list[tuple[Message, str]]] = context.bot_data.setdefault("albums", {})
+    key = str(message.media_group_id)
+    albums.setdefault(key, []).append((message, text))
+    if len(albums[key]) == 1 and context.job_queue is not None:
+        context.job_queue.run_once(finish_album, ALBUM_WAIT, data=key, name=f"album-{key}")
+
+
+async def finish_album(context: ContextTypes.DEFAULT_TYPE) -> None:
+    key = str(context.job.data) if context.job else ""
+    parts = context.bot_data.get("albums", {}).pop(key, [])
+    if not parts:
+        return
+    first = parts[0][0]
+    files: list[EvidenceFile] = []
+    for message, _ in parts:
+        files += await download_evidence(message, settings_of(context))
+    text = next((text for _, text in parts if text), "")
+    replies = await service_of(context).handle(incoming(first, text, files))
+    await deliver(context, first, replies)
+
+
+async def deliver(
+    context: ContextTypes.DEFAULT_TYPE,
+    message: Message,
+    replies: list[Reply],
+    user_id: int | None = None,
+    notices_only: bool = False,
+) -> None:
+    """Replies to where they belong, and notices to the other people they concern.
+    ``user_id`` is the person who acted (the sender of ``message`` unless given)."""
+    if user_id is None:
+        assert message.from_user is not None
+        user_id = message.from_user.id
+    group = is_group(message)
+    for reply in replies:
+        if notices_only:
+            pass
+        elif group and not reply.public:
+            await send_private(context, message, user_id, reply)
+        else:
+            await send_reply(
+                context.bot, message.chat_id, reply, reply_to=message.message_id if group else None
+            )
+        for notice in reply.notices:
+            await notify(context, notice.person_id, notice.reply)
+
+
+async def send_private(
+    context: ContextTypes.DEFAULT_TYPE, message: Message, user_id: int, reply: Reply
+) -> None:
+    try:
+        await send_reply(context.bot, user_id, reply)
+        note = t("tg.sent_privately")
+    except Forbidden:
+        note = t("tg.start_private", username=context.bot.username)
+    await message.reply_text(note)
+
+
+async def notify(context: ContextTypes.DEFAULT_TYPE, person_id: int, reply: Reply) -> None:
+    service = service_of(context)
+    accounts = await service.call(lambda a: a.org.accounts_for_push(person_id, CHANNEL))
+    for account in accounts:
+        try:
+            await send_reply(context.bot, account["chat_id"] or account["external_id"], reply)
+        except Forbidden:
+            await block(service, account["external_id"])
+
+
+async def block(service: AssistantService, external_id: str) -> None:
+    """The person blocked the bot: no more pushes until they write again."""
+
+    def mark(assistant: Assistant) -> None:
+        assistant.org.set_blocked(CHANNEL, external_id, True)
+
+    await service.call(mark)
+
+
+def context_fields(update: object) -> dict[str, Any]:
+    """What the error log says about an update: ids only, never its text or a token."""
+    if not isinstance(update, Update):
+        return {}
+    return {
+        "update_id": update.update_id,
+        "user_id": update.effective_user.id if update.effective_user else None,
+        "chat_id": update.effective_chat.id if update.effective_chat else None,
+    }

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.assistant import Assistant
 from bot.library import Library
 from bot.org import Org
+from bot.rulebooks import active_path
 from bot.settings import Settings
 from bot.store import Store
 
@@ -22,8 +23,8 @@ DEMO_PEOPLE = (
 )
 
 
-def load_library(settings: Settings) -> Library:
-    return Library.load(settings.rulebook_path, settings.cache_dir)
+def load_library(settings: Settings, path: Path | None = None) -> Library:
+    return Library.load(path or active_path(settings), settings.cache_dir)
 
 
 def build_assistant(
@@ -38,7 +39,10 @@ def build_assistant(
     store = Store(db_path or settings.db_path)
     store.migrate()
     Org(store).seed(settings.organisation)
-    return Assistant(settings, library or load_library(settings), store, clock)
+    if library is None:
+        active = store.meta("active_rulebook")
+        library = load_library(settings, Path(active) if active else None)
+    return Assistant(settings, library, store, clock)
 
 
 def seed_demo(assistant: Assistant) -> dict[str, int]:

@@ -23,15 +23,16 @@ from bot.evidence import EvidenceFile
 from bot.hazards import CLOSED, FIXED, OPEN, Hazard, HazardLedger
 from bot.holidays import WorkCalendar
 from bot.library import Library
-from bot.org import GUEST, Org, Person
+from bot.org import GUEST, Org, OrgUnit, Person
 from bot.pending import Pending, PendingStore
-from bot.replies import Button, Notice, Reply
+from bot.replies import Attachment, Button, Notice, Reply
 from bot.schedule import Schedule
 from bot.settings import Settings
 from bot.store import Store
 from bot.tasklog import TaskLog
 from bot.texts import t
 from bot.understand import Understander, Understanding
+from knowledge.loader import RulebookError
 from knowledge.model import Task, Unit
 
 log = logging.getLogger("gridsafe.assistant")
@@ -75,21 +76,26 @@ class Assistant:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.settings = settings
-        self.library = library
-        self.rulebook = library.rulebook
         self.store = store
         self.clock = clock or (lambda: datetime.now(settings.timezone))
         self.org = Org(store)
         self.pending = PendingStore(store)
-        self.tasklog = TaskLog(store, self.rulebook.id)
+        self.calendar = WorkCalendar(settings.extra_holidays, settings.extra_workdays)
+        self.use(library)
+
+    def use(self, library: Library) -> None:
+        """Put a rulebook in force. Records keep the rulebook they were made under, so
+        last year's records stay as they were and do not count for the new rules."""
+        self.library = library
+        self.rulebook = library.rulebook
+        self.tasklog = TaskLog(self.store, self.rulebook.id)
         self.ledger = HazardLedger(
-            store,
+            self.store,
             self.org,
             self.rulebook.id,
-            settings.hazard_days,
-            settings.reporter_closes_general,
+            self.settings.hazard_days,
+            self.settings.reporter_closes_general,
         )
-        self.calendar = WorkCalendar(settings.extra_holidays, settings.extra_workdays)
         self.schedule = Schedule(self.rulebook, self.calendar)
         self.checklists = Checklists(
             self.rulebook,
@@ -97,7 +103,7 @@ class Assistant:
             self.tasklog,
             self.ledger,
             self.org,
-            settings.overdue_days,
+            self.settings.overdue_days,
         )
         self.understander = Understander(self.rulebook, library.index)
 
@@ -796,11 +802,52 @@ class Assistant:
         days = t("settings.all_days") if self.settings.push_all_days else t("settings.workdays")
         return Reply(t("settings.show", state=state, days=days))
 
+    def _street_for(self, person: Person, args: str) -> OrgUnit:
+        """The street a report or export is about: a street office's own; an admin names
+        one (or gets the first)."""
+        if person.role == "street" and person.unit_id is not None:
+            unit = self.org.unit(person.unit_id)
+            assert unit is not None
+            return unit
+        if person.role != "admin":
+            raise UserError("report.street_only")
+        streets = [u for u in self.org.units() if u.kind == "street"]
+        named = [u for u in streets if u.name in args or u.label in args.split()]
+        if named or streets:
+            return (named or streets)[0]
+        raise UserError("report.which_street")
+
     def report_replies(self, person: Person, args: str) -> list[Reply]:
-        return [Reply(t("msg.unknown_command", name="report"))]
+        from bot.charts import render_report_chart
+        from bot.reports import build_report, report_text, scope_of
+
+        street = self._street_for(person, args)
+        report = build_report(self, street, scope_of(args), self.today())
+        folder = self.settings.data_dir / "reports"
+        folder.mkdir(parents=True, exist_ok=True)
+        chart = render_report_chart(report, folder / f"{street.id}-{report.period.key}.png")
+        return [Reply(report_text(report), files=(Attachment(str(chart), "photo"),))]
 
     def export_replies(self, person: Person, args: str) -> list[Reply]:
-        return [Reply(t("msg.unknown_command", name="export"))]
+        from bot.export import export_year
+
+        street = self._street_for(person, args)
+        years = re.findall(r"20\d\d", args)
+        year = int(years[0]) if years else self.today().year
+        folder = self.settings.data_dir / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        result = export_year(self, street, year, folder / f"{street.label}_{year}.xlsx")
+        text = t(
+            "export.done",
+            unit=street.name,
+            year=year,
+            records=result.records,
+            hazards=result.hazards,
+            files=result.files,
+            missing=result.missing,
+        )
+        files = (Attachment(str(result.workbook)), Attachment(str(result.archive)))
+        return [Reply(text, files=files)]
 
     def _admin(self, person: Person, name: str, args: str) -> Reply:
         if person.role != "admin":
@@ -833,7 +880,35 @@ class Assistant:
         return "\n".join(lines)
 
     def rulebook_reply(self, person: Person, args: str) -> Reply:
-        return Reply(t("msg.unknown_command", name="rulebook"))
+        from bot import rulebooks
+
+        name = args.strip()
+        if not name:
+            names = "、".join(rulebooks.available(self.settings))
+            return Reply(
+                t("rulebook.show", id=self.rulebook.id, title=self.rulebook.title, available=names)
+            )
+        path = rulebooks.resolve(self.settings, name)
+        if path is None:
+            return Reply(t("rulebook.unknown", name=name))
+        try:
+            library = Library.load(path, self.settings.cache_dir)
+        except RulebookError as error:
+            return Reply(t("rulebook.invalid", error=str(error)))
+        self.store.set_meta(rulebooks.ACTIVE_KEY, str(path))
+        with self.store.write():
+            self.store.audit(
+                person.id, "rulebook.switch", rulebook=library.rulebook.id, path=str(path)
+            )
+        self.use(library)
+        return Reply(
+            t(
+                "rulebook.switched",
+                id=library.rulebook.id,
+                title=library.rulebook.title,
+                units=len(library.rulebook.units),
+            )
+        )
 
 
 def _files_json(files: tuple[EvidenceFile, ...] | list[EvidenceFile]) -> list[dict[str, Any]]:

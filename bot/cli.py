@@ -35,8 +35,9 @@ def _settings() -> Any:
 
 def _library(settings: Any) -> Any:
     from bot.library import Library
+    from bot.rulebooks import active_path
 
-    return Library.load(settings.rulebook_path, settings.cache_dir)
+    return Library.load(active_path(settings), settings.cache_dir)
 
 
 @command("ask")
@@ -323,6 +324,72 @@ def cmd_invite(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("report")
+def cmd_report(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from bot.charts import render_report_chart
+    from bot.errors import UserError
+    from bot.reports import build_report, report_text
+
+    assistant = _assistant()
+    try:
+        street = (
+            assistant.org.find_unit(args.unit)
+            if args.unit
+            else next(u for u in assistant.org.units() if u.kind == "street")
+        )
+    except (UserError, StopIteration):
+        return _fail(_text("report.which_street"))
+    day = date.fromisoformat(args.date) if args.date else assistant.today()
+    report = build_report(assistant, assistant.org.street_of(street), args.scope, day)
+    print(report_text(report))
+    if args.chart:
+        print(render_report_chart(report, Path(args.chart)))
+    return 0
+
+
+@command("export")
+def cmd_export(args: argparse.Namespace) -> int:
+    import time
+
+    from bot.errors import UserError
+    from bot.export import export_year
+
+    assistant = _assistant()
+    try:
+        unit = assistant.org.find_unit(args.unit)
+    except UserError as error:
+        return _fail(error.text)
+    start = time.perf_counter()
+    result = export_year(assistant, unit, args.year, Path(args.output))
+    print(
+        _text(
+            "export.done",
+            unit=unit.name,
+            year=args.year,
+            records=result.records,
+            hazards=result.hazards,
+            files=result.files,
+            missing=result.missing,
+        )
+    )
+    print(result.workbook)
+    print(result.archive)
+    print(_text("cli.took", seconds=f"{time.perf_counter() - start:.1f}"))
+    return 0
+
+
+@command("rulebook")
+def cmd_rulebook(args: argparse.Namespace) -> int:
+    from bot.org import Person
+
+    assistant = _assistant()
+    admin = Person(id=0, name="命令行", role="admin", unit_id=None)
+    print(assistant.rulebook_reply(admin, args.use or "").text)
+    return 0
+
+
 @command("run")
 def cmd_run(args: argparse.Namespace) -> int:
     from handlers.app import run_bot
@@ -348,6 +415,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     start.add_argument("--demo", action="store_true", help="控制台使用示例数据")
     sub.add_parser("run", help="运行 Telegram 机器人（需要 TELEGRAM_BOT_TOKEN）")
+    rep = sub.add_parser("report", help="街道进度报表（周/月/季/年）")
+    rep.add_argument("--unit", help="街道名称，默认第一个街道")
+    rep.add_argument("--scope", choices=["week", "month", "quarter", "year"], default="month")
+    rep.add_argument("--date")
+    rep.add_argument("--chart", help="同时生成图表 PNG 到此路径")
+    exp = sub.add_parser("export", help="导出年度考核材料（Excel + 照片压缩包）")
+    exp.add_argument("--year", type=int, required=True)
+    exp.add_argument("--unit", required=True)
+    exp.add_argument("-o", "--output", required=True)
+    rb = sub.add_parser("rulebook", help="查看或切换当年细则")
+    rb.add_argument(
+        "use", nargs="?", help="细则标识（knowledge/rules 或 data/rules 下的文件名）或 YAML 路径"
+    )
     chat = sub.add_parser("chat", help="控制台对话（不需要 Telegram）")
     chat.add_argument("--invite", help="用邀请码绑定身份")
     chat.add_argument(

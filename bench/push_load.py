@@ -1,0 +1,128 @@
+"""Load test: one daily push round to N registered people through the real PTB stack and
+the loopback Bot API stand-in, at a configured send rate.
+
+    python bench/push_load.py [--people 2000] [--rate 200]
+
+Prints messages/s, whether any push was lost or doubled, and peak memory. A second round
+the same day must send nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.app import build_assistant, load_library  # noqa: E402
+from bot.settings import TIMEZONE, Settings  # noqa: E402
+from handlers.app import build_application  # noqa: E402
+from handlers.push import push_round  # noqa: E402
+from tests.botapi_standin import BotAPIStandin  # noqa: E402
+
+MOMENT = datetime(2026, 11, 25, 8, 45, tzinfo=TIMEZONE)
+
+
+def seed(settings: Settings, people: int) -> None:
+    assistant = build_assistant(settings)
+    store = assistant.store
+    with store.write():
+        street = store.insert(
+            "units",
+            {"name": "压测街道", "kind": "street", "short": "压测", "created_at": "2026-01-01"},
+        )
+        communities = [
+            store.insert(
+                "units",
+                {
+                    "name": f"压测社区{i:03d}",
+                    "kind": "community",
+                    "parent_id": street,
+                    "created_at": "2026-01-01",
+                },
+            )
+            for i in range(people // 20)
+        ]
+        for i in range(people):
+            role, unit = ("street", street) if i % 20 == 0 else ("officer", communities[i // 20])
+            pid = store.insert(
+                "people",
+                {"name": f"人员{i}", "role": role, "unit_id": unit, "created_at": "2026-01-01"},
+            )
+            store.insert(
+                "accounts",
+                {
+                    "channel": "telegram",
+                    "external_id": str(10_000 + i),
+                    "person_id": pid,
+                    "chat_id": str(10_000 + i),
+                    "bound_at": "2026-01-01",
+                },
+            )
+    store.close()
+
+
+async def run(people: int, rate: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp, BotAPIStandin() as api:
+        settings = Settings(
+            data_dir=Path(tmp),
+            db_path=Path(tmp) / "load.db",
+            telegram_token=api.token,
+            telegram_api_url=api.base_url,
+            telegram_file_url=api.base_file_url,
+            send_rate=rate,
+        )
+        library = load_library(settings)
+        seed(settings, people)
+        app = build_application(
+            settings,
+            lambda: build_assistant(settings, library=library, clock=lambda: MOMENT),
+            push_job=False,
+        )
+        async with app:
+            await app.post_init(app)
+            api.clear()
+            start = time.perf_counter()
+            counts = await push_round(app, app.bot_data["service"], MOMENT)
+            seconds = time.perf_counter() - start
+            second = await push_round(app, app.bot_data["service"], MOMENT.replace(hour=11))
+            await app.bot_data["service"].close()
+        per_chat = Counter(
+            call.params["chat_id"]
+            for call in api.calls
+            if call.method == "sendMessage" and call.ok
+        )
+        sent = sum(per_chat.values())
+        lost = people - len(per_chat)
+        doubled = sum(1 for n in per_chat.values() if n > 1)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"people {people}, configured rate {rate:.0f}/s")
+        print(
+            f"push round: {sent} messages in {seconds:.1f} s = {sent / seconds:.0f} messages/s "
+            f"({sent / seconds / rate:.2f} of the configured rate)"
+        )
+        print(
+            f"statuses {dict(counts)}; lost {lost}, doubled {doubled}; "
+            f"second round the same day sent {sum(second.values())}"
+        )
+        print(f"peak memory (RSS) {peak:.0f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=2000)
+    parser.add_argument("--rate", type=float, default=200)
+    args = parser.parse_args()
+    asyncio.run(run(args.people, args.rate))
+
+
+if __name__ == "__main__":
+    main()

@@ -69,7 +69,7 @@ class Harness:
                         before = self.api.count("answerCallbackQuery")
                         self.api.press_button(user, message_id, data)
                         assert await self.api.wait_for_async(
-                            lambda _: self.api.count("answerCallbackQuery") > before
+                            lambda _, n=before: self.api.count("answerCallbackQuery") > n
                         )
                         await asyncio.sleep(0.3)
                         return str(self.api.message(user, message_id).get("text", ""))

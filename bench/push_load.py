@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import build_assistant, load_library  # noqa: E402
 from bot.settings import TIMEZONE, Settings  # noqa: E402
+from bot.texts import t  # noqa: E402
 from handlers.app import build_application  # noqa: E402
 from handlers.push import push_round  # noqa: E402
 from tests.botapi_standin import BotAPIStandin  # noqa: E402
@@ -95,12 +96,11 @@ async def run(people: int, rate: float) -> None:
             seconds = time.perf_counter() - start
             second = await push_round(app, app.bot_data["service"], MOMENT.replace(hour=11))
             await app.bot_data["service"].close()
-        per_chat = Counter(
-            call.params["chat_id"]
-            for call in api.calls
-            if call.method == "sendMessage" and call.ok
-        )
-        sent = sum(per_chat.values())
+        # a push is the message that opens with the push heading (a long one may be split)
+        messages = [c for c in api.calls if c.method == "sendMessage" and c.ok]
+        head = t("push.head")
+        per_chat = Counter(c.params["chat_id"] for c in messages if head in str(c.params["text"]))
+        sent = len(messages)
         lost = people - len(per_chat)
         doubled = sum(1 for n in per_chat.values() if n > 1)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -110,7 +110,8 @@ async def run(people: int, rate: float) -> None:
             f"({sent / seconds / rate:.2f} of the configured rate)"
         )
         print(
-            f"statuses {dict(counts)}; lost {lost}, doubled {doubled}; "
+            f"pushes to {len(per_chat)} people; statuses {dict(counts)}; lost {lost}, "
+            f"doubled {doubled}; "
             f"second round the same day sent {sum(second.values())}"
         )
         print(f"peak memory (RSS) {peak:.0f} MiB")

@@ -2,12 +2,13 @@
 
     python bench/search_bench.py [--repeat N]
 
-Question set: tests/data/questions/{tuned,heldout}.jsonl. The tuned part was used to
-tune GridSafe (synonyms, stopwords, weights, threshold); the held-out part never was,
+Question set: tests/data/questions/{tuned,dev,heldout}.jsonl. The tuned and dev parts were
+used to tune GridSafe (synonyms, stopwords, weights, threshold); the held-out part never was,
 so its figures are the ones that predict real use. Both baselines run in the same
 process on the same rulebook text: character-bigram BM25 (rank-bm25) and rapidfuzz
 WRatio. A baseline has no notion of "not found", so it gets a score threshold, chosen
-on the tuned part to maximise the mean of its Recall@1 and its out-of-scope rejection.
+on the tuned and dev parts to maximise the mean of its Recall@1 and its out-of-scope
+rejection.
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    tuned, heldout = load_split("tuned"), load_split("heldout")
+    tuned, dev, heldout = load_split("tuned"), load_split("dev"), load_split("heldout")
     rulebook = load_rulebook()
     with tempfile.TemporaryDirectory() as cache:
         start = time.perf_counter()
@@ -174,12 +175,12 @@ def main() -> None:
     docs = baseline_documents(rulebook)
     rankers = {"char-bigram BM25": bm25_ranker(docs), "rapidfuzz WRatio": fuzzy_ranker(docs)}
     rows = []
-    for split, questions in (("tuned", tuned), ("held-out", heldout)):
+    for split, questions in (("tuned", tuned), ("dev", dev), ("held-out", heldout)):
         rows.append(("GridSafe", split, evaluate(run_gridsafe(index, questions))))
         for name, rank in rankers.items():
-            threshold = tune_threshold(rank, tuned)
+            threshold = tune_threshold(rank, tuned + dev)
             rows.append((name, split, evaluate(run_baseline(rank, questions, threshold))))
-    print(f"questions: tuned {len(tuned)}, held-out {len(heldout)}\n")
+    print(f"questions: tuned {len(tuned)}, dev {len(dev)}, held-out {len(heldout)}\n")
     print("| system | split | Recall@1 | Recall@3 | MRR | out-of-scope rejected |")
     print("|---|---|---|---|---|---|")
     for name, split, m in rows:
@@ -187,7 +188,7 @@ def main() -> None:
             f"| {name} | {split} (n={int(m['n'])}+{int(m['oos_n'])}) | {m['R@1']:.3f} | "
             f"{m['R@3']:.3f} | {m['MRR']:.3f} | {m['OOS']:.3f} |"
         )
-    p50, p99 = latency(index, tuned + heldout, args.repeat)
+    p50, p99 = latency(index, tuned + dev + heldout, args.repeat)
     seconds = sorted(s for s, _ in ask_runs)
     print()
     print(f"warm latency per question: p50 {p50:.2f} ms, p99 {p99:.2f} ms")

@@ -105,7 +105,7 @@ class Assistant:
             self.org,
             self.settings.overdue_days,
         )
-        self.understander = Understander(self.rulebook, library.index)
+        self.understander = Understander(self.rulebook, library.index, library.search)
 
     # ---- entry points ---------------------------------------------------------------
 

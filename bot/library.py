@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from knowledge.model import Rulebook
 from knowledge.search import SearchIndex, SearchResult
 
 
-@dataclass
+@dataclass(eq=False)
 class Library:
     rulebook: Rulebook
     index: SearchIndex
@@ -21,4 +22,9 @@ class Library:
         return cls(rulebook, SearchIndex.build(rulebook, cache_dir))
 
     def search(self, query: str, k: int = 5) -> SearchResult:
+        # a message is often searched twice (to understand it, then to answer it)
+        return self._cached(query, k)
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019 - one Library per process, never freed
+    def _cached(self, query: str, k: int) -> SearchResult:
         return self.index.search(query, k)

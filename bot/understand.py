@@ -10,6 +10,7 @@ done report is matched against the person's own tasks. Nothing here writes anyth
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from bot.dates import FutureDateError, PeriodHint, parse_day, parse_period
 from knowledge.model import Rulebook, Task, Unit
 from knowledge.refs import find_refs
-from knowledge.search import SearchIndex
+from knowledge.search import SearchIndex, SearchResult
 from knowledge.textnorm import cn_to_int, normalize
 
 COMMAND_INTENTS = {
@@ -160,9 +161,15 @@ class TaskMatch:
 
 
 class Understander:
-    def __init__(self, rulebook: Rulebook, index: SearchIndex) -> None:
+    def __init__(
+        self,
+        rulebook: Rulebook,
+        index: SearchIndex,
+        search: Callable[[str], SearchResult] | None = None,
+    ) -> None:
         self.rulebook = rulebook
         self.index = index
+        self.search = search or index.search
 
     def understand(
         self, text: str, role: str, has_photo: bool, today: date, period_of: Any = None
@@ -190,7 +197,7 @@ class Understander:
         if intent == "done":
             return self._done(norm, role, today, period_of, explicit=False)
         if intent == "question":
-            found = self.index.search(raw)
+            found = self.search(raw)
             return Understanding(
                 "question", found.codes[:3], confidence=0.9 if found.found else 0.4, text=raw
             )
@@ -257,7 +264,7 @@ class Understander:
         if intent == "hazard":
             return self._hazard(args, normalize(args), today, command=name)
         if intent == "question":
-            found = self.index.search(args) if args else None
+            found = self.search(args) if args else None
             codes = found.codes[:3] if found else []
             return Understanding("question", codes, confidence=0.9, text=args, command=name)
         return Understanding(intent, confidence=1.0, text=args, command=name)
@@ -386,7 +393,7 @@ class Understander:
         ]
         scored = [m for m in self._scored(norm, owned, hint, day, period_of) if m.score >= 1]
         if not scored or scored[0].score < 2:
-            found = self.index.search(norm)
+            found = self.search(norm)
             codes = found.codes[:3] if found.found else []
             for rank, code in enumerate(codes):
                 bonus = 2.0 - rank * 0.5

@@ -129,9 +129,13 @@ def checklist_text(checklist: Checklist, org: Org, limit: int = MAX_TASK_LINES) 
     return "\n".join(lines)
 
 
-def street_lines_text(lines: list[CommunityLine]) -> str:
+def street_lines_text(lines: list[CommunityLine], limit: int = 10) -> str:
+    """Red first, then amber; the green ones are only counted when the list is long."""
+    order = {"red": 0, "amber": 1, "green": 2}
+    lines = sorted(lines, key=lambda line: (order[line.color], -line.overdue_tasks))
+    shown, rest = lines[:limit], lines[limit:]
     out = [t("street.head")]
-    for line in lines:
+    for line in shown:
         out.append(
             t(
                 f"street.{line.color}",
@@ -142,6 +146,8 @@ def street_lines_text(lines: list[CommunityLine]) -> str:
                 overdue_hazards=line.overdue_hazards,
             )
         )
+    if rest:
+        out.append(t("street.rest", n=len(rest), red=sum(x.color == "red" for x in rest)))
     return "\n".join(out)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import jieba
 
 MIN_FREQ = 10
+NOUN_TAGS = ("n", "vn", "j", "l", "i", "s")  # nouns, verbal nouns, abbreviations, idioms, places
 DATA_DIR = Path(__file__).parent / "data"
 USER_DICT = DATA_DIR / "userdict.txt"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -83,6 +84,7 @@ class Segmenter:
         self.cache_dir = cache_dir or default_cache_dir()
         words = list(user_words) or read_user_words()
         dictionary = _trimmed_dictionary(self.cache_dir, words)
+        self.dictionary = dictionary
         self.tokenizer = jieba.Tokenizer(dictionary=str(dictionary))
         self.tokenizer.tmp_dir = str(self.cache_dir)
         self.tokenizer.initialize()
@@ -94,6 +96,17 @@ class Segmenter:
     def terms(self, text: str) -> list[str]:
         """Precise-mode words: each character belongs to one word."""
         return [w for w in self.tokenizer.cut(text, HMM=False) if w.strip()]
+
+    def light_words(self) -> frozenset[str]:
+        """Dictionary words that are not nouns (verbs, adverbs, numerals, pronouns…): in a
+        question they say little about what the question is about."""
+        light = set()
+        with self.dictionary.open(encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) == 3 and not parts[2].startswith(NOUN_TAGS):
+                    light.add(parts[0])
+        return frozenset(light)
 
     def knows(self, word: str) -> bool:
         return bool(self.tokenizer.FREQ.get(word))

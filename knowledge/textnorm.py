@@ -49,9 +49,13 @@ def int_to_cn(n: int) -> str:
     return ("" if tens == 1 else names[tens]) + "十" + (names[ones] if ones else "")
 
 
+_DIGIT_PLUS = re.compile(r"(?<=\d)\s*\+\s*(?=\d)")
+
+
 def normalize(text: str) -> str:
-    """NFKC (full-width to half-width), lower case, collapse white space."""
+    """NFKC (full-width to half-width), lower case, collapse white space; 8+2 → 8加2."""
     text = unicodedata.normalize("NFKC", text)
+    text = _DIGIT_PLUS.sub("加", text)
     return _SPACES.sub(" ", text).strip().lower()
 
 

@@ -108,3 +108,14 @@ def test_every_synonym_target_is_rulebook_language(index: SearchIndex):
     targets = {c for _, canonicals in index.synonyms for c in canonicals}
     missing = sorted(c for c in targets if c not in corpus)
     assert missing == []
+
+
+def test_data_files_define_each_key_once():
+    from knowledge.search import SYNONYMS
+
+    keys = [
+        line.split(":", 1)[0]
+        for line in SYNONYMS.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith(("#", " "))
+    ]
+    assert len(keys) == len(set(keys))

@@ -115,9 +115,11 @@ class PushPlanner:
     # ---- the record of pushes ------------------------------------------------------------
 
     def _claimed(self, person_id: int, day: date, key: str) -> bool:
+        """Sent, being sent, or undeliverable today; a failed attempt may be tried again."""
         return (
             self.store.one(
-                "SELECT 1 FROM pushes WHERE person_id = ? AND day = ? AND kind = ?",
+                "SELECT 1 FROM pushes WHERE person_id = ? AND day = ? AND kind = ? "
+                "AND status != 'failed'",
                 [person_id, day.isoformat(), key],
             )
             is not None
@@ -127,8 +129,9 @@ class PushPlanner:
         """Take the right to send; False if it was already taken (sent or being sent)."""
         with self.store.write():
             cursor = self.store.db.execute(
-                "INSERT OR IGNORE INTO pushes (person_id, day, kind, status) "
-                "VALUES (?, ?, ?, 'sending')",
+                "INSERT INTO pushes (person_id, day, kind, status) VALUES (?, ?, ?, 'sending') "
+                "ON CONFLICT (person_id, day, kind) DO UPDATE SET status = 'sending' "
+                "WHERE pushes.status = 'failed'",
                 [delivery.person_id, day.isoformat(), delivery.key],
             )
         return cursor.rowcount == 1

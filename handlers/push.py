@@ -10,7 +10,14 @@ import asyncio
 import logging
 from datetime import date, datetime
 
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import ContextTypes
 
 from bot.push import Delivery, PushPlanner
@@ -21,6 +28,7 @@ from handlers.render import send_reply
 log = logging.getLogger("gridsafe.push")
 TICK_SECONDS = 60
 CONCURRENT_SENDS = 32
+NETWORK_RETRIES = 2
 
 
 async def push_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -59,6 +67,21 @@ async def _push_one(
     return status
 
 
+async def send_with_retry(context: ContextTypes.DEFAULT_TYPE, chat: str,
+                          delivery: Delivery) -> None:  # fmt: skip
+    """Network hiccups are retried at once; 429s are waited out by the rate limiter."""
+    for attempt in range(NETWORK_RETRIES + 1):
+        try:
+            await send_reply(context.bot, chat, delivery.reply)
+            return
+        except BadRequest:  # a NetworkError subclass in PTB, but retrying cannot help
+            raise
+        except (NetworkError, TimedOut):
+            if attempt == NETWORK_RETRIES:
+                raise
+            await asyncio.sleep(1 + attempt)
+
+
 async def _send(
     context: ContextTypes.DEFAULT_TYPE, service: AssistantService, delivery: Delivery
 ) -> str:
@@ -67,7 +90,7 @@ async def _send(
     for account in accounts:
         chat = account["chat_id"] or account["external_id"]
         try:
-            await send_reply(context.bot, chat, delivery.reply)
+            await send_with_retry(context, chat, delivery)
             status = "sent"
         except Forbidden:
             await block(service, account["external_id"])

@@ -529,6 +529,7 @@ def _trim(text: str, entities: list[JSONDict]) -> tuple[str, list[JSONDict]]:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # bursts of concurrent sends, as Telegram would take them
 
     def __init__(self, address: tuple[str, int], standin: BotAPIStandin) -> None:
         self.standin = standin

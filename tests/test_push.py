@@ -102,3 +102,17 @@ def test_deadline_reminder_the_day_before_once(assistant, street_org):
     assert len(reminders) == 1 and "明天" in reminders[0].reply.text
     planner.claim(reminders[0], at(2026, 12, 1, 9, 0).date())
     assert not [d for d in planner.due(at(2026, 12, 1, 10, 0)) if d.key.startswith("deadline")]
+
+
+def test_a_failed_push_is_tried_again_the_same_day(assistant, street_org):
+    officer = street_org("officer", "金色社区")
+    telegram_user(assistant, officer)
+    planner = PushPlanner(assistant)
+    day = at(2026, 11, 25, 9, 0)
+    delivery = planner.due(day)[0]
+    assert planner.claim(delivery, day.date())
+    planner.finish(delivery, day.date(), "failed")
+    again = planner.due(at(2026, 11, 25, 9, 1))
+    assert [d.key for d in again] == ["daily"] and planner.claim(again[0], day.date())
+    planner.finish(again[0], day.date(), "sent")
+    assert planner.due(at(2026, 11, 25, 9, 2)) == []

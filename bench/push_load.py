@@ -28,6 +28,7 @@ from bot.texts import t  # noqa: E402
 from handlers.app import build_application  # noqa: E402
 from handlers.push import push_round  # noqa: E402
 from tests.botapi_standin import BotAPIStandin  # noqa: E402
+from tests.harness import standin_settings  # noqa: E402
 
 MOMENT = datetime(2026, 11, 25, 8, 45, tzinfo=TIMEZONE)
 
@@ -73,14 +74,7 @@ def seed(settings: Settings, people: int) -> None:
 
 async def run(people: int, rate: float) -> None:
     with tempfile.TemporaryDirectory() as tmp, BotAPIStandin() as api:
-        settings = Settings(
-            data_dir=Path(tmp),
-            db_path=Path(tmp) / "load.db",
-            telegram_token=api.token,
-            telegram_api_url=api.base_url,
-            telegram_file_url=api.base_file_url,
-            send_rate=rate,
-        )
+        settings = standin_settings(api, Path(tmp), send_rate=rate)
         library = load_library(settings)
         seed(settings, people)
         app = build_application(

@@ -22,9 +22,9 @@ from telegram import Update  # noqa: E402
 from telegram.ext import ContextTypes, MessageHandler, filters  # noqa: E402
 
 from bot.app import build_assistant, load_library  # noqa: E402
-from bot.settings import Settings  # noqa: E402
 from handlers.app import build_application  # noqa: E402
 from tests.botapi_standin import BotAPIStandin  # noqa: E402
+from tests.harness import standin_settings  # noqa: E402
 
 # Distinct questions (the question set), so that no answer comes from a cache.
 QUESTIONS = [
@@ -42,14 +42,7 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def run(messages: int, users: int, baseline: bool) -> float:
     with tempfile.TemporaryDirectory() as tmp, BotAPIStandin() as api:
-        settings = Settings(
-            data_dir=Path(tmp),
-            db_path=Path(tmp) / "t.db",
-            telegram_token=api.token,
-            telegram_api_url=api.base_url,
-            telegram_file_url=api.base_file_url,
-            send_rate=100_000,
-        )
+        settings = standin_settings(api, Path(tmp), send_rate=100_000)
         library = load_library(settings)
         app = build_application(
             settings, lambda: build_assistant(settings, library=library), push_job=False

@@ -229,11 +229,7 @@ class Store:
             with self.write():
                 for statement in _statements(script):
                     self.db.execute(statement)
-                self.db.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    [str(number)],
-                )
+                self.set_meta("schema_version", str(number))
         return len(MIGRATIONS)
 
     # ---- transactions and queries -----------------------------------------------

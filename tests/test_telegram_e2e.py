@@ -19,6 +19,7 @@ from bot.settings import TIMEZONE, Settings
 from handlers.app import build_application, menu
 from handlers.push import push_round
 from tests.botapi_standin import BotAPIStandin
+from tests.harness import standin_settings
 
 OFFICER, OTHER, STREET, STRANGER = 1001, 1002, 2001, 3001
 
@@ -79,14 +80,7 @@ class Harness:
 @pytest.fixture
 async def bot(tmp_path: Path, library, clock) -> AsyncIterator[Harness]:
     with BotAPIStandin() as api:
-        settings = Settings(
-            data_dir=tmp_path,
-            db_path=tmp_path / "gridsafe.db",
-            telegram_token=api.token,
-            telegram_api_url=api.base_url,
-            telegram_file_url=api.base_file_url,
-            send_rate=500,
-        )
+        settings = standin_settings(api, tmp_path, send_rate=500)
         app = build_application(
             settings,
             factory=lambda: build_assistant(settings, library=library, clock=clock),

@@ -251,3 +251,51 @@ async def test_report_chart_and_export_are_sent(bot: Harness):
     await bot.after(STREET, lambda: bot.api.send_text(STREET, "/export 2026"), settle=1.5)
     names = sorted(d["document"].filename for d in bot.api.sent("sendDocument", chat_id=STREET))
     assert names == ["连然_2026.xlsx", "连然_2026.zip"]
+
+
+def test_gridsafe_run_as_a_process_keeps_the_token_out_of_the_log(tmp_path: Path):
+    """`gridsafe run` against the stand-in: answers, pushes nothing it should not, stops on
+    SIGINT, and its log never shows the token (httpx logs request URLs that contain it)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    with BotAPIStandin() as api:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_URL": api.base_url,
+            "TELEGRAM_FILE_URL": api.base_file_url,
+            "GRIDSAFE_DATA": str(tmp_path),
+        }
+        env.pop("GRIDSAFE_CONFIG", None)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            assert api.wait_for(lambda calls: any(c.method == "getUpdates" for c in calls), 60)
+            api.send_text(OFFICER, "巡查一周几次")
+            assert api.wait_for(lambda _: any("【4.2.3】" in t for t in api.texts(OFFICER)), 30)
+            api.send_text(OFFICER, "/start WRONGCODE")
+            assert api.wait_for(lambda _: any("邀请码不对" in t for t in api.texts(OFFICER)), 30)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            out, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 0, out
+        assert api.token not in out and api.token.split(":")[1] not in out
+        assert "Traceback" not in out
+
+
+async def test_an_error_gets_a_short_human_answer(bot: Harness, caplog):
+    async def broken(msg):
+        raise RuntimeError("database on fire: secret details")
+
+    bot.service.handle = broken  # type: ignore[method-assign]
+    text = await bot.say(OFFICER, "本周巡查已完成")
+    assert "出了点问题" in text and "secret" not in text and "Traceback" not in text
+    assert "RuntimeError" in caplog.text and bot.api.token not in caplog.text

@@ -116,3 +116,15 @@ def test_a_failed_push_is_tried_again_the_same_day(assistant, street_org):
     assert [d.key for d in again] == ["daily"] and planner.claim(again[0], day.date())
     planner.finish(again[0], day.date(), "sent")
     assert planner.due(at(2026, 11, 25, 9, 2)) == []
+
+
+def test_a_bot_down_at_push_time_pushes_when_back_the_same_day_only(assistant, street_org):
+    officer = street_org("officer", "金色社区")
+    telegram_user(assistant, officer)
+    planner = PushPlanner(assistant)
+    late = planner.due(at(2026, 11, 25, 16, 40))  # started again in the afternoon
+    assert [d.key for d in late] == ["daily"]
+    # nothing is owed for the days it was down before: each day stands on its own
+    assert all(d.key == "daily" for d in planner.due(at(2026, 11, 26, 9, 0)))
+    assert planner.claim(late[0], at(2026, 11, 25, 16, 40).date())
+    assert planner.due(at(2026, 11, 25, 18, 0)) == []

@@ -355,7 +355,13 @@ class Assistant:
     def _period_words(self, task: Task, period: str | None) -> str:
         if period is None:
             return ""
-        label = views.period_label(period, task.every, task.window is not None, self.today())
+        start = end = None
+        if task.window is not None and period[:4].isdigit():
+            window = self.schedule.window(task, int(period[:4]))
+            start, end = window.start, window.end
+        label = views.period_label(
+            period, task.every, task.window is not None, self.today(), start, end
+        )
         return label or period
 
     @staticmethod
@@ -371,17 +377,14 @@ class Assistant:
             person.id, "choose_task", {**base, "options": options}, msg.source
         )
         rows = []
-        for i, task_id in enumerate(options):
+        for i, option in enumerate(options):
+            task_id, _, period = option.partition("|")
             found = self.rulebook.task(task_id)
             if found:
-                rows.append(
-                    (
-                        Button(
-                            t("btn.task", code=found[0].code, name=found[1].name),
-                            f"p:{pending.id}:{i}",
-                        ),
-                    )
-                )
+                label = t("btn.task", code=found[0].code, name=found[1].name)
+                if period:
+                    label += t("btn.task_period", period=self._period_words(found[1], period))
+                rows.append((Button(label, f"p:{pending.id}:{i}"),))
         rows.append((Button(t("btn.cancel"), f"p:{pending.id}:no"),))
         return Reply(t("done.which"), tuple(rows))
 
@@ -389,7 +392,8 @@ class Assistant:
         unit = self.org.unit(person.unit_id)
         assert unit is not None
         items = self.checklists.items(unit, day)
-        options = list(dict.fromkeys(i.task_id for i in items))[:MAX_CHOICES]
+        # an open instance is a task and its period ("the record of last month")
+        options = [f"{i.task_id}|{i.period}" for i in items][:MAX_CHOICES]
         if not options:
             return Reply(t("done.which_none"))
         reply = self._choose_task(person, base, msg, options, day)
@@ -614,6 +618,14 @@ class Assistant:
                     ),
                 )
             ]
+        if self.understander.generic_done(msg.text) and person.role in ("officer", "street"):
+            base = {
+                "done_on": self.today().isoformat(),
+                "note": msg.text[:200],
+                "source": msg.source,
+                "files": _files_json(msg.photos),
+            }
+            return [self._ask_task(person, base, msg, self.today())]
         result = self.library.search(msg.text)
         if result.found:
             code = result.codes[0]
@@ -705,11 +717,8 @@ class Assistant:
             self.pending.resolve(pending, "ok")
             return [reply]
         if pending.kind == "choose_task":
-            task_id = payload["options"][int(choice)]
-            day = date.fromisoformat(payload["done_on"])
-            reply = self._record(
-                person, {**payload, "task_id": task_id, "period": None, "done_on": day.isoformat()}
-            )
+            task_id, _, period = payload["options"][int(choice)].partition("|")
+            reply = self._record(person, {**payload, "task_id": task_id, "period": period or None})
             self.pending.resolve(pending, task_id)
             return [reply]
         if pending.kind == "choose_hazard":

@@ -203,6 +203,11 @@ class Understander:
             )
         return Understanding(intent, confidence=0.8 if intent != "unclear" else 0.2, text=raw)
 
+    @staticmethod
+    def generic_done(text: str) -> bool:
+        """ "弄完了", "搞好了": something was finished, but the words do not say what."""
+        return bool(_GENERIC_DONE.match(re.sub(r"[\W_]+", "", normalize(text))))
+
     def _intent(self, norm: str, has_photo: bool) -> str:
         content = re.sub(r"[\W_]+", "", norm)
         if not content or _GREETING.match(norm):

@@ -180,10 +180,12 @@ def hazard_buttons(items: list[HazardItem], limit: int = 3) -> tuple[tuple[Butto
     return tuple(rows)
 
 
-def status_text(items: list[CheckItem], today: date) -> str | None:
+def status_text(items: list[CheckItem], today: date, limit: int = 3) -> str | None:
+    """The asker's own progress on an item: open ones first (most urgent), then done."""
     if not items:
         return None
     parts = []
+    items = sorted(items, key=lambda i: (i.done >= i.count, i.due))[:limit]
     for item in items:
         label = period_label(item.period, item.every, item.window, today)
         state = t("status.done") if item.done >= item.count else t("status.open", due=md(item.due))

@@ -38,11 +38,3 @@ def attach(
                 "created_at": now_iso(),
             },
         )
-
-
-def files_of(
-    store: Store, *, record_id: int | None = None, hazard_id: int | None = None
-) -> list[dict]:
-    if record_id is not None:
-        return store.rows("SELECT * FROM evidence WHERE record_id = ? ORDER BY id", [record_id])
-    return store.rows("SELECT * FROM evidence WHERE hazard_id = ? ORDER BY id", [hazard_id])

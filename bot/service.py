@@ -31,11 +31,6 @@ class AssistantService:
             self._assistant = await self._run(self._factory)
         return self._assistant
 
-    def start_sync(self) -> Assistant:
-        if self._assistant is None:
-            self._assistant = self._executor.submit(self._factory).result()
-        return self._assistant
-
     @property
     def assistant(self) -> Assistant:
         if self._assistant is None:

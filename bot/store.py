@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -302,11 +302,3 @@ def _statements(script: str) -> list[str]:
             out.append(buffer.strip())
             buffer = ""
     return out
-
-
-def open_store(path: Path | str, on_open: Callable[[Store], None] | None = None) -> Store:
-    store = Store(path)
-    store.migrate()
-    if on_open:
-        on_open(store)
-    return store

@@ -59,10 +59,6 @@ class Unit:
     note: str | None = None
 
     @property
-    def section_code(self) -> str:
-        return self.code.split(".")[0]
-
-    @property
     def item_code(self) -> str | None:
         parts = self.code.split(".")
         return ".".join(parts[:2]) if len(parts) == 3 else None

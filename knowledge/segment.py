@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,7 +27,6 @@ MIN_FREQ = 10
 NOUN_TAGS = ("n", "vn", "j", "l", "i", "s")  # nouns, verbal nouns, abbreviations, idioms, places
 DATA_DIR = Path(__file__).parent / "data"
 USER_DICT = DATA_DIR / "userdict.txt"
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -110,7 +108,3 @@ class Segmenter:
 
     def knows(self, word: str) -> bool:
         return bool(self.tokenizer.FREQ.get(word))
-
-
-def has_han(text: str) -> bool:
-    return bool(_HAN.search(text))

@@ -41,14 +41,6 @@ def cn_to_int(text: str) -> int:
     return value
 
 
-def int_to_cn(n: int) -> str:
-    names = "零一二三四五六七八九"
-    if n < 10:
-        return names[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else names[tens]) + "十" + (names[ones] if ones else "")
-
-
 _DIGIT_PLUS = re.compile(r"(?<=\d)\s*\+\s*(?=\d)")
 
 

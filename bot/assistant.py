@@ -7,7 +7,6 @@ the same message delivered twice (same source id) is stored once.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
@@ -35,7 +34,6 @@ from bot.understand import Understander, Understanding
 from knowledge.loader import RulebookError
 from knowledge.model import Task, Unit
 
-log = logging.getLogger("gridsafe.assistant")
 ROLE_WORDS = {
     "officer": "officer",
     "专干": "officer",

@@ -46,6 +46,8 @@ W_MAPPED = 0.7  # share of a word's weight when only a synonym or homophone expl
 W_LIGHT = 0.8  # weight of a word the rulebook does not use that is not a noun (遇到, 临时)
 K1, B = 1.2, 0.5
 MIN_COVERAGE = 0.45  # chosen on the tuned and dev parts (bench/search_bench.py)
+# ... or a little less when one unit clearly stands out from the rest
+MIN_COVERAGE_CLEAR, CLEAR_MARGIN = 0.40, 0.30
 RELATED_RATIO = 0.35
 FUZZY_FLOOR = 70  # partial ratios below this say nothing
 # Characters that are never a typo for a rulebook character (上几 is not 上级).
@@ -247,7 +249,10 @@ class SearchIndex:
             for i in order[:k]
             if combined[i] >= RELATED_RATIO * top
         )
-        found = confidence >= MIN_COVERAGE
+        margin = top - (combined[order[1]] if len(order) > 1 else 0.0)
+        found = confidence >= MIN_COVERAGE or (
+            confidence >= MIN_COVERAGE_CLEAR and margin >= CLEAR_MARGIN
+        )
         return SearchResult(
             query,
             found,

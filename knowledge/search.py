@@ -47,8 +47,9 @@ W_LIGHT = 0.8  # weight of a word the rulebook does not use that is not a noun (
 K1, B = 1.2, 0.5
 MIN_COVERAGE = 0.45  # chosen on the tuned and dev parts (bench/search_bench.py)
 # ... or a little less when one unit clearly stands out from the rest
-MIN_COVERAGE_CLEAR, CLEAR_MARGIN = 0.40, 0.30
+MIN_COVERAGE_CLEAR, CLEAR_MARGIN = 0.40, 0.50
 RELATED_RATIO = 0.35
+RERANK_DEPTH, W_COVERAGE = 5, 1.0
 FUZZY_FLOOR = 70  # partial ratios below this say nothing
 # Characters that are never a typo for a rulebook character (上几 is not 上级).
 FUNCTION_CHARS = frozenset(
@@ -243,13 +244,14 @@ class SearchIndex:
         top = combined[order[0]]
         if top <= 0:
             return SearchResult(query, False, mode="none")
-        confidence = self._coverage(q, order[0])
+        order, score, confidence = self._rerank(q, order, combined)
+        top = score[order[0]]
         hits = tuple(
-            Hit(self.codes[i], round(combined[i], 4))
+            Hit(self.codes[i], round(score[i], 4))
             for i in order[:k]
-            if combined[i] >= RELATED_RATIO * top
+            if score[i] >= RELATED_RATIO * top
         )
-        margin = top - (combined[order[1]] if len(order) > 1 else 0.0)
+        margin = top - (score[order[1]] if len(order) > 1 else 0.0)
         found = confidence >= MIN_COVERAGE or (
             confidence >= MIN_COVERAGE_CLEAR and margin >= CLEAR_MARGIN
         )
@@ -260,6 +262,21 @@ class SearchIndex:
             "text" if found else "none",
             confidence=round(confidence, 3),
         )
+
+    def _rerank(
+        self, q: _Query, order: list[int], combined: list[float]
+    ) -> tuple[list[int], list[float], float]:
+        """Among the best few, prefer the unit that explains more of the question.
+
+        Returns the new order, every unit's final score and the coverage of the best."""
+        best = combined[order[0]]
+        score = [c / best for c in combined]
+        head = order[:RERANK_DEPTH]
+        coverage = {i: self._coverage(q, i) for i in head}
+        for i in head:
+            score[i] += W_COVERAGE * coverage[i]
+        head.sort(key=lambda i: -score[i])
+        return head + order[RERANK_DEPTH:], score, coverage[head[0]]
 
     def _parse(self, text: str) -> _Query:
         words: dict[str, float] = {}

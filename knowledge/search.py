@@ -55,6 +55,10 @@ FUZZY_FLOOR = 70  # partial ratios below this say nothing
 FUNCTION_CHARS = frozenset(
     "的地得了着过吗呢吧啊呀么几是有要不也都就在和与及或我你他她它这那哪谁啥咋个些上下中里"
 )
+# The framing words of section and item titles (加强…工作): "网格化监管这块" names 4.2.
+_TITLE_VERBS = re.compile(r"^(坚决|深入推进|扎实|健全完善|认真|加强|强化|开展|落实)+|工作$")
+# Words that ask about a whole section or item rather than one requirement.
+GROUP_CUES = ("部分", "这块", "这一块", "板块", "大项", "方面", "总共", "全部", "所有", "哪几条")
 FIELD_WEIGHTS = {"name": 2.0, "keywords": 2.0, "text": 1.0, "item": 0.5, "section": 0.3}
 
 
@@ -154,6 +158,11 @@ class SearchIndex:
         self.canonical_words: dict[str, list[str]] = data["canonical_words"]
         self.light_words: frozenset[str] = data["light_words"]
         self._related: dict[tuple[str, int], list[str]] = {}
+        self.group_titles = [
+            (group.code, _title_core(group.title))
+            for group in (*rulebook.sections, *(i for s in rulebook.sections for i in s.items))
+            if len(rulebook.units_under(group.code)) > 1
+        ]
         self.max_idf = max(self.word_space.idf.values(), default=1.0)
         self.max_gram_idf = max(self.gram_space.idf.values(), default=1.0)
 
@@ -198,6 +207,12 @@ class SearchIndex:
             return SearchResult(
                 query, True, tuple(Hit(c, 1.0) for c in codes), "ref", confidence=1.0
             )
+        group = self._group_by_name(text)
+        if group:
+            codes = [u.code for u in self.rulebook.units_under(group)]
+            return SearchResult(
+                query, True, tuple(Hit(c, 1.0) for c in codes), "ref", confidence=1.0
+            )
         unknown = next((r.code for r in refs if r.explicit), None)
         if unknown:
             for ref in refs:
@@ -208,6 +223,19 @@ class SearchIndex:
                 query, result.found, result.hits, result.mode, unknown, result.confidence
             )
         return result
+
+    def _group_by_name(self, text: str) -> str | None:
+        """A section or item asked about as a whole by (part of) its title:
+        "防震减灾这一部分都考核啥" → 9. Needs a word such as 部分 or 这块; without it
+        "防震减灾的会要参加吗" is a question about one unit."""
+        if not any(cue in text for cue in GROUP_CUES):
+            return None
+        best, best_len = None, 0
+        for code, title in self.group_titles:
+            size = _longest_common(title, text)
+            if size >= 4 and size * 2 >= len(title) and size > best_len:
+                best, best_len = code, size
+        return best
 
     def related(self, code: str, k: int = 3) -> list[str]:
         """Units near ``code``: others that answer its own name, then its siblings."""
@@ -408,6 +436,22 @@ class SearchIndex:
                 len(grams) == 1 and grams[0] in doc_grams
             )
         return any(term in g for g in doc_grams)
+
+
+def _title_core(title: str) -> str:
+    core = _TITLE_VERBS.sub("", normalize(title))
+    return core.replace("安全生产", "") if len(core) - 4 >= 4 else core
+
+
+def _longest_common(a: str, b: str) -> int:
+    """Length of the longest substring of ``a`` that occurs in ``b``."""
+    best = 0
+    for start in range(len(a)):
+        size = best + 1
+        while start + size <= len(a) and a[start : start + size] in b:
+            best = size
+            size += 1
+    return best
 
 
 def _share(value: float, values: list[float]) -> float:

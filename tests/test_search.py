@@ -50,6 +50,21 @@ def test_item_and_section_codes_name_their_clauses(index: SearchIndex):
 
 
 @pytest.mark.parametrize(
+    ("query", "group"),
+    [("应急演练这块都考啥", "8.2"), ("防震减灾这部分有哪些要求", "9"), ("网格化监管这块", "4.2")],
+)
+def test_a_section_or_item_asked_by_name_gives_all_its_clauses(
+    index: SearchIndex, query: str, group: str
+):
+    result = index.search(query, k=20)
+    assert result.codes == [u.code for u in index.rulebook.units_under(group)]
+
+
+def test_a_title_word_without_a_whole_part_cue_asks_for_one_unit(index: SearchIndex):
+    assert index.search("防震减灾的会要参加吗").mode == "text"
+
+
+@pytest.mark.parametrize(
     "query", ["差旅费怎么报销", "帮我写一份年终总结", "今天天气怎么样", "微信怎么建群", "你好"]
 )
 def test_out_of_scope_is_not_found(index: SearchIndex, query: str):

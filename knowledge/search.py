@@ -30,9 +30,10 @@ from knowledge.refs import find_refs
 from knowledge.segment import DATA_DIR, USER_DICT, Segmenter, default_cache_dir, read_user_words
 from knowledge.textnorm import normalize
 
-INDEX_VERSION = 4
+INDEX_VERSION = 6
 SYNONYMS = DATA_DIR / "synonyms.yaml"
 STOPWORDS = DATA_DIR / "stopwords.txt"
+OFFTOPIC = DATA_DIR / "offtopic.txt"
 MAX_QUERY_CHARS = 200
 _RUN = re.compile(r"[\u4e00-\u9fff0-9a-z%]+")
 _LONE_NUMBER = re.compile(r"^([一二三四五六七八九十]{1,2}|\d{1,2})$")
@@ -43,6 +44,8 @@ _BRACKETS = re.compile(r"[()（）《》“”\"'〔〕\[\]]")
 W_WORD, W_BIGRAM, W_FUZZY = 0.45, 0.40, 0.15
 W_SYNONYM, W_HOMOPHONE = 0.8, 0.9
 W_MAPPED = 0.7  # share of a word's weight when only a synonym or homophone explains it
+W_OFFTOPIC = 2.0  # weight, in rarest-word units, of a word from offtopic.txt
+W_FUNCTION = 0.4  # adverbs, conjunctions, pronouns (直接, 还要)
 W_LIGHT = 0.8  # weight of a word the rulebook does not use that is not a noun (遇到, 临时)
 K1, B = 1.2, 0.5
 MIN_COVERAGE = 0.45  # chosen on the tuned and dev parts (bench/search_bench.py)
@@ -137,6 +140,7 @@ class _Query:
     grams: dict[str, float]
     terms: list[str]  # content words, for the confidence decision
     explained_by: dict[str, set[str]]  # term -> rulebook words that stand for it
+    offtopic: dict[str, list[str]] = field(default_factory=dict)  # term -> off-topic words
 
 
 class SearchIndex:
@@ -157,11 +161,15 @@ class SearchIndex:
         self.sound_index: dict[str, list[str]] = data["sound_index"]
         self.canonical_words: dict[str, list[str]] = data["canonical_words"]
         self.light_words: frozenset[str] = data["light_words"]
+        self.function_words: frozenset[str] = data["function_words"]
+        self.offtopic: frozenset[str] = data["offtopic"]
         self._related: dict[tuple[str, int], list[str]] = {}
+        groups = [(s.code, s.title) for s in rulebook.sections]
+        groups += [(i.code, i.title) for s in rulebook.sections for i in s.items]
         self.group_titles = [
-            (group.code, _title_core(group.title))
-            for group in (*rulebook.sections, *(i for s in rulebook.sections for i in s.items))
-            if len(rulebook.units_under(group.code)) > 1
+            (code, _title_core(title))
+            for code, title in groups
+            if len(rulebook.units_under(code)) > 1
         ]
         self.max_idf = max(self.word_space.idf.values(), default=1.0)
         self.max_gram_idf = max(self.gram_space.idf.values(), default=1.0)
@@ -335,7 +343,9 @@ class SearchIndex:
             for term in terms:
                 if term in span or span in term:
                     explained[term].add(word)
-        return _Query(text, words, grams, terms, explained)
+        hits = [w for w in self.offtopic if w in text]
+        offtopic = {t: found for t in terms if (found := [w for w in hits if t in w or w in t])}
+        return _Query(text, words, grams, terms, explained, offtopic)
 
     def _strip_stopwords(self, text: str) -> str:
         return "".join(" " if w in self.stopwords else w for w in self.segmenter.terms(text))
@@ -407,6 +417,12 @@ class SearchIndex:
         total = covered = 0.0
         for term in q.terms:
             weight = self._rarity(term)
+            if term in q.offtopic:
+                weight = max(weight, self.max_idf * W_OFFTOPIC)
+                total += weight
+                if any(self._says(w, doc_words, doc_grams) for w in q.offtopic[term]):
+                    covered += weight
+                continue
             total += weight
             if self._explains(term, doc_words, doc_grams):
                 covered += weight
@@ -419,6 +435,8 @@ class SearchIndex:
     def _rarity(self, term: str) -> float:
         if term in self.word_space.idf:
             return self.word_space.idf[term]
+        if term in self.function_words:
+            return self.max_idf * W_FUNCTION
         if term in self.light_words:
             return self.max_idf * W_LIGHT
         grams = bigrams(term)
@@ -426,6 +444,10 @@ class SearchIndex:
             return self.max_idf * (1.0 if term.isdigit() else 0.5)
         idf = self.gram_space.idf
         return sum(idf.get(g, self.max_gram_idf) for g in grams) / len(grams)
+
+    @staticmethod
+    def _says(word: str, doc_words: frozenset[str], doc_grams: frozenset[str]) -> bool:
+        return word in doc_words or all(g in doc_grams for g in bigrams(word) or [word])
 
     def _explains(self, term: str, doc_words: frozenset[str], doc_grams: frozenset[str]) -> bool:
         if term in doc_words:
@@ -465,7 +487,7 @@ def _fingerprint(rulebook: Rulebook) -> str:
         digest.update(repr((unit.code, unit.text, unit.name, unit.keywords)).encode())
     for section in rulebook.sections:
         digest.update(repr(section).encode())
-    for path in (SYNONYMS, STOPWORDS, USER_DICT):
+    for path in (SYNONYMS, STOPWORDS, OFFTOPIC, USER_DICT):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -481,13 +503,17 @@ def _unit_fields(rulebook: Rulebook, unit: Unit) -> dict[str, str]:
     }
 
 
-def _build_data(rulebook: Rulebook, segmenter: Segmenter) -> dict:
-    stopwords = frozenset(
-        w
-        for line in STOPWORDS.read_text(encoding="utf-8").splitlines()
+def _word_list(path: Path) -> frozenset[str]:
+    return frozenset(
+        normalize(w)
+        for line in path.read_text(encoding="utf-8").splitlines()
         if not line.startswith("#")
         for w in line.split()
     )
+
+
+def _build_data(rulebook: Rulebook, segmenter: Segmenter) -> dict:
+    stopwords = _word_list(STOPWORDS)
     word_docs, gram_docs, fuzzy_targets = [], [], []
     vocabulary: set[str] = set()
     for unit in rulebook.units:
@@ -529,6 +555,8 @@ def _build_data(rulebook: Rulebook, segmenter: Segmenter) -> dict:
         "sound_index": sound_index,
         "canonical_words": canonical_words,
         "light_words": segmenter.light_words() - vocabulary,
+        "function_words": segmenter.function_words() - vocabulary,
+        "offtopic": _word_list(OFFTOPIC) - vocabulary,
     }
 
 
@@ -536,6 +564,7 @@ def _sound_tables(vocabulary: set[str]) -> tuple[dict[str, tuple[str, ...]], dic
     """Toneless pinyin of every character that sounds like one in the rulebook's words,
     and the rulebook words by sound. pypinyin is needed only here, when the index is
     built, never per question."""
+    from pypinyin import lazy_pinyin
     from pypinyin.pinyin_dict import pinyin_dict
 
     def char_readings(ch: str) -> tuple[str, ...]:
@@ -548,11 +577,11 @@ def _sound_tables(vocabulary: set[str]) -> tuple[dict[str, tuple[str, ...]], dic
     used: set[str] = set()
     sound_index: dict[str, list[str]] = defaultdict(list)
     for word in words:
-        options = [char_readings(c) for c in word]
-        for reading in options:
-            used.update(reading)
-        for combo in itertools.islice(itertools.product(*options), 16):
-            sound_index[" ".join(combo)].append(word)
+        # The word as it is read (网格 is wang ge, never the rare wang luo); a typo is any
+        # character that can be read that way.
+        reading = lazy_pinyin(word)
+        used.update(reading)
+        sound_index[" ".join(reading)].append(word)
         sound_index["#" + word].append(word)
     readings = {}
     for code_point in pinyin_dict:

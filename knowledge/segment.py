@@ -24,7 +24,20 @@ from pathlib import Path
 import jieba
 
 MIN_FREQ = 10
-NOUN_TAGS = ("n", "vn", "j", "l", "i", "s")  # nouns, verbal nouns, abbreviations, idioms, places
+NOUN_TAGS = ("n", "vn", "j", "l", "i", "s")
+FUNCTION_TAGS = (
+    "d",
+    "ad",
+    "c",
+    "p",
+    "u",
+    "r",
+    "m",
+    "q",
+    "y",
+    "e",
+    "o",
+)  # nouns, verbal nouns, abbreviations, idioms, places
 DATA_DIR = Path(__file__).parent / "data"
 USER_DICT = DATA_DIR / "userdict.txt"
 
@@ -105,6 +118,17 @@ class Segmenter:
                 if len(parts) == 3 and not parts[2].startswith(NOUN_TAGS):
                     light.add(parts[0])
         return frozenset(light)
+
+    def function_words(self) -> frozenset[str]:
+        """Dictionary adverbs, conjunctions, pronouns, particles and measure words
+        (直接, 还要, 怎么): in a question they never say what it is about."""
+        function = set()
+        with self.dictionary.open(encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) == 3 and parts[2].startswith(FUNCTION_TAGS):
+                    function.add(parts[0])
+        return frozenset(function)
 
     def knows(self, word: str) -> bool:
         return bool(self.tokenizer.FREQ.get(word))

@@ -72,6 +72,37 @@ def test_out_of_scope_is_not_found(index: SearchIndex, query: str):
     assert not result.found and result.hits == ()
 
 
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("社区网格员工资多少", None),
+        ("国企负责人的工资要和安全生产挂钩吗", "3.2.5"),
+        ("交通安全宣传进学校怎么搞", None),
+        ("交通运输专项整治月报", "3.1.5"),
+        ("帮我写一份巡查记录", None),
+    ],
+)
+def test_an_off_topic_word_needs_a_unit_that_says_it(
+    index: SearchIndex, query: str, code: str | None
+):
+    result = index.search(query)
+    assert result.found == (code is not None)
+    assert result.codes[:1] == ([code] if code else [])
+
+
+def test_off_topic_words_are_not_rulebook_language(index: SearchIndex):
+    from knowledge.search import OFFTOPIC
+
+    listed = {
+        w
+        for line in OFFTOPIC.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+        for w in line.split()
+    }
+    corpus = "".join(u.text + u.name for u in index.rulebook.units)
+    assert sorted(w for w in listed if w in corpus) == []
+
+
 def test_unknown_code_is_reported(index: SearchIndex):
     result = index.search("2.1.15")
     assert not result.found and result.unknown_ref == "2.1.15"

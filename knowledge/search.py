@@ -45,6 +45,7 @@ W_WORD, W_BIGRAM, W_FUZZY = 0.45, 0.40, 0.15
 W_SYNONYM, W_HOMOPHONE = 0.8, 0.9
 W_MAPPED = 0.7  # share of a word's weight when only a synonym or homophone explains it
 W_OFFTOPIC = 2.0  # weight, in rarest-word units, of a word from offtopic.txt
+W_LIGHT_CHAR = 0.5
 W_FUNCTION = 0.4  # adverbs, conjunctions, pronouns (直接, 还要)
 W_LIGHT = 0.8  # weight of a word the rulebook does not use that is not a noun (遇到, 临时)
 K1, B = 1.2, 0.5
@@ -427,7 +428,7 @@ class SearchIndex:
             if self._explains(term, doc_words, doc_grams):
                 covered += weight
             elif any(
-                self._explains(w, doc_words, doc_grams) for w in q.explained_by.get(term, ())
+                self._stands_in(w, doc_words, doc_grams) for w in q.explained_by.get(term, ())
             ):
                 covered += weight * W_MAPPED
         return covered / total if total else 0.0
@@ -438,7 +439,7 @@ class SearchIndex:
         if term in self.function_words:
             return self.max_idf * W_FUNCTION
         if term in self.light_words:
-            return self.max_idf * W_LIGHT
+            return self.max_idf * (W_LIGHT_CHAR if len(term) == 1 else W_LIGHT)
         grams = bigrams(term)
         if not grams:
             return self.max_idf * (1.0 if term.isdigit() else 0.5)
@@ -448,6 +449,14 @@ class SearchIndex:
     @staticmethod
     def _says(word: str, doc_words: frozenset[str], doc_grams: frozenset[str]) -> bool:
         return word in doc_words or all(g in doc_grams for g in bigrams(word) or [word])
+
+    def _stands_in(self, word: str, doc_words: frozenset[str], doc_grams: frozenset[str]) -> bool:
+        """A rulebook word a synonym stands for is in the unit, or at least its rarest part
+        is (村（社区） in a unit that says 社区（村）)."""
+        if self._explains(word, doc_words, doc_grams):
+            return True
+        parts = [w for w in self.canonical_words.get(word, ()) if w in self.word_space.idf]
+        return bool(parts) and max(parts, key=self.word_space.idf.__getitem__) in doc_words
 
     def _explains(self, term: str, doc_words: frozenset[str], doc_grams: frozenset[str]) -> bool:
         if term in doc_words:

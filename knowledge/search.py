@@ -80,6 +80,7 @@ class SearchResult:
     mode: str = "none"  # ref | text | none | empty | too_long
     unknown_ref: str | None = None
     confidence: float = 0.0
+    offtopic: tuple[str, ...] = ()  # off-topic words in a question that was not found
 
     @property
     def codes(self) -> list[str]:
@@ -229,7 +230,13 @@ class SearchIndex:
         result = self._rank(query, text, k)
         if unknown:
             result = SearchResult(
-                query, result.found, result.hits, result.mode, unknown, result.confidence
+                query,
+                result.found,
+                result.hits,
+                result.mode,
+                unknown,
+                result.confidence,
+                result.offtopic,
             )
         return result
 
@@ -269,6 +276,8 @@ class SearchIndex:
         q = self._parse(text)
         if not q.terms and not q.grams:
             return SearchResult(query, False, mode="none")
+        off = sorted({w for words in q.offtopic.values() for w in words}, key=text.find)
+        offtopic = tuple(_outermost(off))
         n = len(self.codes)
         words = self.word_space.scores(q.words, n)
         grams = self.gram_space.scores(q.grams, n)
@@ -280,7 +289,7 @@ class SearchIndex:
         order = sorted(range(n), key=lambda i: -combined[i])
         top = combined[order[0]]
         if top <= 0:
-            return SearchResult(query, False, mode="none")
+            return SearchResult(query, False, mode="none", offtopic=offtopic)
         order, score, confidence = self._rerank(q, order, combined)
         top = score[order[0]]
         hits = tuple(
@@ -298,6 +307,7 @@ class SearchIndex:
             hits if found else (),
             "text" if found else "none",
             confidence=round(confidence, 3),
+            offtopic=() if found else offtopic,
         )
 
     def _rerank(
@@ -467,6 +477,11 @@ class SearchIndex:
                 len(grams) == 1 and grams[0] in doc_grams
             )
         return any(term in g for g in doc_grams)
+
+
+def _outermost(words: list[str]) -> list[str]:
+    """Drop words contained in another one (防溺水 keeps 防溺水, not 溺水)."""
+    return [w for w in words if not any(w != other and w in other for other in words)]
 
 
 def _title_core(title: str) -> str:

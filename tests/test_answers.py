@@ -28,6 +28,15 @@ def test_not_found_and_unknown_code(library):
     assert "没有【2.1.15】" in text and "2.1.1—2.1.12" in text
 
 
+def test_not_found_names_the_off_topic_word(library):
+    text = answer(library.rulebook, library.index, library.search("这个月工资什么时候发")).text
+    assert "不涉及“工资”" in text and "可以这样问" in text
+    text = answer(library.rulebook, library.index, library.search("防溺水安全教育怎么讲")).text
+    assert "“防溺水”" in text and "“溺水”" not in text
+    text = answer(library.rulebook, library.index, library.search("你好")).text
+    assert "不涉及" not in text
+
+
 def test_status_line_is_shown(library):
     result = library.search("4.2.3")
     text = answer(library.rulebook, library.index, result, {"4.2.3": "本周巡查 0/1"}).text

@@ -1,12 +1,16 @@
 """Find the rulebook units that answer a question, or say honestly that none does.
 
 Built once at start-up from a rulebook. A question is answered, in this order, by
-1. an item reference (二、1（5）, 2-1-5, 第十项 …), which names units exactly;
+1. an item reference (二、1（5）, 2-1-5, 第十项 …), which names units exactly, or a section
+   or item asked about as a whole by its title (防震减灾这部分都考啥);
 2. ranking that combines BM25 over jieba words and over character bigrams, with
    colloquial words mapped to the rulebook's (synonyms.yaml), homophone typos mapped by
-   pinyin (寻查 → 巡查), and rapidfuzz against unit names and keywords;
+   pinyin (寻查 → 巡查), and rapidfuzz against unit names and keywords; among the best few,
+   the unit that explains more of the question wins;
 3. a confidence decision: the best unit must explain most of what the question says,
-   or the answer is "not found" (no list of loosely related items).
+   or the answer is "not found" (no list of loosely related items). Words of topics the
+   rulebook does not cover (offtopic.txt: 工资, 天气, 交通安全 …) weigh heavily unless the
+   unit itself says them.
 """
 
 from __future__ import annotations

@@ -67,6 +67,24 @@ FUNCTION_CHARS = frozenset(
 _TITLE_VERBS = re.compile(r"^(坚决|深入推进|扎实|健全完善|认真|加强|强化|开展|落实)+|工作$")
 # Words that ask about a whole section or item rather than one requirement.
 GROUP_CUES = ("部分", "这块", "这一块", "板块", "大项", "方面", "总共", "全部", "所有", "哪几条")
+GROUP_WORDS = frozenset(
+    (
+        "考核",
+        "考",
+        "要求",
+        "工作",
+        "任务",
+        "规定",
+        "条款",
+        "条",
+        "内容",
+        "有",
+        "哪些",
+        "都",
+        "啥",
+        "什么",
+    )
+)
 FIELD_WEIGHTS = {"name": 2.0, "keywords": 2.0, "text": 1.0, "item": 0.5, "section": 0.3}
 
 
@@ -246,15 +264,28 @@ class SearchIndex:
 
     def _group_by_name(self, text: str) -> str | None:
         """A section or item asked about as a whole by (part of) its title:
-        "防震减灾这一部分都考核啥" → 9. Needs a word such as 部分 or 这块; without it
-        "防震减灾的会要参加吗" is a question about one unit."""
+        "防震减灾这一部分都考核啥" → 9. Needs a word such as 部分 or 这块, and nothing
+        else of substance: "防震减灾的会要参加吗" and "应急演练这块一年搞几次" are questions
+        about one unit."""
         if not any(cue in text for cue in GROUP_CUES):
             return None
-        best, best_len = None, 0
+        best, match = None, ""
         for code, title in self.group_titles:
-            size = _longest_common(title, text)
-            if size >= 4 and size * 2 >= len(title) and size > best_len:
-                best, best_len = code, size
+            common = _longest_common(title, text)
+            if len(common) >= 4 and len(common) * 2 >= len(title) and len(common) > len(match):
+                best, match = code, common
+        if best is None:
+            return None
+        rest = text.replace(match, " ")
+        for cue in GROUP_CUES:
+            rest = rest.replace(cue, " ")
+        own = {best, self.rulebook.section(best).numeral}  # "五 严格执法检查那部分"
+        words = self.segmenter.terms(rest)
+        if any(
+            w not in self.stopwords and w not in GROUP_WORDS and w not in own and _RUN.fullmatch(w)
+            for w in words
+        ):
+            return None
         return best
 
     def related(self, code: str, k: int = 3) -> list[str]:
@@ -493,13 +524,13 @@ def _title_core(title: str) -> str:
     return core.replace("安全生产", "") if len(core) - 4 >= 4 else core
 
 
-def _longest_common(a: str, b: str) -> int:
-    """Length of the longest substring of ``a`` that occurs in ``b``."""
-    best = 0
+def _longest_common(a: str, b: str) -> str:
+    """The longest substring of ``a`` that occurs in ``b``."""
+    best = ""
     for start in range(len(a)):
-        size = best + 1
+        size = len(best) + 1
         while start + size <= len(a) and a[start : start + size] in b:
-            best = size
+            best = a[start : start + size]
             size += 1
     return best
 

@@ -165,6 +165,9 @@ class Assistant:
         if u.intent == "question":
             return [self._question(person, u.text or text, public=msg.is_group)]
         if not person.id:
+            # A guest can only ask, so a bare keyword ("安康杯") is a question to them.
+            if u.intent == "unclear" and not msg.photos and self.library.search(text).found:
+                return [self._question(person, text, public=msg.is_group)]
             return [Reply(t("guest.need_invite"))]
         handler = {
             "checklist": lambda: [self.todo(person, full=_wants_all(u.text))],

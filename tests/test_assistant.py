@@ -62,6 +62,8 @@ def test_unregistered_user_can_only_ask(assistant: Assistant):
     assert "邀请码" in guest.say("发现加油站电线乱拉")
     assert "邀请码" in guest.say("/todo")
     assert "【4.2.3】" in guest.say("巡查一周几次")
+    assert "【8.1.3】" in guest.say("应急遇案培训")
+    assert "邀请码" in guest.say("你好")
     assert snapshot(assistant) == before
 
 

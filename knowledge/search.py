@@ -5,12 +5,14 @@ Built once at start-up from a rulebook. A question is answered, in this order, b
    or item asked about as a whole by its title (防震减灾这部分都考啥);
 2. ranking that combines BM25 over jieba words and over character bigrams, with
    colloquial words mapped to the rulebook's (synonyms.yaml), homophone typos mapped by
-   pinyin (寻查 → 巡查), and rapidfuzz against unit names and keywords; among the best few,
-   the unit that explains more of the question wins;
+   pinyin (寻查 → 巡查), rapidfuzz against unit names and keywords, and BM25 over the
+   questions officers have asked about each unit (knowledge/phrasings.py); among the best
+   few, the unit that explains more of the question wins;
 3. a confidence decision: the best unit must explain most of what the question says,
-   or the answer is "not found" (no list of loosely related items). Words of topics the
-   rulebook does not cover (offtopic.txt: 工资, 天气, 交通安全 …) weigh heavily unless the
-   unit itself says them.
+   or the answer is "not found" (no list of loosely related items). A word that only an
+   earlier question about the unit used counts a little less than the rulebook's own.
+   Words of topics the rulebook does not cover (offtopic.txt: 工资, 天气, 交通安全 …) weigh
+   heavily unless the unit itself says them.
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from knowledge.model import Rulebook, Unit
+from knowledge.phrasings import load_phrasings
 from knowledge.refs import find_refs
 from knowledge.segment import DATA_DIR, USER_DICT, Segmenter, default_cache_dir, read_user_words
 from knowledge.textnorm import normalize
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 SYNONYMS = DATA_DIR / "synonyms.yaml"
 STOPWORDS = DATA_DIR / "stopwords.txt"
 OFFTOPIC = DATA_DIR / "offtopic.txt"
@@ -46,6 +49,8 @@ _BRACKETS = re.compile(r"[()（）《》“”\"'〔〕\[\]]")
 # Ranking weights and the confidence threshold, tuned on tests/data/questions/tuned.jsonl
 # only (never on the held-out part).
 W_WORD, W_BIGRAM, W_FUZZY = 0.45, 0.40, 0.15
+W_ASKED = 0.25  # BM25 over the questions officers have asked about a unit (phrasings)
+W_ASKED_COVER = 0.7  # share of a word's weight when only such a phrasing explains it
 W_SYNONYM, W_HOMOPHONE = 0.8, 0.9
 W_MAPPED = 0.7  # share of a word's weight when only a synonym or homophone explains it
 W_OFFTOPIC = 2.0  # weight, in rarest-word units, of a word from offtopic.txt
@@ -176,6 +181,7 @@ class SearchIndex:
         self.codes: list[str] = data["codes"]
         self.word_space: _Space = data["word_space"]
         self.gram_space: _Space = data["gram_space"]
+        self.asked_space: _Space = data["asked_space"]
         self.fuzzy_targets: list[list[str]] = data["fuzzy_targets"]
         self._fuzzy_flat = [t for targets in self.fuzzy_targets for t in targets]
         self._fuzzy_doc = [i for i, targets in enumerate(self.fuzzy_targets) for _ in targets]
@@ -201,18 +207,26 @@ class SearchIndex:
     # ---- building -------------------------------------------------------------------
 
     @classmethod
-    def build(cls, rulebook: Rulebook, cache_dir: Path | None = None) -> SearchIndex:
+    def build(
+        cls,
+        rulebook: Rulebook,
+        cache_dir: Path | None = None,
+        phrasings: dict[str, list[str]] | None = None,
+    ) -> SearchIndex:
         """Build the index, or load it from ``cache_dir`` when nothing it depends on
-        (rulebook, dictionaries, code version) has changed."""
+        (rulebook, dictionaries, phrasings, code version) has changed. ``phrasings``
+        (unit code → questions asked about it) defaults to phrasings.yaml."""
         cache_dir = cache_dir or default_cache_dir()
         segmenter = Segmenter(cache_dir, read_user_words(USER_DICT))
-        key = _fingerprint(rulebook)
+        if phrasings is None:
+            phrasings = load_phrasings(rulebook)
+        key = _fingerprint(rulebook, phrasings)
         path = cache_dir / f"index-{rulebook.id}-{key}.pickle"
         try:
             with path.open("rb") as fh:
                 data = pickle.load(fh)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
-            data = _build_data(rulebook, segmenter)
+            data = _build_data(rulebook, segmenter, phrasings)
             tmp = path.with_suffix(".tmp")
             cache_dir.mkdir(parents=True, exist_ok=True)
             with tmp.open("wb") as fh:
@@ -317,9 +331,13 @@ class SearchIndex:
         words = self.word_space.scores(q.words, n)
         grams = self.gram_space.scores(q.grams, n)
         fuzzy = self._fuzzy(q)
+        asked = self.asked_space.scores(_asked_terms(q.words, q.grams), n)
         combined = [
-            W_WORD * _share(w, words) + W_BIGRAM * _share(g, grams) + W_FUZZY * f
-            for w, g, f in zip(words, grams, fuzzy, strict=True)
+            W_WORD * _share(w, words)
+            + W_BIGRAM * _share(g, grams)
+            + W_FUZZY * f
+            + W_ASKED * _share(a, asked)
+            for w, g, f, a in zip(words, grams, fuzzy, asked, strict=True)
         ]
         order = sorted(range(n), key=lambda i: -combined[i])
         top = combined[order[0]]
@@ -460,6 +478,7 @@ class SearchIndex:
         """
         doc_words = self.word_space.doc_terms[doc]
         doc_grams = self.gram_space.doc_terms[doc]
+        asked = self.asked_space.doc_terms[doc]
         total = covered = 0.0
         for term in q.terms:
             weight = self._rarity(term)
@@ -476,6 +495,8 @@ class SearchIndex:
                 self._stands_in(w, doc_words, doc_grams) for w in q.explained_by.get(term, ())
             ):
                 covered += weight * W_MAPPED
+            elif term in asked or ("~" + term) in asked:
+                covered += weight * W_ASKED_COVER
         return covered / total if total else 0.0
 
     def _rarity(self, term: str) -> float:
@@ -540,8 +561,13 @@ def _share(value: float, values: list[float]) -> float:
     return value / top if top > 0 else 0.0
 
 
-def _fingerprint(rulebook: Rulebook) -> str:
+def _asked_terms(words: dict[str, float], grams: dict[str, float]) -> dict[str, float]:
+    return {**words, **{"~" + g: w for g, w in grams.items()}}
+
+
+def _fingerprint(rulebook: Rulebook, phrasings: dict[str, list[str]]) -> str:
     digest = hashlib.sha1(str(INDEX_VERSION).encode())
+    digest.update(repr(sorted(phrasings.items())).encode())
     for unit in rulebook.units:
         digest.update(repr((unit.code, unit.text, unit.name, unit.keywords)).encode())
     for section in rulebook.sections:
@@ -571,9 +597,9 @@ def _word_list(path: Path) -> frozenset[str]:
     )
 
 
-def _build_data(rulebook: Rulebook, segmenter: Segmenter) -> dict:
+def _build_data(rulebook: Rulebook, segmenter: Segmenter, phrasings: dict[str, list[str]]) -> dict:
     stopwords = _word_list(STOPWORDS)
-    word_docs, gram_docs, fuzzy_targets = [], [], []
+    word_docs, gram_docs, fuzzy_targets, asked_docs = [], [], [], []
     vocabulary: set[str] = set()
     for unit in rulebook.units:
         words: dict[str, float] = defaultdict(float)
@@ -591,6 +617,7 @@ def _build_data(rulebook: Rulebook, segmenter: Segmenter) -> dict:
         word_docs.append(words)
         gram_docs.append(grams)
         fuzzy_targets.append([normalize(t) for t in (unit.name, *unit.keywords) if len(t) > 1])
+        asked_docs.append(_asked_doc(phrasings.get(unit.code, ()), segmenter, stopwords))
     raw_synonyms = yaml.safe_load(SYNONYMS.read_text(encoding="utf-8")) or {}
     variants: dict[str, list[str]] = defaultdict(list)
     for canonical, spoken in raw_synonyms.items():
@@ -607,6 +634,7 @@ def _build_data(rulebook: Rulebook, segmenter: Segmenter) -> dict:
         "codes": [u.code for u in rulebook.units],
         "word_space": _Space.build(word_docs),
         "gram_space": _Space.build(gram_docs),
+        "asked_space": _Space.build(asked_docs),
         "fuzzy_targets": fuzzy_targets,
         "synonyms": synonyms,
         "stopwords": stopwords,
@@ -617,6 +645,21 @@ def _build_data(rulebook: Rulebook, segmenter: Segmenter) -> dict:
         "function_words": segmenter.function_words() - vocabulary,
         "offtopic": _word_list(OFFTOPIC) - vocabulary,
     }
+
+
+def _asked_doc(
+    questions: Iterable[str], segmenter: Segmenter, stopwords: frozenset[str]
+) -> dict[str, float]:
+    """Words and ("~"-marked) bigrams of the questions asked about one unit."""
+    doc: dict[str, float] = defaultdict(float)
+    for question in questions:
+        text = normalize(question)
+        for w in set(segmenter.terms(text)) | set(segmenter.words(text)):
+            if w not in stopwords and _RUN.fullmatch(w):
+                doc[w] += 1.0
+        for g in bigrams(text):
+            doc["~" + g] += 1.0
+    return doc
 
 
 def _sound_tables(vocabulary: set[str]) -> tuple[dict[str, tuple[str, ...]], dict[str, list[str]]]:

@@ -1,0 +1,53 @@
+"""Questions officers have asked about each unit: ``data/phrasings/<rulebook id>.yaml``.
+
+Officers ask about the same requirement in much the same everyday words, and many of those
+words are nowhere in the rulebook ("隐患整改好一个就销一个吗" for 销号管理). The search index
+learns them from these questions: a word that only such a question explains still counts
+towards a unit, a little less than the rulebook's own words (see ``knowledge/search.py``).
+A rulebook without such a file simply has no phrasings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from knowledge.loader import RulebookError
+from knowledge.model import Rulebook
+
+PHRASINGS_DIR = Path(__file__).parent / "data" / "phrasings"
+
+
+def phrasings_path(rulebook: Rulebook, folder: Path = PHRASINGS_DIR) -> Path:
+    return folder / f"{rulebook.id}.yaml"
+
+
+def load_phrasings(rulebook: Rulebook, path: Path | None = None) -> dict[str, list[str]]:
+    """Unit code → questions asked about it. Raises RulebookError naming the file and the
+    code when the file is malformed or names a unit the rulebook does not have."""
+    path = path or phrasings_path(rulebook)
+    if not path.exists():
+        return {}
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise RulebookError(path, line, None, "phrasings", "YAML 格式错误") from None
+    if root is None:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise RulebookError(
+            path, root.start_mark.line + 1, None, "phrasings", "应为“条款编号: [问题, …]”的映射"
+        )
+    out: dict[str, list[str]] = {}
+    for key, value in root.value:
+        code, line = str(key.value), key.start_mark.line + 1
+        if rulebook.unit(code) is None:
+            raise RulebookError(path, line, code, "phrasings", "细则中没有这个条款")
+        questions = yaml.safe_load(yaml.serialize(value))
+        if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+            raise RulebookError(path, line, code, "phrasings", "应为问题（字符串）的列表")
+        out[code] = questions
+    return out

@@ -104,13 +104,19 @@ def cmd_import_rules(args: argparse.Namespace) -> int:
 @command("check-rules")
 def cmd_check_rules(args: argparse.Namespace) -> int:
     from knowledge.loader import RulebookError, load_rulebook
+    from knowledge.phrasings import load_phrasings
 
     try:
         rulebook = load_rulebook(Path(args.path))
+        phrasings = load_phrasings(rulebook)
     except RulebookError as exc:
         print(exc, file=sys.stderr)
         return 2
-    print(f"{args.path}：{len(rulebook.units)} 条，{len(rulebook.tasks())} 项任务，格式正确")
+    asked = sum(map(len, phrasings.values()))
+    print(
+        f"{args.path}：{len(rulebook.units)} 条，{len(rulebook.tasks())} 项任务，"
+        f"{asked} 条常见问法，格式正确"
+    )
     return 0
 
 

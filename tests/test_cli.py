@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from knowledge.loader import DEFAULT_RULEBOOK
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +54,12 @@ def test_check_rules_reports_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["check-rules", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "bad.yaml" in err and "code" in err
+
+
+def test_check_rules_counts_the_phrasings(capsys: pytest.CaptureFixture[str]):
+    assert main(["check-rules", str(DEFAULT_RULEBOOK)]) == 0
+    out = capsys.readouterr().out
+    assert "79 条" in out and re.search(r"[1-9]\d* 条常见问法", out)
 
 
 def test_import_rules_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

@@ -165,8 +165,9 @@ class Assistant:
         if u.intent == "question":
             return [self._question(person, u.text or text, public=msg.is_group)]
         if not person.id:
-            # A guest can only ask, so a bare keyword ("安康杯") is a question to them.
-            if u.intent == "unclear" and not msg.photos and self.library.search(text).found:
+            # A guest can only ask, so a bare keyword ("安康杯") is a question to them, and
+            # so is one about a topic the rulebook does not cover ("年假怎么请").
+            if u.intent == "unclear" and not msg.photos and self._asks_rulebook(text):
                 return [self._question(person, text, public=msg.is_group)]
             return [Reply(t("guest.need_invite"))]
         handler = {
@@ -645,7 +646,13 @@ class Assistant:
                 pending, _ = self.pending.create(person.id, "choose_task", payload, msg.source)
                 rows.append((Button(t("btn.report_done", code=code), f"p:{pending.id}:0"),))
             return [Reply(t("unclear.about", code=code, name=unit.name), tuple(rows))]
+        if result.offtopic:  # "专干可以请两天假吗": say the rulebook does not cover it
+            return [self._question(person, msg.text, public=msg.is_group)]
         return [Reply(t("unclear.hint"))]
+
+    def _asks_rulebook(self, text: str) -> bool:
+        result = self.library.search(text)
+        return result.found or bool(result.offtopic)
 
     def _answer_awaiting(self, person: Person, msg: Incoming, pending: Pending) -> list[Reply]:
         if pending.kind == "await_hazard_text":

@@ -64,7 +64,15 @@ def test_unregistered_user_can_only_ask(assistant: Assistant):
     assert "【4.2.3】" in guest.say("巡查一周几次")
     assert "【8.1.3】" in guest.say("应急遇案培训")
     assert "邀请码" in guest.say("你好")
+    reply = guest.say("年假怎么请")
+    assert "年假" in reply and "邀请码" not in reply
     assert snapshot(assistant) == before
+
+
+def test_a_message_about_a_topic_the_rulebook_lacks_says_so(street_org):
+    officer = street_org("officer", "金色社区")
+    reply = officer.say("专干下周可以请两天假吗")
+    assert "“请假”" in reply and "没太明白" not in reply
 
 
 def test_wrong_and_used_invite_codes(assistant: Assistant, street_org):

@@ -24,7 +24,7 @@ DEMO_PEOPLE = (
 
 
 def load_library(settings: Settings, path: Path | None = None) -> Library:
-    return Library.load(path or active_path(settings), settings.cache_dir)
+    return Library.load(path or active_path(settings), settings.cache_dir, settings.taught_dir)
 
 
 def build_assistant(

@@ -30,9 +30,11 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.tasklog import TaskLog
 from bot.texts import t
+from bot.unanswered import UnansweredLog, open_questions_text, parse_teach
 from bot.understand import Understander, Understanding
 from knowledge.loader import RulebookError
 from knowledge.model import Task, Unit
+from knowledge.phrasings import add_phrasing, phrasings_path
 
 ROLE_WORDS = {
     "officer": "officer",
@@ -45,6 +47,7 @@ ROLE_WORDS = {
     "管理员": "admin",
 }
 MAX_CHOICES = 6
+UNANSWERED_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class Assistant:
             self.settings.overdue_days,
         )
         self.understander = Understander(self.rulebook, library.index, library.search)
+        self.unanswered = UnansweredLog(self.store, self.rulebook.id)
 
     # ---- entry points ---------------------------------------------------------------
 
@@ -181,8 +185,8 @@ class Assistant:
     def _command(self, person: Person, msg: Incoming, name: str, args: str) -> list[Reply]:
         if name == "settings":
             return [self.settings_reply(person, args)]
-        if name in ("units", "unit", "invite", "rulebook"):
-            return [self._admin(person, name, args)]
+        if name in ("units", "unit", "invite", "rulebook", "unanswered", "teach"):
+            return [self.admin_reply(person, name, args)]
         if not person.id:
             return [Reply(t("guest.need_invite"))]
         commands: dict[str, Callable[[], list[Reply]]] = {
@@ -230,6 +234,8 @@ class Assistant:
     def _question(self, person: Person, text: str, public: bool = False) -> Reply:
         """The rulebook's answer; in a group chat (public) without the asker's own status."""
         result = self.library.search(text)
+        if person.id and not result.found and result.mode == "none" and not result.unknown_ref:
+            self.unanswered.record(person.id, text, result.offtopic)
         status = {}
         if person.id and result.found and not public:
             for code in result.codes[:1]:
@@ -866,7 +872,7 @@ class Assistant:
         files = (Attachment(str(result.workbook)), Attachment(str(result.archive)))
         return [Reply(text, files=files)]
 
-    def _admin(self, person: Person, name: str, args: str) -> Reply:
+    def admin_reply(self, person: Person, name: str, args: str) -> Reply:
         if person.role != "admin":
             return Reply(t("org.admin_only"))
         parts = args.split()
@@ -887,7 +893,37 @@ class Assistant:
             return Reply(
                 t("admin.invite", role=t(f"role.{role}"), unit=unit_name or "", code=code)
             )
+        if name == "unanswered":
+            since = self.today() - timedelta(UNANSWERED_DAYS)
+            return Reply(open_questions_text(self.unanswered, since, UNANSWERED_DAYS))
+        if name == "teach":
+            return self.teach_reply(person, args)
         return self.rulebook_reply(person, args)
+
+    def teach_reply(self, person: Person, args: str) -> Reply:
+        """Teach the search that a question (in officers' words) is about one unit."""
+        parsed = parse_teach(self.rulebook, args)
+        if isinstance(parsed, str):
+            return Reply(t(parsed, code=args.strip().split(" ")[0]))
+        code, question = parsed
+        path = phrasings_path(self.rulebook, self.settings.taught_dir)
+        try:
+            add_phrasing(path, self.rulebook, code, question)
+            library = Library.load(
+                self.library.path or self.settings.rulebook_path,
+                self.settings.cache_dir,
+                self.settings.taught_dir,
+            )
+        except RulebookError as error:
+            return Reply(t("rulebook.invalid", error=str(error)))
+        self.use(library)
+        self.unanswered.mark_taught(question, code)
+        with self.store.write():
+            self.store.audit(person.id, "search.teach", code=code, question=question)
+        result = library.search(question)
+        key = "teach.done" if result.found and result.codes[:1] == [code] else "teach.not_first"
+        unit = self.rulebook.unit(code)
+        return Reply(t(key, code=code, name=unit.name if unit else "", question=question))
 
     def _units_text(self) -> str:
         lines = [t("admin.units_head")]
@@ -909,7 +945,7 @@ class Assistant:
         if path is None:
             return Reply(t("rulebook.unknown", name=name))
         try:
-            library = Library.load(path, self.settings.cache_dir)
+            library = Library.load(path, self.settings.cache_dir, self.settings.taught_dir)
         except RulebookError as error:
             return Reply(t("rulebook.invalid", error=str(error)))
         self.store.set_meta(rulebooks.ACTIVE_KEY, str(path))

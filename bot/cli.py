@@ -37,7 +37,7 @@ def _library(settings: Any) -> Any:
     from bot.library import Library
     from bot.rulebooks import active_path
 
-    return Library.load(active_path(settings), settings.cache_dir)
+    return Library.load(active_path(settings), settings.cache_dir, settings.taught_dir)
 
 
 @command("ask")
@@ -388,12 +388,27 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 @command("rulebook")
 def cmd_rulebook(args: argparse.Namespace) -> int:
+    print(_as_admin("rulebook", args.use or ""))
+    return 0
+
+
+@command("unanswered")
+def cmd_unanswered(args: argparse.Namespace) -> int:
+    print(_as_admin("unanswered", ""))
+    return 0
+
+
+@command("teach")
+def cmd_teach(args: argparse.Namespace) -> int:
+    print(_as_admin("teach", f"{args.code} {' '.join(args.question)}"))
+    return 0
+
+
+def _as_admin(name: str, args: str) -> str:
     from bot.org import Person
 
-    assistant = _assistant()
     admin = Person(id=0, name="命令行", role="admin", unit_id=None)
-    print(assistant.rulebook_reply(admin, args.use or "").text)
-    return 0
+    return str(_assistant().admin_reply(admin, name, args).text)
 
 
 @command("run")
@@ -411,6 +426,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=int, default=5, help="最多返回几条")
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--batch", help="文件，每行一个问题；每行输出一个 JSON")
+    sub.add_parser("unanswered", help="近 30 天答不上的问题")
+    teach = sub.add_parser("teach", help="教助手：这种问法问的是细则哪一条")
+    teach.add_argument("code", help="条款编号，如 3.3.5")
+    teach.add_argument("question", nargs="+", help="问题原话")
     imp = sub.add_parser("import-rules", help="把细则文本(.txt/.docx)导入为 YAML")
     imp.add_argument("source")
     imp.add_argument("-o", "--output", required=True)

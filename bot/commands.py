@@ -35,6 +35,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("unit", ("admin",), menu=False),
     Command("invite", ("admin",), menu=False),
     Command("rulebook", ("admin",), menu=False),
+    Command("unanswered", ("admin",), menu=False),
+    Command("teach", ("admin",), menu=False),
 )
 
 

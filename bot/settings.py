@@ -55,6 +55,11 @@ class Settings:
         return self.data_dir / "cache"
 
     @property
+    def taught_dir(self) -> Path:
+        """Questions the office taught the search (``gridsafe teach``), per rulebook."""
+        return self.data_dir / "phrasings"
+
+    @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
 

@@ -177,7 +177,20 @@ _V3 = """
 ALTER TABLE accounts ADD COLUMN blocked_at TEXT;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+_V4 = """
+CREATE TABLE unanswered (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    rulebook TEXT NOT NULL,
+    text TEXT NOT NULL,
+    offtopic TEXT NOT NULL DEFAULT '',
+    taught_code TEXT
+);
+CREATE INDEX unanswered_rulebook_at ON unanswered (rulebook, at);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 
 
 class Store:

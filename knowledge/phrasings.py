@@ -4,7 +4,8 @@ Officers ask about the same requirement in much the same everyday words, and man
 words are nowhere in the rulebook ("隐患整改好一个就销一个吗" for 销号管理). The search index
 learns them from these questions: a word that only such a question explains still counts
 towards a unit as the rulebook's own words do (see ``knowledge/search.py``).
-A rulebook without such a file simply has no phrasings.
+A rulebook without such a file simply has no phrasings. The office can teach more (``gridsafe
+teach``): those go to a file of the same shape in the data folder, merged with this one.
 """
 
 from __future__ import annotations
@@ -51,3 +52,26 @@ def load_phrasings(rulebook: Rulebook, path: Path | None = None) -> dict[str, li
             raise RulebookError(path, line, code, "phrasings", "应为问题（字符串）的列表")
         out[code] = questions
     return out
+
+
+def merge_phrasings(*sources: dict[str, list[str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for source in sources:
+        for code, questions in source.items():
+            known = out.setdefault(code, [])
+            known.extend(q for q in questions if q not in known)
+    return out
+
+
+def add_phrasing(path: Path, rulebook: Rulebook, code: str, question: str) -> bool:
+    """Append one question under ``code`` in the file at ``path``; False if it is there."""
+    taught = load_phrasings(rulebook, path)
+    if question in taught.get(code, []):
+        return False
+    taught.setdefault(code, []).append(question)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = yaml.safe_dump(taught, allow_unicode=True, sort_keys=False, width=200)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(body, encoding="utf-8")
+    tmp.replace(path)
+    return True

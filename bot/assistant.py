@@ -910,9 +910,7 @@ class Assistant:
         try:
             add_phrasing(path, self.rulebook, code, question)
             library = Library.load(
-                self.library.path or self.settings.rulebook_path,
-                self.settings.cache_dir,
-                self.settings.taught_dir,
+                self.library.path, self.settings.cache_dir, self.settings.taught_dir
             )
         except RulebookError as error:
             return Reply(t("rulebook.invalid", error=str(error)))

@@ -16,7 +16,7 @@ from knowledge.search import SearchIndex, SearchResult
 class Library:
     rulebook: Rulebook
     index: SearchIndex
-    path: Path | None = None
+    path: Path
 
     @classmethod
     def load(cls, rulebook_path: Path, cache_dir: Path, taught_dir: Path | None = None) -> Library:

@@ -484,6 +484,8 @@ class SearchIndex:
         A word the rulebook itself uses counts fully; one that only a synonym or a
         homophone explains counts a little less, so that a question made entirely of
         loosely mapped everyday words ("这个月工资什么时候发") is not taken as in scope.
+        A word officers used when asking about the unit before (phrasings) counts
+        W_ASKED_COVER.
         """
         doc_words = self.word_space.doc_terms[doc]
         doc_grams = self.gram_space.doc_terms[doc]

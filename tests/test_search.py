@@ -109,6 +109,35 @@ def test_a_separable_off_topic_verb_said_apart_is_off_topic(
     assert not result.found and result.offtopic == (word,)
 
 
+@pytest.fixture(scope="module")
+def bare_index(rulebook, cache_dir) -> SearchIndex:
+    """Search without phrasings: what the vocabulary files alone can do."""
+    return SearchIndex.build(rulebook, cache_dir, {})
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("综合预案和分类预案要公开吗", "8.1.1"),  # 综合/分类预案 are 总体/专项预案
+        ("火灾和防汛演练", "8.2.1"),  # 火灾 is 消防, 防汛 a 自然灾害
+        ("企业全体人员都有岗位安全责任吗", "3.2.1"),  # 全体 is 全员
+        ("考核细则里专干要巡查几次", "4.2.3"),  # every question is about the 细则
+    ],
+)
+def test_everyday_words_reach_the_rulebook_without_phrasings(
+    bare_index: SearchIndex, query: str, code: str
+):
+    result = bare_index.search(query)
+    assert result.found and result.codes[0] == code
+
+
+@pytest.mark.parametrize("query", ["应急局电话是多少", "工伤认定要准备哪些材料"])
+def test_asking_for_a_number_or_a_personal_matter_is_out_of_scope(
+    bare_index: SearchIndex, query: str
+):
+    assert not bare_index.search(query).found
+
+
 def test_off_topic_words_are_not_rulebook_language(index: SearchIndex):
     from knowledge.search import OFFTOPIC
 

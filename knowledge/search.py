@@ -54,14 +54,18 @@ W_ASKED = 0.4  # BM25 over the questions officers have asked about a unit (phras
 W_ASKED_COVER = 1.0  # share of a word's weight when only such a phrasing explains it
 W_SYNONYM, W_HOMOPHONE = 0.8, 0.9
 W_MAPPED = 0.7  # share of a word's weight when only a synonym or homophone explains it
-W_OFFTOPIC = 2.0  # weight, in rarest-word units, of a word from offtopic.txt
+W_OFFTOPIC = 3.0  # weight, in rarest-word units, of a word from offtopic.txt
 W_LIGHT_CHAR = 0.5
 W_FUNCTION = 0.4  # adverbs, conjunctions, pronouns (直接, 还要)
 W_LIGHT = 0.8  # weight of a word the rulebook does not use that is not a noun (遇到, 临时)
 K1, B = 1.2, 0.5
 MIN_COVERAGE = 0.45  # chosen on the tuned and dev parts (bench/search_bench.py)
-# ... or a little less when one unit clearly stands out from the rest
+# ... or a little less when one unit clearly stands out from the rest and nothing in the
+# question is off-topic
 MIN_COVERAGE_CLEAR, CLEAR_MARGIN = 0.40, 0.50
+# ... or less for a long question: from LONG_FROM rarest-word units of content down to
+# MIN_COVERAGE_LONG at LONG_FULL
+LONG_FROM, LONG_FULL, MIN_COVERAGE_LONG = 3.0, 7.0, 0.25
 RELATED_RATIO = 0.35
 RERANK_DEPTH, W_COVERAGE = 5, 1.0
 FUZZY_FLOOR = 70  # partial ratios below this say nothing
@@ -171,6 +175,7 @@ class _Query:
     terms: list[str]  # content words, for the confidence decision
     explained_by: dict[str, set[str]]  # term -> rulebook words that stand for it
     offtopic: dict[str, list[str]] = field(default_factory=dict)  # term -> off-topic words
+    weights: dict[str, float] | None = None  # term -> weight, filled on first use
 
 
 class SearchIndex:
@@ -359,8 +364,8 @@ class SearchIndex:
             if score[i] >= RELATED_RATIO * top
         )
         margin = top - (score[order[1]] if len(order) > 1 else 0.0)
-        found = confidence >= MIN_COVERAGE or (
-            confidence >= MIN_COVERAGE_CLEAR and margin >= CLEAR_MARGIN
+        found = confidence >= self._min_coverage(q) or (
+            confidence >= MIN_COVERAGE_CLEAR and margin >= CLEAR_MARGIN and not q.offtopic
         )
         return SearchResult(
             query,
@@ -490,16 +495,12 @@ class SearchIndex:
         doc_words = self.word_space.doc_terms[doc]
         doc_grams = self.gram_space.doc_terms[doc]
         asked = self.asked_space.doc_terms[doc]
-        total = covered = 0.0
-        for term in q.terms:
-            weight = self._rarity(term)
+        covered = 0.0
+        for term, weight in self._weights(q).items():
             if term in q.offtopic:
-                weight = max(weight, self.max_idf * W_OFFTOPIC)
-                total += weight
                 if any(self._says(w, doc_words, doc_grams) for w in q.offtopic[term]):
                     covered += weight
                 continue
-            total += weight
             if self._explains(term, doc_words, doc_grams):
                 covered += weight
             elif any(
@@ -508,7 +509,31 @@ class SearchIndex:
                 covered += weight * W_MAPPED
             elif term in asked or ("~" + term) in asked:
                 covered += weight * W_ASKED_COVER
+        total = sum(self._weights(q).values())
         return covered / total if total else 0.0
+
+    def _weights(self, q: _Query) -> dict[str, float]:
+        """Each content word's weight in the question: its rarity, or more for an
+        off-topic word."""
+        if q.weights is None:
+            q.weights = {
+                t: max(self._rarity(t), self.max_idf * W_OFFTOPIC)
+                if t in q.offtopic
+                else self._rarity(t)
+                for t in q.terms
+            }
+        return q.weights
+
+    def _min_coverage(self, q: _Query) -> float:
+        """The share of a question a unit must explain. A long question is mostly the
+        asker's own story ("我们社区上个月……，这个算不算……"), so a smaller share of it
+        explained by one unit is enough; not when it touches a topic the rulebook leaves
+        out (offtopic.txt)."""
+        length = sum(self._rarity(t) for t in q.terms) / self.max_idf
+        if length <= LONG_FROM or q.offtopic:
+            return MIN_COVERAGE
+        drop = min(1.0, (length - LONG_FROM) / (LONG_FULL - LONG_FROM))
+        return MIN_COVERAGE - drop * (MIN_COVERAGE - MIN_COVERAGE_LONG)
 
     def _rarity(self, term: str) -> float:
         if term in self.word_space.idf:

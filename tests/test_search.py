@@ -138,6 +138,31 @@ def test_asking_for_a_number_or_a_personal_matter_is_out_of_scope(
     assert not bare_index.search(query).found
 
 
+STORY = "我们社区前两天组织居民在小区里搞了一场地震疏散演练，喇叭一响大家往空地跑，"
+
+
+def test_a_long_story_is_found_though_most_of_it_is_context(bare_index: SearchIndex):
+    result = bare_index.search(STORY + "这个算不算完成了防震减灾演练")
+    assert result.found and "9.3" in result.codes[:3]
+    assert result.confidence < 0.4  # below the bar for a short question
+
+
+def test_a_long_story_about_an_off_topic_matter_keeps_the_full_bar(bare_index: SearchIndex):
+    assert not bare_index.search(STORY + "参加演练的人加班工资咋个算").found
+
+
+@pytest.mark.parametrize(
+    "query", ["今天是星期几", "你是谁做的", "明天会下雨吗", "给网格员买意外保险是哪条规定的"]
+)
+def test_chat_weather_and_insurance_are_out_of_scope(bare_index: SearchIndex, query: str):
+    assert not bare_index.search(query).found
+
+
+def test_rain_as_a_hazard_is_in_scope(bare_index: SearchIndex):
+    result = bare_index.search("下大雨村头山上掉石头了要咋个处置")
+    assert result.found and "6.2" in result.codes[:2]
+
+
 def test_off_topic_words_are_not_rulebook_language(index: SearchIndex):
     from knowledge.search import OFFTOPIC
 

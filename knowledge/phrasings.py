@@ -30,8 +30,41 @@ def load_phrasings(rulebook: Rulebook, path: Path | None = None) -> dict[str, li
     path = path or phrasings_path(rulebook)
     if not path.exists():
         return {}
+    text = path.read_text(encoding="utf-8")
+    quick = _quick_load(text, rulebook)
+    if quick is not None:
+        return quick
+    return _load_with_lines(path, text, rulebook)
+
+
+def _quick_load(text: str, rulebook: Rulebook) -> dict[str, list[str]] | None:
+    """The file parsed by libyaml when it is well-formed, else None. Every start reads
+    it, and the pure-Python parser that knows line numbers takes most of a second."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
+        data = yaml.load(text, Loader=loader)
+    except yaml.YAMLError:
+        return None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        return None
+    out: dict[str, list[str]] = {}
+    for code, questions in data.items():
+        # an unquoted 9.10 would read as the number 9.1: leave those to the careful path
+        if not isinstance(code, str) or rulebook.unit(code) is None:
+            return None
+        if not isinstance(questions, list):
+            return None
+        if not all(isinstance(q, str) for q in questions):
+            return None
+        out[code] = questions
+    return out
+
+
+def _load_with_lines(path: Path, text: str, rulebook: Rulebook) -> dict[str, list[str]]:
+    try:
+        root = yaml.compose(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None

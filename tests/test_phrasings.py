@@ -31,6 +31,21 @@ def test_a_rulebook_without_phrasings_has_none(rulebook, tmp_path):
     assert phrasings_path(rulebook).name == f"{rulebook.id}.yaml"
 
 
+def test_the_quick_and_the_careful_reading_agree(rulebook):
+    from knowledge.phrasings import _load_with_lines, _quick_load
+
+    text = phrasings_path(rulebook).read_text(encoding="utf-8")
+    quick = _quick_load(text, rulebook)
+    assert quick is not None  # the shipped file never needs the slow parser
+    assert quick == _load_with_lines(phrasings_path(rulebook), text, rulebook)
+
+
+def test_an_unquoted_code_that_reads_as_a_number_keeps_its_digits(rulebook, tmp_path):
+    path = tmp_path / "taught.yaml"
+    path.write_text("5.1:\n- 事故怎么报\n1:\n- 目标是啥\n", encoding="utf-8")
+    assert load_phrasings(rulebook, path) == {"5.1": ["事故怎么报"], "1": ["目标是啥"]}
+
+
 @pytest.mark.parametrize(
     ("text", "code", "line", "message"),
     [

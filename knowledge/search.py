@@ -65,7 +65,7 @@ MIN_COVERAGE = 0.45  # chosen on the tuned and dev parts (bench/search_bench.py)
 MIN_COVERAGE_CLEAR, CLEAR_MARGIN = 0.40, 0.50
 # ... or less for a long question: from LONG_FROM rarest-word units of content down to
 # MIN_COVERAGE_LONG at LONG_FULL
-LONG_FROM, LONG_FULL, MIN_COVERAGE_LONG = 3.0, 7.0, 0.25
+LONG_FROM, LONG_FULL, MIN_COVERAGE_LONG = 3.0, 7.0, 0.2
 RELATED_RATIO = 0.35
 RERANK_DEPTH, W_COVERAGE = 5, 1.0
 FUZZY_FLOOR = 70  # partial ratios below this say nothing
@@ -529,7 +529,8 @@ class SearchIndex:
         asker's own story ("我们社区上个月……，这个算不算……"), so a smaller share of it
         explained by one unit is enough; not when it touches a topic the rulebook leaves
         out (offtopic.txt)."""
-        length = sum(self._rarity(t) for t in q.terms) / self.max_idf
+        # numbers are what the story is about, not more of it (2700块钱分给3个社区)
+        length = sum(self._rarity(t) for t in q.terms if not t.isdigit()) / self.max_idf
         if length <= LONG_FROM or q.offtopic:
             return MIN_COVERAGE
         drop = min(1.0, (length - LONG_FROM) / (LONG_FULL - LONG_FROM))

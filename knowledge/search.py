@@ -12,7 +12,8 @@ Built once at start-up from a rulebook. A question is answered, in this order, b
    or the answer is "not found" (no list of loosely related items). A word that officers
    used before when asking about the unit counts as much as the rulebook's own.
    Words of topics the rulebook does not cover (offtopic.txt: 工资, 天气, 交通安全 …) weigh
-   heavily unless the unit itself says them.
+   heavily unless the unit itself says them, and asks it never answers (a phone number,
+   a price, where to download a form) more heavily still.
 """
 
 from __future__ import annotations
@@ -37,12 +38,13 @@ from knowledge.refs import find_refs
 from knowledge.segment import DATA_DIR, USER_DICT, Segmenter, default_cache_dir, read_user_words
 from knowledge.textnorm import normalize
 
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 SYNONYMS = DATA_DIR / "synonyms.yaml"
 STOPWORDS = DATA_DIR / "stopwords.txt"
 OFFTOPIC = DATA_DIR / "offtopic.txt"
 MAX_QUERY_CHARS = 200
 SPLIT = "..."  # in offtopic.txt (normalised), a separable verb: 请…假
+ASK = "!"  # in offtopic.txt, marks what is asked for (a phone number, a price): !号码
 _RUN = re.compile(r"[\u4e00-\u9fff0-9a-z%]+")
 _LONE_NUMBER = re.compile(r"^([一二三四五六七八九十]{1,2}|\d{1,2})$")
 _BRACKETS = re.compile(r"[()（）《》“”\"'〔〕\[\]]")
@@ -55,6 +57,7 @@ W_ASKED_COVER = 1.0  # share of a word's weight when only such a phrasing explai
 W_SYNONYM, W_HOMOPHONE = 0.8, 0.9
 W_MAPPED = 0.7  # share of a word's weight when only a synonym or homophone explains it
 W_OFFTOPIC = 3.0  # weight, in rarest-word units, of a word from offtopic.txt
+W_OFFTOPIC_ASK = 12.0  # ... of an ask the rulebook never answers, whatever its topic
 W_LIGHT_CHAR = 0.5
 W_FUNCTION = 0.4  # adverbs, conjunctions, pronouns (直接, 还要)
 W_LIGHT = 0.8  # weight of a word the rulebook does not use that is not a noun (遇到, 临时)
@@ -199,6 +202,7 @@ class SearchIndex:
         self.light_words: frozenset[str] = data["light_words"]
         self.function_words: frozenset[str] = data["function_words"]
         words = data["offtopic"]
+        self.offtopic_asks = frozenset(w.replace(SPLIT, "") for w in data["offtopic_asks"])
         self.offtopic: frozenset[str] = frozenset(w for w in words if SPLIT not in w)
         # Separable verbs said apart (请几天假 is 请假): head, up to four characters, tail.
         self.split_offtopic = [
@@ -516,13 +520,15 @@ class SearchIndex:
         """Each content word's weight in the question: its rarity, or more for an
         off-topic word."""
         if q.weights is None:
-            q.weights = {
-                t: max(self._rarity(t), self.max_idf * W_OFFTOPIC)
-                if t in q.offtopic
-                else self._rarity(t)
-                for t in q.terms
-            }
+            q.weights = {t: self._weight(t, q.offtopic.get(t, ())) for t in q.terms}
         return q.weights
+
+    def _weight(self, term: str, offtopic: Iterable[str]) -> float:
+        words = set(offtopic)
+        if not words:
+            return self._rarity(term)
+        share = W_OFFTOPIC_ASK if words & self.offtopic_asks else W_OFFTOPIC
+        return max(self._rarity(term), self.max_idf * share)
 
     def _min_coverage(self, q: _Query) -> float:
         """The share of a question a unit must explain. A long question is mostly the
@@ -636,6 +642,8 @@ def _word_list(path: Path) -> frozenset[str]:
 
 def _build_data(rulebook: Rulebook, segmenter: Segmenter, phrasings: dict[str, list[str]]) -> dict:
     stopwords = _word_list(STOPWORDS)
+    asks = frozenset(w[len(ASK) :] for w in _word_list(OFFTOPIC) if w.startswith(ASK))
+    offtopic = frozenset(w.removeprefix(ASK) for w in _word_list(OFFTOPIC))
     word_docs, gram_docs, fuzzy_targets, asked_docs = [], [], [], []
     vocabulary: set[str] = set()
     for unit in rulebook.units:
@@ -680,7 +688,8 @@ def _build_data(rulebook: Rulebook, segmenter: Segmenter, phrasings: dict[str, l
         "canonical_words": canonical_words,
         "light_words": segmenter.light_words() - vocabulary,
         "function_words": segmenter.function_words() - vocabulary,
-        "offtopic": _word_list(OFFTOPIC) - vocabulary,
+        "offtopic": offtopic - vocabulary,
+        "offtopic_asks": asks - vocabulary,
     }
 
 

@@ -427,6 +427,10 @@ class SearchIndex:
         hits = [w for w in self.offtopic if w in text]
         hits += [word for word, pattern in self.split_offtopic if pattern.search(text)]
         offtopic = {t: found for t in terms if (found := [w for w in hits if t in w or w in t])}
+        for word in hits:  # made only of question words (出来没): it stands for itself
+            if not any(word in found for found in offtopic.values()):
+                terms.append(word)
+                offtopic[word] = [word]
         return _Query(text, words, grams, terms, explained, offtopic)
 
     def _strip_stopwords(self, text: str) -> str:

@@ -180,6 +180,11 @@ def test_the_same_words_without_that_ask_are_in_scope(bare_index: SearchIndex):
     assert result.found and {"7.2", "9.4"} & set(result.codes[:2])
 
 
+def test_an_off_topic_ask_made_of_question_words_still_counts(bare_index: SearchIndex):
+    # 出来 and 没有 are question words; "出来没" (is it out yet) is still an ask
+    assert not bare_index.search("2024年的细则出来没有").found
+
+
 def test_another_districts_rules_are_out_of_scope(bare_index: SearchIndex):
     assert not bare_index.search("五华区的街道安全生产考核是咋个规定的").found
 

@@ -13,14 +13,14 @@ batches ("batch"): 1, written with the search; 2, 190 questions over all 79 unit
 mostly heavily colloquial ones; 4 and 5; each was split 3:1 per style into dev and held-out
 with a fixed seed before any run. Batch 6 (100) was written after the phrasings and is held
 out whole. Later batches were written by helpers who saw only the rulebook: 7 and 8 (dev), 9
-(held out whole), then 10, 12, 14 and 15 (dev) and 11 and 13 (held out whole), each from
-six kinds of askers (a new
-网格员, an older officer in dialect, 安办 staff preparing the assessment, a 书记 telling what
-they did, a keyword typer, a formal writer) with out-of-scope questions that borrow the
-rulebook's words. The held-out figures are also shown per batch. Both baselines run in the same
-process on the same rulebook text: character-bigram BM25 (rank-bm25) and rapidfuzz WRatio.
-A baseline has no notion of "not found", so it gets a score threshold, chosen on the tuned
-and dev parts to maximise the mean of its Recall@1 and its out-of-scope rejection.
+(held out whole), then 10, 12, 14 and 15 (dev) and 11 and 13 (held out whole), each from six
+kinds of askers (a new 网格员, an older officer in dialect, 安办 staff preparing the assessment,
+a 书记 telling what they did, a keyword typer, a formal writer) with out-of-scope questions
+that borrow the rulebook's words. The held-out figures are also shown per batch. Both
+baselines run in the same process on the same rulebook text: character-bigram BM25
+(rank-bm25) and rapidfuzz WRatio. A baseline has no notion of "not found", so it gets a score
+threshold, chosen on the tuned and dev parts to maximise the mean of its Recall@1 and its
+out-of-scope rejection.
 """
 
 from __future__ import annotations

@@ -104,9 +104,12 @@ def not_found_text(rulebook: Rulebook, result: SearchResult) -> str:
     if not result.found and not result.unknown_ref:
         query = result.query.strip()
         lines.append(t("answer.not_found", query=query[:20] + ("…" if len(query) > 20 else "")))
-        if result.offtopic:
-            words = "、".join(f"“{w}”" for w in result.offtopic[:3])
+        topics = [w for w in result.offtopic if w not in result.asks]
+        if topics:
+            words = "、".join(f"“{w}”" for w in topics[:3])
             lines.append(t("answer.offtopic", words=words))
+        if result.asks:
+            lines.append(t("answer.offtopic_ask"))
         lines.append(t("answer.not_found_hint"))
     return "\n".join(lines)
 

@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -116,6 +116,7 @@ class SearchResult:
     unknown_ref: str | None = None
     confidence: float = 0.0
     offtopic: tuple[str, ...] = ()  # off-topic words in a question that was not found
+    asks: tuple[str, ...] = ()  # those of them that ask for what it never says (电话多少)
 
     @property
     def codes(self) -> list[str]:
@@ -282,15 +283,7 @@ class SearchIndex:
                 text = text[: ref.start] + " " * (ref.end - ref.start) + text[ref.end :]
         result = self._rank(query, text, k)
         if unknown:
-            result = SearchResult(
-                query,
-                result.found,
-                result.hits,
-                result.mode,
-                unknown,
-                result.confidence,
-                result.offtopic,
-            )
+            result = replace(result, unknown_ref=unknown)
         return result
 
     def _group_by_name(self, text: str) -> str | None:
@@ -344,6 +337,7 @@ class SearchIndex:
             return SearchResult(query, False, mode="none")
         off = sorted({w for words in q.offtopic.values() for w in words}, key=text.find)
         offtopic = tuple(_outermost(off))
+        asks = tuple(w for w in offtopic if w in self.offtopic_asks)
         n = len(self.codes)
         words = self.word_space.scores(q.words, n)
         grams = self.gram_space.scores(q.grams, n)
@@ -359,7 +353,7 @@ class SearchIndex:
         order = sorted(range(n), key=lambda i: -combined[i])
         top = combined[order[0]]
         if top <= 0:
-            return SearchResult(query, False, mode="none", offtopic=offtopic)
+            return SearchResult(query, False, mode="none", offtopic=offtopic, asks=asks)
         order, score, confidence = self._rerank(q, order, combined)
         top = score[order[0]]
         hits = tuple(
@@ -378,6 +372,7 @@ class SearchIndex:
             "text" if found else "none",
             confidence=round(confidence, 3),
             offtopic=() if found else offtopic,
+            asks=() if found else asks,
         )
 
     def _rerank(

@@ -37,6 +37,17 @@ def test_not_found_names_the_off_topic_word(library):
     assert "不涉及" not in text
 
 
+def test_an_ask_for_a_number_or_a_date_is_told_what_the_rulebook_holds(library):
+    text = answer(library.rulebook, library.index, library.search("应急局值班电话是多少")).text
+    assert "不写电话号码" in text and "不涉及" not in text  # not "电话多少这类事"
+
+
+def test_an_unknown_code_keeps_its_off_topic_words(library):
+    result = library.search("2.1.15 联系人的电话号码")
+    assert result.unknown_ref == "2.1.15" and not result.found
+    assert result.offtopic == ("电话号码",) and result.asks == ("电话号码",)
+
+
 def test_status_line_is_shown(library):
     result = library.search("4.2.3")
     text = answer(library.rulebook, library.index, result, {"4.2.3": "本周巡查 0/1"}).text

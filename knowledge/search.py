@@ -641,8 +641,9 @@ def _word_list(path: Path) -> frozenset[str]:
 
 def _build_data(rulebook: Rulebook, segmenter: Segmenter, phrasings: dict[str, list[str]]) -> dict:
     stopwords = _word_list(STOPWORDS)
-    asks = frozenset(w[len(ASK) :] for w in _word_list(OFFTOPIC) if w.startswith(ASK))
-    offtopic = frozenset(w.removeprefix(ASK) for w in _word_list(OFFTOPIC))
+    marked = _word_list(OFFTOPIC)
+    asks = frozenset(w.removeprefix(ASK) for w in marked if w.startswith(ASK))
+    offtopic = frozenset(w.removeprefix(ASK) for w in marked)
     word_docs, gram_docs, fuzzy_targets, asked_docs = [], [], [], []
     vocabulary: set[str] = set()
     for unit in rulebook.units:

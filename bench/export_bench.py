@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
-from bot.app import build_assistant  # noqa: E402
-from bot.assistant import Assistant  # noqa: E402
-from bot.export import (  # noqa: E402
+from bot.workspace import build_assistant  # noqa: E402
+from bot.chat.assistant import Assistant  # noqa: E402
+from bot.office.export import (  # noqa: E402
     collect,
     hazard_rows,
     item_rows,
@@ -49,7 +49,7 @@ from bot.export import (  # noqa: E402
     write_archive,
     write_workbook,
 )
-from bot.reports import instances_between  # noqa: E402
+from bot.office.reports import instances_between  # noqa: E402
 from bot.settings import TIMEZONE, Settings  # noqa: E402
 
 YEAR = 2026

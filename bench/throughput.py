@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 from telegram import Update  # noqa: E402
 from telegram.ext import ContextTypes, MessageHandler, filters  # noqa: E402
 
-from bot.app import build_assistant, load_library  # noqa: E402
-from handlers.app import build_application  # noqa: E402
+from bot.workspace import build_assistant, load_library  # noqa: E402
+from handlers.telegram.application import build_application  # noqa: E402
 from tests.botapi_standin import BotAPIStandin  # noqa: E402
 from tests.harness import standin_settings  # noqa: E402
 

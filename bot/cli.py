@@ -42,7 +42,7 @@ def _library(settings: Any) -> Any:
 
 @command("ask")
 def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.answers import answer
+    from bot.chat.answers import answer
 
     library = _library(_settings())
     if args.batch:
@@ -121,7 +121,7 @@ def cmd_check_rules(args: argparse.Namespace) -> int:
 
 
 def _assistant(args: argparse.Namespace | None = None, demo: bool = False) -> Any:
-    from bot.app import build_assistant
+    from bot.workspace import build_assistant
 
     settings = _settings()
     db_path = settings.data_dir / "demo.db" if demo else None
@@ -137,7 +137,7 @@ def _fail(message: str) -> int:
 def cmd_start(args: argparse.Namespace) -> int:
     settings = _settings()
     if settings.bot_enabled:
-        from handlers.app import run_bot
+        from handlers.telegram.application import run_bot
 
         return run_bot(settings)
     print(_text("start.no_token"))
@@ -152,8 +152,8 @@ def _text(key: str, **values: Any) -> str:
 
 @command("chat")
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.app import seed_demo
     from bot.console import ConsoleChat
+    from bot.workspace import seed_demo
 
     assistant = _assistant(demo=args.demo)
     chat = ConsoleChat(assistant)
@@ -229,7 +229,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    from bot import views
+    from bot.chat import views
 
     print(f"{unit.name} · {views.day_label(day)}")
     for item in items:
@@ -256,7 +256,7 @@ def _hazard_json(h: Any, day: Any) -> dict[str, Any]:
 
 @command("hazards")
 def cmd_hazards(args: argparse.Namespace) -> int:
-    from bot import views
+    from bot.chat import views
     from bot.errors import UserError
 
     assistant = _assistant()
@@ -334,9 +334,9 @@ def cmd_invite(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from bot.charts import render_report_chart
     from bot.errors import UserError
-    from bot.reports import build_report, report_text
+    from bot.office.charts import render_report_chart
+    from bot.office.reports import build_report, report_text
 
     assistant = _assistant()
     try:
@@ -360,7 +360,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     import time
 
     from bot.errors import UserError
-    from bot.export import export_year
+    from bot.office.export import export_year
 
     assistant = _assistant()
     try:
@@ -405,7 +405,7 @@ def cmd_teach(args: argparse.Namespace) -> int:
 
 
 def _as_admin(name: str, args: str) -> str:
-    from bot.org import Person
+    from bot.records.org import Person
 
     admin = Person(id=0, name="命令行", role="admin", unit_id=None)
     return str(_assistant().admin_reply(admin, name, args).text)
@@ -413,7 +413,7 @@ def _as_admin(name: str, args: str) -> str:
 
 @command("run")
 def cmd_run(args: argparse.Namespace) -> int:
-    from handlers.app import run_bot
+    from handlers.telegram.application import run_bot
 
     return run_bot(_settings())
 

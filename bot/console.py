@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from bot.assistant import Assistant, Incoming
-from bot.evidence import EvidenceFile
-from bot.org import Person
-from bot.replies import Button, Reply
+from bot.chat.assistant import Assistant, Incoming
+from bot.chat.replies import Button, Reply
+from bot.records.evidence import EvidenceFile
+from bot.records.org import Person
 from bot.texts import t
 
 CHANNEL = "console"

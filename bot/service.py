@@ -13,8 +13,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from bot.assistant import Assistant, Incoming
-from bot.replies import Reply
+from bot.chat.assistant import Assistant, Incoming
+from bot.chat.replies import Reply
 
 T = TypeVar("T")
 

@@ -34,11 +34,11 @@ import itertools  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from datetime import datetime  # noqa: E402
 
-from bot.app import build_assistant  # noqa: E402
-from bot.assistant import Assistant, Incoming  # noqa: E402
-from bot.evidence import EvidenceFile  # noqa: E402
-from bot.replies import Reply  # noqa: E402
+from bot.chat.assistant import Assistant, Incoming  # noqa: E402
+from bot.chat.replies import Reply  # noqa: E402
+from bot.records.evidence import EvidenceFile  # noqa: E402
 from bot.settings import TIMEZONE, Settings  # noqa: E402
+from bot.workspace import build_assistant  # noqa: E402
 
 _ids = itertools.count(1)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from bot.answers import answer, describe_task
+from bot.chat.answers import answer
+from bot.schedule.wording import describe_task
 
 
 def test_answer_names_code_text_assessor_and_schedule(library):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.assistant import Assistant
+from bot.chat.assistant import Assistant
 from tests.conftest import Chat
 
 TABLES = ("records", "hazards", "hazard_events", "evidence", "people", "accounts", "pending")
@@ -139,7 +139,7 @@ def test_question_shows_own_status(officer: Chat):
 
 
 def test_every_command_is_in_help(assistant: Assistant, street_org):
-    from bot.commands import COMMANDS
+    from bot.chat.commands import COMMANDS
 
     admin = assistant.org.add_person("管理员", "admin", None, channel="test", external_id="adm")
     texts = {

@@ -17,8 +17,14 @@ from matplotlib.text import Text
 from matplotlib.textpath import TextPath
 from PIL import Image
 
-from bot.charts import build_figure, cjk_font_family, cjk_font_path, cjk_text, render_report_chart
-from bot.reports import build_report
+from bot.office.charts import (
+    build_figure,
+    cjk_font_family,
+    cjk_font_path,
+    cjk_text,
+    render_report_chart,
+)
+from bot.office.reports import build_report
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -102,8 +102,8 @@ def test_start_without_token_opens_the_console(data_dir: Path):
 
 
 def test_kill_in_a_burst_loses_no_confirmed_report(data_dir: Path):
-    from bot.app import build_assistant
     from bot.settings import load_settings
+    from bot.workspace import build_assistant
 
     assistant = build_assistant(load_settings())
     assistant.org.add_unit("连然街道")

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.dates import FutureDateError, parse_day, parse_period
+from bot.schedule.dates import FutureDateError, parse_day, parse_period
 
 WED = date(2026, 11, 25)
 

@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from bot.evidence import EvidenceFile
-from bot.export import export_year
-from bot.reports import build_report
-from bot.tasklog import TaskLog
+from bot.office.export import export_year
+from bot.office.reports import build_report
+from bot.records.evidence import EvidenceFile
+from bot.records.tasklog import TaskLog
 from bot.texts import t
 
 YEAR = 2026

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from bot.app import build_assistant
 from bot.errors import UserError
+from bot.workspace import build_assistant
 
 
 def test_numbering_per_street_and_year(assistant, street_org):

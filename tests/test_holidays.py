@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from bot.holidays import WorkCalendar
+from bot.schedule.holidays import WorkCalendar
 from knowledge.calendar_names import FESTIVALS
 
 FESTIVAL_DAYS = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import UserError
-from bot.org import Org
+from bot.records.org import Org
 
 
 @pytest.fixture

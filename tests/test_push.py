@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.app import build_assistant
-from bot.push import PushPlanner
+from bot.chat.digest import PushPlanner
 from bot.settings import TIMEZONE
+from bot.workspace import build_assistant
 
 
 def at(*args: int) -> datetime:

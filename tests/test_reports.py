@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.reports import build_report, report_text
+from bot.office.reports import build_report, report_text
 
 
 def test_report_figures_and_text(assistant, street_org):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.assistant import Assistant
+from bot.chat.assistant import Assistant
 
 
 def open_codes(assistant: Assistant, chat) -> list[str]:

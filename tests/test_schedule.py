@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from bot.holidays import WorkCalendar
-from bot.schedule import (
+from bot.schedule.holidays import WorkCalendar
+from bot.schedule.periods import (
     Period,
     Schedule,
     TaskInstance,

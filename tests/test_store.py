@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import MIGRATIONS, Store, StoreThreadError
+from bot.records.store import MIGRATIONS, Store, StoreThreadError
 
 
 def test_migrates_to_latest_and_records_version(tmp_path: Path):
@@ -85,9 +85,9 @@ def test_connection_belongs_to_its_thread(tmp_path: Path):
 
 
 def test_service_runs_the_core_on_its_own_thread(settings, library, clock):
-    from bot.app import build_assistant
-    from bot.assistant import Incoming
+    from bot.chat.assistant import Incoming
     from bot.service import AssistantService
+    from bot.workspace import build_assistant
 
     async def scenario() -> list[str]:
         service = AssistantService(lambda: build_assistant(settings, library=library, clock=clock))

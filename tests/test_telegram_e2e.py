@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_assistant
-from bot.assistant import Assistant
+from bot.chat.assistant import Assistant
 from bot.service import AssistantService
 from bot.settings import TIMEZONE, Settings
-from handlers.app import build_application, menu
-from handlers.push import push_round
+from bot.workspace import build_assistant
+from handlers.telegram.application import build_application, menu
+from handlers.telegram.morning import push_round
 from tests.botapi_standin import BotAPIStandin
 from tests.harness import standin_settings
 
@@ -203,9 +203,13 @@ async def test_blocked_user_is_marked_not_retried(bot: Harness):
     await join(bot, OFFICER, "officer", "金色社区", "王")
     await join(bot, OTHER, "officer", "大屯村委会", "李")
     bot.api.block_chat(OTHER)
-    counts = await push_round(bot.app, bot.service, datetime(2026, 11, 25, 9, tzinfo=TIMEZONE))
+    counts = await push_round(
+        bot.app, bot.service, datetime(2026, 11, 25, 9, tzinfo=TIMEZONE)
+    )
     assert counts == {"sent": 1, "blocked": 1}
-    tomorrow = await push_round(bot.app, bot.service, datetime(2026, 11, 26, 9, tzinfo=TIMEZONE))
+    tomorrow = await push_round(
+        bot.app, bot.service, datetime(2026, 11, 26, 9, tzinfo=TIMEZONE)
+    )
     assert tomorrow == {"sent": 1}
 
 

@@ -4,10 +4,10 @@ from datetime import date
 
 import yaml
 
-from bot.assistant import Assistant
+from bot.chat.assistant import Assistant
 from bot.library import Library
-from bot.org import Person
-from bot.unanswered import UnansweredLog, parse_teach
+from bot.records.org import Person
+from bot.records.unanswered import UnansweredLog, parse_teach
 from knowledge.loader import DEFAULT_RULEBOOK
 
 QUESTION = "泥巴路塌方了咋个整"

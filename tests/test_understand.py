@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.assistant import Assistant
+from bot.chat.assistant import Assistant
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import UserError
-from bot.store import Store, now_iso
+from bot.records.store import Store, now_iso
 
 ROLES = ("officer", "street", "admin")
 ROLE_UNIT_KIND = {"officer": "community", "street": "street"}

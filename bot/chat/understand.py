@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.dates import FutureDateError, PeriodHint, parse_day, parse_period
+from bot.schedule.dates import FutureDateError, PeriodHint, parse_day, parse_period
 from knowledge.model import Rulebook, Task, Unit
 from knowledge.refs import find_refs
 from knowledge.search import SearchIndex, SearchResult

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from bot.assistant import Assistant
+from bot.chat.assistant import Assistant
 from bot.library import Library
-from bot.org import Org
+from bot.records.org import Org
+from bot.records.store import Store
 from bot.rulebooks import active_path
 from bot.settings import Settings
-from bot.store import Store
 
 DEMO_STREET = "连然街道（示例）"
 DEMO_COMMUNITIES = ("金色社区（示例）", "大屯村委会（示例）")

@@ -10,7 +10,7 @@ from telegram.error import NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.texts import t
-from handlers.chat import context_fields
+from handlers.telegram.updates import context_fields
 
 log = logging.getLogger("gridsafe.telegram")
 

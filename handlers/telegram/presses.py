@@ -10,9 +10,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.assistant import Incoming
-from handlers.chat import CHANNEL, deliver, is_group, service_of
-from handlers.render import to_html
+from bot.chat.assistant import Incoming
+from handlers.telegram.updates import CHANNEL, deliver, is_group, service_of
+from handlers.telegram.render import to_html
 
 ANSWER_CHARS = 180  # Telegram shows at most 200 characters in a callback answer
 

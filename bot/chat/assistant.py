@@ -13,25 +13,25 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot import views
-from bot.answers import answer
-from bot.checklist import Checklists
-from bot.commands import for_role
+from bot.chat import views
+from bot.chat.answers import answer
+from bot.chat.commands import for_role
+from bot.chat.replies import Attachment, Button, Notice, Reply
+from bot.chat.understand import Understander, Understanding
 from bot.errors import UserError
-from bot.evidence import EvidenceFile
-from bot.hazards import CLOSED, FIXED, OPEN, Hazard, HazardLedger
-from bot.holidays import WorkCalendar
 from bot.library import Library
-from bot.org import GUEST, Org, OrgUnit, Person
-from bot.pending import Pending, PendingStore
-from bot.replies import Attachment, Button, Notice, Reply
-from bot.schedule import Schedule
+from bot.records.evidence import EvidenceFile
+from bot.records.hazards import CLOSED, FIXED, OPEN, Hazard, HazardLedger
+from bot.records.org import GUEST, Org, OrgUnit, Person
+from bot.records.pending import Pending, PendingStore
+from bot.records.store import Store
+from bot.records.tasklog import TaskLog
+from bot.records.unanswered import UnansweredLog, open_questions_text, parse_teach
+from bot.schedule.checklist import Checklists
+from bot.schedule.holidays import WorkCalendar
+from bot.schedule.periods import Schedule
 from bot.settings import Settings
-from bot.store import Store
-from bot.tasklog import TaskLog
 from bot.texts import t
-from bot.unanswered import UnansweredLog, open_questions_text, parse_teach
-from bot.understand import Understander, Understanding
 from knowledge.loader import RulebookError
 from knowledge.model import Task, Unit
 from knowledge.phrasings import add_phrasing, phrasings_path
@@ -841,8 +841,8 @@ class Assistant:
         raise UserError("report.which_street")
 
     def report_replies(self, person: Person, args: str) -> list[Reply]:
-        from bot.charts import render_report_chart
-        from bot.reports import build_report, report_text, scope_of
+        from bot.office.charts import render_report_chart
+        from bot.office.reports import build_report, report_text, scope_of
 
         street = self._street_for(person, args)
         report = build_report(self, street, scope_of(args), self.today())
@@ -852,7 +852,7 @@ class Assistant:
         return [Reply(report_text(report), files=(Attachment(str(chart), "photo"),))]
 
     def export_replies(self, person: Person, args: str) -> list[Reply]:
-        from bot.export import export_year
+        from bot.office.export import export_year
 
         street = self._street_for(person, args)
         years = re.findall(r"20\d\d", args)

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from bot import views
-from bot.assistant import Assistant
-from bot.hazards import OPEN
-from bot.org import Person
-from bot.replies import Reply
-from bot.store import now_iso
+from bot.chat import views
+from bot.chat.assistant import Assistant
+from bot.chat.replies import Reply
+from bot.records.hazards import OPEN
+from bot.records.org import Person
+from bot.records.store import now_iso
 from bot.texts import t
 
 DAILY = "daily"

@@ -20,10 +20,10 @@ from telegram.error import (
 )
 from telegram.ext import ContextTypes
 
-from bot.push import Delivery, PushPlanner
+from bot.chat.digest import Delivery, PushPlanner
 from bot.service import AssistantService
-from handlers.chat import CHANNEL, block, service_of
-from handlers.render import send_reply
+from handlers.telegram.updates import CHANNEL, block, service_of
+from handlers.telegram.render import send_reply
 
 log = logging.getLogger("gridsafe.push")
 TICK_SECONDS = 60

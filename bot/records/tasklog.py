@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.evidence import EvidenceFile, attach
-from bot.org import Person
-from bot.store import Store, now_iso
+from bot.records.evidence import EvidenceFile, attach
+from bot.records.org import Person
+from bot.records.store import Store, now_iso
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store import Store, now_iso
+from bot.records.store import Store, now_iso
 
 
 @dataclass(frozen=True)

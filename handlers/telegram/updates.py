@@ -18,13 +18,13 @@ from telegram.constants import ChatType, MessageEntityType
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
-from bot.assistant import Assistant, Incoming
-from bot.evidence import EvidenceFile
-from bot.replies import Reply
+from bot.chat.assistant import Assistant, Incoming
+from bot.records.evidence import EvidenceFile
+from bot.chat.replies import Reply
 from bot.service import AssistantService
 from bot.settings import Settings
 from bot.texts import t
-from handlers.render import send_reply
+from handlers.telegram.render import send_reply
 
 log = logging.getLogger("gridsafe.telegram")
 CHANNEL = "telegram"

@@ -22,9 +22,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot.reports import Report, UnitFigures
+from bot.office.reports import Report, UnitFigures
+from bot.schedule.wording import md
 from bot.texts import t
-from bot.views import md
 
 FONT_PACKAGE = "mplfonts"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"

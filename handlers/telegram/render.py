@@ -9,7 +9,7 @@ from pathlib import Path
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 
-from bot.replies import Reply
+from bot.chat.replies import Reply
 
 MAX_TEXT = 4000  # Telegram allows 4096 characters per message
 _CODE = re.compile(r"(【[0-9.]+】)")

@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.errors import UserError
-from bot.evidence import EvidenceFile, attach
-from bot.org import Org, OrgUnit, Person
-from bot.store import Store, now_iso
+from bot.records.evidence import EvidenceFile, attach
+from bot.records.org import Org, OrgUnit, Person
+from bot.records.store import Store, now_iso
 
 OPEN, FIXED, CLOSED = "待整改", "已整改待复核", "已销号"
 SEVERITIES = ("一般", "重大")

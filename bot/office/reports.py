@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.assistant import Assistant
-from bot.checklist import UNIT_ROLE
-from bot.hazards import Hazard
-from bot.org import OrgUnit
-from bot.schedule import Period, TaskInstance, period_for
+from bot.chat.assistant import Assistant
+from bot.records.hazards import Hazard
+from bot.records.org import OrgUnit
+from bot.schedule.checklist import UNIT_ROLE
+from bot.schedule.periods import Period, TaskInstance, period_for
 
 SCOPES = {"周": "week", "week": "week", "本周": "week", "月": "month", "month": "month",
           "本月": "month", "季": "quarter", "季度": "quarter", "quarter": "quarter",
@@ -122,8 +122,8 @@ def percent(value: float) -> str:
 
 
 def report_text(report: Report) -> str:
+    from bot.schedule.wording import md
     from bot.texts import t
-    from bot.views import md
 
     lines = [
         t(

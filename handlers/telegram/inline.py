@@ -7,9 +7,9 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.answers import unit_answer
-from handlers.chat import service_of
-from handlers.render import to_html
+from bot.chat.answers import unit_answer
+from handlers.telegram.updates import service_of
+from handlers.telegram.render import to_html
 
 MAX_RESULTS = 8
 

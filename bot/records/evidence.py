@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.store import Store, now_iso
+from bot.records.store import Store, now_iso
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.hazards import FIXED, OPEN, Hazard, HazardLedger
-from bot.org import Org, OrgUnit, Person
-from bot.schedule import Schedule, TaskInstance
-from bot.tasklog import TaskLog
+from bot.records.hazards import FIXED, OPEN, Hazard, HazardLedger
+from bot.records.org import Org, OrgUnit, Person
+from bot.records.tasklog import TaskLog
+from bot.schedule.periods import Schedule, TaskInstance
 from knowledge.model import Rulebook
 
 UNIT_ROLE = {"community": "officer", "street": "street"}

@@ -26,13 +26,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from bot.answers import describe_task
-from bot.assistant import Assistant
-from bot.checklist import UNIT_ROLE
-from bot.hazards import Hazard
-from bot.org import OrgUnit
-from bot.reports import UnitFigures, build_report, instances_between
-from bot.schedule import TaskInstance
+from bot.chat.assistant import Assistant
+from bot.office.reports import UnitFigures, build_report, instances_between
+from bot.records.hazards import Hazard
+from bot.records.org import OrgUnit
+from bot.schedule.checklist import UNIT_ROLE
+from bot.schedule.periods import TaskInstance
+from bot.schedule.wording import describe_task
 from bot.texts import t
 from knowledge.model import Task, Unit
 

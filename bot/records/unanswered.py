@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.store import Store, now_iso
+from bot.records.store import Store, now_iso
 from bot.texts import t
 from knowledge.model import Rulebook
 from knowledge.refs import find_refs

@@ -10,7 +10,7 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.holidays import WorkCalendar
+from bot.schedule.holidays import WorkCalendar
 from knowledge.model import Rulebook, Task, Unit, Window
 
 EVERY = ("week", "month", "quarter", "year")

@@ -1,0 +1,1 @@
+"""Chat: understanding a message, the features that act on it, and the replies."""

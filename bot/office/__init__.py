@@ -1,0 +1,1 @@
+"""Office output: progress reports, charts and the year's export."""

@@ -1,0 +1,1 @@
+"""The SQLite records: store, organisation, task log, hazard ledger, evidence, prompts."""

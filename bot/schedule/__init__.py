@@ -1,0 +1,1 @@
+"""Dates and duties: the working calendar, task periods and checklists."""

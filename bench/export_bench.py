@@ -38,7 +38,6 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
-from bot.workspace import build_assistant  # noqa: E402
 from bot.chat.assistant import Assistant  # noqa: E402
 from bot.office.export import (  # noqa: E402
     collect,
@@ -51,6 +50,7 @@ from bot.office.export import (  # noqa: E402
 )
 from bot.office.reports import instances_between  # noqa: E402
 from bot.settings import TIMEZONE, Settings  # noqa: E402
+from bot.workspace import build_assistant  # noqa: E402
 
 YEAR = 2026
 STREET = "太平新城街道（示例）"

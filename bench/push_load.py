@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.workspace import build_assistant, load_library  # noqa: E402
 from bot.settings import TIMEZONE, Settings  # noqa: E402
 from bot.texts import t  # noqa: E402
+from bot.workspace import build_assistant, load_library  # noqa: E402
 from handlers.telegram.application import build_application  # noqa: E402
 from handlers.telegram.morning import push_round  # noqa: E402
 from tests.botapi_standin import BotAPIStandin  # noqa: E402

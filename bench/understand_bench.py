@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.schedule.holidays import WorkCalendar  # noqa: E402
-from bot.library import Library  # noqa: E402
-from bot.schedule.periods import Schedule  # noqa: E402
 from bot.chat.understand import Understander  # noqa: E402
+from bot.library import Library  # noqa: E402
+from bot.schedule.holidays import WorkCalendar  # noqa: E402
+from bot.schedule.periods import Schedule  # noqa: E402
 from knowledge.loader import DEFAULT_RULEBOOK  # noqa: E402
 
 TODAY = date(2026, 11, 25)

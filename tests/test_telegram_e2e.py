@@ -203,13 +203,9 @@ async def test_blocked_user_is_marked_not_retried(bot: Harness):
     await join(bot, OFFICER, "officer", "金色社区", "王")
     await join(bot, OTHER, "officer", "大屯村委会", "李")
     bot.api.block_chat(OTHER)
-    counts = await push_round(
-        bot.app, bot.service, datetime(2026, 11, 25, 9, tzinfo=TIMEZONE)
-    )
+    counts = await push_round(bot.app, bot.service, datetime(2026, 11, 25, 9, tzinfo=TIMEZONE))
     assert counts == {"sent": 1, "blocked": 1}
-    tomorrow = await push_round(
-        bot.app, bot.service, datetime(2026, 11, 26, 9, tzinfo=TIMEZONE)
-    )
+    tomorrow = await push_round(bot.app, bot.service, datetime(2026, 11, 26, 9, tzinfo=TIMEZONE))
     assert tomorrow == {"sent": 1}
 
 

@@ -22,17 +22,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot.workspace import build_assistant
 from bot.chat.assistant import Assistant
 from bot.chat.commands import COMMANDS
 from bot.service import AssistantService
 from bot.settings import Settings
 from bot.texts import t
-from handlers.telegram.presses import on_button
-from handlers.telegram.updates import on_message
+from bot.workspace import build_assistant
 from handlers.telegram.error_log import RedactToken, on_error
 from handlers.telegram.inline import on_inline
 from handlers.telegram.morning import TICK_SECONDS, push_tick
+from handlers.telegram.presses import on_button
+from handlers.telegram.updates import on_message
 
 log = logging.getLogger("gridsafe.telegram")
 

@@ -8,8 +8,8 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.chat.answers import unit_answer
-from handlers.telegram.updates import service_of
 from handlers.telegram.render import to_html
+from handlers.telegram.updates import service_of
 
 MAX_RESULTS = 8
 

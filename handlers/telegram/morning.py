@@ -22,8 +22,8 @@ from telegram.ext import ContextTypes
 
 from bot.chat.digest import Delivery, PushPlanner
 from bot.service import AssistantService
-from handlers.telegram.updates import CHANNEL, block, service_of
 from handlers.telegram.render import send_reply
+from handlers.telegram.updates import CHANNEL, block, service_of
 
 log = logging.getLogger("gridsafe.push")
 TICK_SECONDS = 60

@@ -11,8 +11,8 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.chat.assistant import Incoming
-from handlers.telegram.updates import CHANNEL, deliver, is_group, service_of
 from handlers.telegram.render import to_html
+from handlers.telegram.updates import CHANNEL, deliver, is_group, service_of
 
 ANSWER_CHARS = 180  # Telegram shows at most 200 characters in a callback answer
 

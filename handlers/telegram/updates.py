@@ -19,8 +19,8 @@ from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
 from bot.chat.assistant import Assistant, Incoming
-from bot.records.evidence import EvidenceFile
 from bot.chat.replies import Reply
+from bot.records.evidence import EvidenceFile
 from bot.service import AssistantService
 from bot.settings import Settings
 from bot.texts import t

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
-from bot.chat.assistant import Assistant  # noqa: E402
+from bot.chat.assistant import Assistant, build_assistant  # noqa: E402
 from bot.office.export import (  # noqa: E402
     collect,
     hazard_rows,
@@ -50,7 +50,6 @@ from bot.office.export import (  # noqa: E402
 )
 from bot.office.reports import instances_between  # noqa: E402
 from bot.settings import TIMEZONE, Settings  # noqa: E402
-from bot.workspace import build_assistant  # noqa: E402
 
 YEAR = 2026
 STREET = "太平新城街道（示例）"
@@ -69,7 +68,7 @@ def open_assistant(folder: Path) -> Assistant:
 
 def generate(folder: Path, n_records: int, n_hazards: int) -> None:
     assistant = open_assistant(folder)
-    org = assistant.org
+    org = assistant.ws.org
     org.add_unit(STREET, short="太平", sample=True)
     people = {STREET: org.add_person("示例安办", "street", STREET, sample=True).id}
     for i, name in enumerate(COMMUNITIES):
@@ -77,10 +76,10 @@ def generate(folder: Path, n_records: int, n_hazards: int) -> None:
         people[name] = org.add_person(f"示例专干{i + 1}", "officer", name, sample=True).id
     photos = _photos(folder / "photos")
     units = {u.name: u.id for u in org.units()}
-    with assistant.store.write() as db:
+    with assistant.ws.store.write() as db:
         _records(assistant, db, units, people, photos, n_records)
         _hazards(db, units, people, photos, n_hazards)
-    assistant.store.close()
+    assistant.ws.store.close()
 
 
 def _photos(folder: Path) -> list[str]:
@@ -106,7 +105,9 @@ def _records(
     n: int,
 ) -> None:
     start, end = date(YEAR, 1, 1), date(YEAR, 12, 31)
-    plan = {role: instances_between(assistant, role, start, end) for role in ("officer", "street")}
+    plan = {
+        role: instances_between(assistant.ws, role, start, end) for role in ("officer", "street")
+    }
     names = [STREET, *COMMUNITIES]
     created = NOW.isoformat()
     records, evidence = [], []
@@ -120,7 +121,7 @@ def _records(
                 i + 1,
                 units[name],
                 people[name],
-                assistant.rulebook.id,
+                assistant.ws.rulebook.id,
                 inst.unit.code,
                 inst.task.key,
                 inst.period.key,
@@ -216,13 +217,13 @@ def _iso(day: date | None) -> str | None:
 def run_variant(folder: Path, variant: str) -> dict[str, Any]:
     """The steps of export_year, timed one by one; only the writing differs by variant."""
     assistant = open_assistant(folder)
-    street = assistant.org.unit_named(STREET)
+    street = assistant.ws.org.unit_named(STREET)
     assert street is not None
     out = folder / variant / f"export_{variant}.xlsx"
     out.parent.mkdir()
     before_kib = _reset_peak()
     marks = [time.perf_counter()]
-    data = collect(assistant, street, YEAR)
+    data = collect(assistant.ws, street, YEAR)
     marks.append(time.perf_counter())
     files = write_archive(data.all_files(), out.with_suffix(".zip"))
     marks.append(time.perf_counter())

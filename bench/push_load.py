@@ -22,12 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.chat.assistant import build_assistant  # noqa: E402
 from bot.settings import TIMEZONE, Settings  # noqa: E402
 from bot.texts import t  # noqa: E402
-from bot.workspace import build_assistant, load_library  # noqa: E402
+from bot.workspace import load_library  # noqa: E402
 from handlers.telegram.application import build_application  # noqa: E402
 from handlers.telegram.morning import push_round  # noqa: E402
-from tests.botapi_standin import BotAPIStandin  # noqa: E402
+from tests.botapi import BotAPIStandin  # noqa: E402
 from tests.harness import standin_settings  # noqa: E402
 
 MOMENT = datetime(2026, 11, 25, 8, 45, tzinfo=TIMEZONE)
@@ -35,7 +36,7 @@ MOMENT = datetime(2026, 11, 25, 8, 45, tzinfo=TIMEZONE)
 
 def seed(settings: Settings, people: int) -> None:
     assistant = build_assistant(settings)
-    store = assistant.store
+    store = assistant.ws.store
     with store.write():
         street = store.insert(
             "units",

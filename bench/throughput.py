@@ -21,9 +21,10 @@ sys.path.insert(0, str(ROOT))
 from telegram import Update  # noqa: E402
 from telegram.ext import ContextTypes, MessageHandler, filters  # noqa: E402
 
-from bot.workspace import build_assistant, load_library  # noqa: E402
+from bot.chat.assistant import build_assistant  # noqa: E402
+from bot.workspace import load_library  # noqa: E402
 from handlers.telegram.application import build_application  # noqa: E402
-from tests.botapi_standin import BotAPIStandin  # noqa: E402
+from tests.botapi import BotAPIStandin  # noqa: E402
 from tests.harness import standin_settings  # noqa: E402
 
 # Distinct questions (the question set), so that no answer comes from a cache.

@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.chat.commands import COMMAND_INTENTS  # noqa: E402
 from bot.chat.understand import Understander  # noqa: E402
 from bot.library import Library  # noqa: E402
 from bot.schedule.holidays import WorkCalendar  # noqa: E402
@@ -58,7 +59,7 @@ def main() -> None:
     parser.add_argument("--show-tuned-errors", action="store_true")
     args = parser.parse_args()
     library = Library.load(DEFAULT_RULEBOOK, ROOT / "data" / "cache")
-    understander = Understander(library.rulebook, library.index)
+    understander = Understander(library.rulebook, library.index, commands=COMMAND_INTENTS)
     schedule = Schedule(library.rulebook, WorkCalendar())
     print("| split | messages | intent accuracy | intent + item/date/number accuracy |")
     print("|---|---|---|---|")

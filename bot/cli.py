@@ -1,245 +1,287 @@
-"""The ``gridsafe`` command. Thin: parse arguments, call the library, print.
+"""The ``gridsafe`` command: one decorated function per command, its options beside it.
 
-Heavy modules are imported inside each command so that ``gridsafe ask`` starts fast.
+Thin: parse options, call the library, print. User errors (a UserError, bad settings, a bad
+rulebook, a bad date) are mapped to one line on stderr and exit code 2 in one place,
+:func:`main`; no traceback reaches the terminal. Heavy modules are imported inside each
+command so that ``gridsafe ask`` starts fast. Help texts are in texts.yaml (cli.help.*).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+import click
 
+from bot.errors import UserError
+from bot.texts import t
 
-def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable[..., int]]:
-    def register(func: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
-        COMMANDS[name] = func
-        return func
+if TYPE_CHECKING:
+    from bot.chat.assistant import Assistant
+    from bot.library import Library
+    from bot.settings import Settings
 
-    return register
+ROLES = click.Choice(["officer", "street", "admin"])
 
 
 def _print_json(obj: Any) -> None:
-    print(json.dumps(obj, ensure_ascii=False))
+    click.echo(json.dumps(obj, ensure_ascii=False))
 
 
-def _settings() -> Any:
+def _settings() -> Settings:
     from bot.settings import load_settings
 
     return load_settings()
 
 
-def _library(settings: Any) -> Any:
-    from bot.library import Library
-    from bot.rulebooks import active_path
+def _library(settings: Settings) -> Library:
+    from bot.workspace import load_library
 
-    return Library.load(active_path(settings), settings.cache_dir, settings.taught_dir)
+    return load_library(settings)
 
 
-@command("ask")
-def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.chat.answers import answer
+def _assistant(demo: bool = False) -> Assistant:
+    from bot.chat.assistant import build_assistant
 
+    settings = _settings()
+    return build_assistant(settings, db_path=settings.data_dir / "demo.db" if demo else None)
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError("cli.bad_date", value=value) from None
+
+
+@click.group(invoke_without_command=True, help=t("cli.help.main"))
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(start)
+
+
+# ---- the rulebook ------------------------------------------------------------------------
+
+
+@cli.command(help=t("cli.help.ask"))
+@click.argument("question", nargs=-1)
+@click.option("-k", "k", type=int, default=5, help=t("cli.help.k"))
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--batch", type=click.Path(dir_okay=False), help=t("cli.help.batch"))
+def ask(question: tuple[str, ...], k: int, as_json: bool, batch: str | None) -> int:
+    from bot.chat.answers import answer, result_json
+
+    if not question and not batch:
+        raise click.UsageError(t("cli.ask_usage"))
     library = _library(_settings())
-    if args.batch:
-        lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
-        for line in lines:
-            _print_json(_result_json(library, library.search(line, args.k)))
+    if batch:
+        for line in Path(batch).read_text(encoding="utf-8").splitlines():
+            _print_json(result_json(library.rulebook, library.search(line, k)))
         return 0
-    query = " ".join(args.question)
-    result = library.search(query, args.k)
-    if args.json:
-        _print_json(_result_json(library, result))
+    result = library.search(" ".join(question), k)
+    if as_json:
+        _print_json(result_json(library.rulebook, result))
     else:
-        print(answer(library.rulebook, library.index, result).text)
+        click.echo(answer(library.rulebook, library.index, result).text)
     return 0 if result.found else 1
 
 
-def _result_json(library: Any, result: Any) -> dict[str, Any]:
-    rows = []
-    for hit in result.hits:
-        unit = library.rulebook.unit(hit.code)
-        rows.append(
-            {
-                "code": hit.code,
-                "score": hit.score,
-                "title": unit.name,
-                "text": unit.text,
-                "kind": unit.kind,
-            }
-        )
-    return {
-        "query": result.query,
-        "found": result.found,
-        "results": rows,
-        "unknown_code": result.unknown_ref,
-    }
-
-
-@command("import-rules")
-def cmd_import_rules(args: argparse.Namespace) -> int:
-    from knowledge.importer import import_rules
+@cli.command("import-rules", help=t("cli.help.import_rules"))
+@click.argument("source", type=click.Path())
+@click.option("-o", "--output", required=True)
+@click.option("--base", help=t("cli.help.base"))
+@click.option("--id", "rulebook_id", help=t("cli.help.rulebook_id"))
+def import_rules(source: str, output: str, base: str | None, rulebook_id: str | None) -> int:
+    from knowledge.importer import import_rules as run_import
     from knowledge.loader import RulebookError, load_rulebook
 
-    source = Path(args.source)
-    if not source.exists():
-        print(f"找不到文件：{source}", file=sys.stderr)
-        return 2
-    out = Path(args.output)
-    data, review = import_rules(source, out, Path(args.base) if args.base else None, args.id)
-    print(f"已导入 {len(data['units'])} 条 → {out}")
+    if not Path(source).exists():
+        raise UserError("cli.no_file", path=source)
+    out = Path(output)
+    data, review = run_import(Path(source), out, Path(base) if base else None, rulebook_id)
+    click.echo(t("cli.imported", n=len(data["units"]), path=out))
     if review:
-        print(f"需要人工整理（kind/roles/tasks 等）：{'、'.join(review)}")
+        click.echo(t("cli.needs_review", codes="、".join(review)))
     try:
         load_rulebook(out)
     except RulebookError as exc:
-        print(f"导入结果尚不能直接使用：{exc}", file=sys.stderr)
+        click.echo(t("cli.import_unusable", error=exc), err=True)
     return 0
 
 
-@command("check-rules")
-def cmd_check_rules(args: argparse.Namespace) -> int:
-    from knowledge.loader import RulebookError, load_rulebook
+@cli.command("check-rules", help=t("cli.help.check_rules"))
+@click.argument("path")
+def check_rules(path: str) -> int:
+    from knowledge.loader import load_rulebook
     from knowledge.phrasings import load_phrasings
 
-    try:
-        rulebook = load_rulebook(Path(args.path))
-        phrasings = load_phrasings(rulebook)
-    except RulebookError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    asked = sum(map(len, phrasings.values()))
-    print(
-        f"{args.path}：{len(rulebook.units)} 条，{len(rulebook.tasks())} 项任务，"
-        f"{asked} 条常见问法，格式正确"
+    rulebook = load_rulebook(Path(path))
+    asked = sum(map(len, load_phrasings(rulebook).values()))
+    click.echo(
+        t(
+            "cli.rules_ok",
+            path=path,
+            units=len(rulebook.units),
+            tasks=len(rulebook.tasks()),
+            asked=asked,
+        )
     )
     return 0
 
 
-def _assistant(args: argparse.Namespace | None = None, demo: bool = False) -> Any:
-    from bot.workspace import build_assistant
-
-    settings = _settings()
-    db_path = settings.data_dir / "demo.db" if demo else None
-    return build_assistant(settings, db_path=db_path)
-
-
-def _fail(message: str) -> int:
-    print(message, file=sys.stderr)
-    return 2
+@cli.command(help=t("cli.help.rulebook"))
+@click.argument("use", required=False)
+def rulebook(use: str | None) -> int:
+    click.echo(_admin().rulebook(_cli_admin(), use or "").text)
+    return 0
 
 
-@command("start")
-def cmd_start(args: argparse.Namespace) -> int:
+@cli.command(help=t("cli.help.unanswered"))
+def unanswered() -> int:
+    click.echo(_admin().unanswered().text)
+    return 0
+
+
+@cli.command(help=t("cli.help.teach"))
+@click.argument("code")
+@click.argument("question", nargs=-1, required=True)
+def teach(code: str, question: tuple[str, ...]) -> int:
+    click.echo(_admin().teach(_cli_admin(), f"{code} {' '.join(question)}").text)
+    return 0
+
+
+def _admin() -> Any:
+    return _assistant().features.admin
+
+
+def _cli_admin() -> Any:
+    from bot.records.org import Person
+
+    return Person(id=0, name="命令行", role="admin", unit_id=None)
+
+
+# ---- running -------------------------------------------------------------------------------
+
+
+@cli.command(help=t("cli.help.start"))
+@click.option("--demo", is_flag=True, help=t("cli.help.demo"))
+@click.pass_context
+def start(ctx: click.Context, demo: bool = False) -> int:
     settings = _settings()
     if settings.bot_enabled:
         from handlers.telegram.application import run_bot
 
         return run_bot(settings)
-    print(_text("start.no_token"))
-    return cmd_chat(argparse.Namespace(invite=None, demo=args.demo, as_id=None))
+    click.echo(t("start.no_token"))
+    return int(ctx.invoke(chat, demo=demo) or 0)
 
 
-def _text(key: str, **values: Any) -> str:
-    from bot.texts import t
+@cli.command(help=t("cli.help.run"))
+def run() -> int:
+    from handlers.telegram.application import run_bot
 
-    return t(key, **values)
+    return run_bot(_settings())
 
 
-@command("chat")
-def cmd_chat(args: argparse.Namespace) -> int:
+@cli.command(help=t("cli.help.chat"))
+@click.option("--invite", help=t("cli.help.invite_code"))
+@click.option("--demo", is_flag=True, help=t("cli.help.demo"))
+@click.option("--as", "as_id", type=int, help=t("cli.help.as_id"))
+def chat(invite: str | None = None, demo: bool = False, as_id: int | None = None) -> int:
     from bot.console import ConsoleChat
-    from bot.workspace import seed_demo
+    from bot.demo import seed_demo
 
-    assistant = _assistant(demo=args.demo)
-    chat = ConsoleChat(assistant)
-    if args.demo:
-        ids = seed_demo(assistant)
-        chat.print(_text("console.demo", **ids))
-        chat.act_as(args.as_id or ids["officer"])
-    elif args.as_id:
-        chat.act_as(args.as_id)
-    elif not assistant.org.people():
-        chat.print(_text("console.no_people"))
-    if args.invite:
-        chat.redeem(args.invite)
-    interactive = sys.stdin.isatty()
-    chat.run(sys.stdin, interactive)
+    assistant = _assistant(demo=demo)
+    console = ConsoleChat(assistant)
+    if demo:
+        ids = seed_demo(assistant.ws)
+        console.print(t("console.demo", **ids))
+        console.act_as(as_id or ids["officer"])
+    elif as_id:
+        console.act_as(as_id)
+    elif not assistant.ws.org.people():
+        console.print(t("console.no_people"))
+    if invite:
+        console.redeem(invite)
+    console.run(sys.stdin, sys.stdin.isatty())
     return 0
 
 
-@command("understand")
-def cmd_understand(args: argparse.Namespace) -> int:
-    assistant = _assistant()
-    u = assistant.understand(" ".join(args.message), args.role, args.photo)
-    data = u.as_json()
-    if args.json:
+@cli.command(help=t("cli.help.understand"))
+@click.argument("message", nargs=-1, required=True)
+@click.option("--role", type=ROLES, default="officer")
+@click.option("--photo", is_flag=True, help=t("cli.help.photo"))
+@click.option("--json", "as_json", is_flag=True)
+def understand(message: tuple[str, ...], role: str, photo: bool, as_json: bool) -> int:
+    data = _assistant().understand(" ".join(message), role, photo).as_json()
+    if as_json:
         _print_json(data)
     else:
         for key, value in data.items():
-            print(f"{key}: {value}")
+            click.echo(f"{key}: {value}")
     return 0
 
 
-@command("checklist")
-def cmd_checklist(args: argparse.Namespace) -> int:
-    from datetime import date
+# ---- units, people, records ---------------------------------------------------------------
 
-    from bot.errors import UserError
 
-    assistant = _assistant()
-    day = date.fromisoformat(args.date) if args.date else assistant.today()
-    try:
-        unit = assistant.org.find_unit(args.unit)
-    except UserError as error:
-        return _fail(error.text)
-    expected = {"officer": "community", "street": "street"}[args.role]
-    if unit.kind != expected:
-        return _fail(_text("cli.role_unit_mismatch", unit=unit.name, role=args.role))
-    items = assistant.checklists.items(unit, day)
-    rows = [
-        {
-            "code": i.code,
-            "task": i.task,
-            "name": i.name,
-            "period": i.period,
-            "due": i.due.isoformat(),
-            "done": i.done,
-            "count": i.count,
-            "status": i.status(day),
-        }
-        for i in items
-    ]
-    hazards = [
-        _hazard_json(h, day)
-        for h in assistant.ledger.select([unit.id], ("待整改", "已整改待复核"))
-    ]
-    if args.json:
+@cli.command(help=t("cli.help.checklist"))
+@click.option("--unit", "unit_name", required=True)
+@click.option("--role", type=click.Choice(["officer", "street"]), required=True)
+@click.option("--date", "day_text")
+@click.option("--json", "as_json", is_flag=True)
+def checklist(unit_name: str, role: str, day_text: str | None, as_json: bool) -> int:
+    from bot.chat import views
+    from bot.records.hazards import FIXED, OPEN
+    from bot.schedule.wording import day_label
+
+    ws = _assistant().ws
+    day = _day(day_text) or ws.today()
+    unit = ws.org.find_unit(unit_name)
+    if unit.kind != {"officer": "community", "street": "street"}[role]:
+        raise UserError("cli.role_unit_mismatch", unit=unit.name, role=role)
+    items = ws.checklists.items(unit, day)
+    hazards = ws.ledger.select([unit.id], (OPEN, FIXED))
+    if as_json:
+        rows = [
+            {
+                "code": i.code,
+                "task": i.task,
+                "name": i.name,
+                "period": i.period,
+                "due": i.due.isoformat(),
+                "done": i.done,
+                "count": i.count,
+                "status": i.status(day),
+            }
+            for i in items
+        ]
         _print_json(
             {
                 "unit": unit.name,
-                "role": args.role,
+                "role": role,
                 "date": day.isoformat(),
                 "tasks": rows,
-                "hazards": hazards,
+                "hazards": [_hazard_json(h, day) for h in hazards],
             }
         )
         return 0
-    from bot.chat import views
-
-    print(f"{unit.name} · {views.day_label(day)}")
+    click.echo(f"{unit.name} · {day_label(day)}")
     for item in items:
-        print(("⚠ " if item.overdue(day) else "  ") + views.item_line(item, day))
-    for h in assistant.ledger.select([unit.id], ("待整改", "已整改待复核")):
-        print("  " + views.hazard_line(h, day))
+        click.echo(("⚠ " if item.overdue(day) else "  ") + views.item_line(item, day))
+    for h in hazards:
+        click.echo("  " + views.hazard_line(h, day))
     return 0
 
 
-def _hazard_json(h: Any, day: Any) -> dict[str, Any]:
+def _hazard_json(h: Any, day: date) -> dict[str, Any]:
     return {
         "number": h.number,
         "code": h.code,
@@ -254,35 +296,34 @@ def _hazard_json(h: Any, day: Any) -> dict[str, Any]:
     }
 
 
-@command("hazards")
-def cmd_hazards(args: argparse.Namespace) -> int:
+@cli.command(help=t("cli.help.hazards"))
+@click.option("--unit", "unit_name")
+@click.option("--json", "as_json", is_flag=True)
+def hazards(unit_name: str | None, as_json: bool) -> int:
     from bot.chat import views
-    from bot.errors import UserError
 
-    assistant = _assistant()
-    day = assistant.today()
-    if args.unit:
-        try:
-            unit = assistant.org.find_unit(args.unit)
-        except UserError as error:
-            return _fail(error.text)
-        ids = [unit.id] + [c.id for c in assistant.org.children(unit.id)]
+    ws = _assistant().ws
+    day = ws.today()
+    if unit_name:
+        unit = ws.org.find_unit(unit_name)
+        ids = [unit.id] + [c.id for c in ws.org.children(unit.id)]
     else:
-        ids = [u.id for u in assistant.org.units()]
-    hazards = assistant.ledger.select(ids)
-    if args.json:
-        _print_json([_hazard_json(h, day) for h in hazards])
+        ids = [u.id for u in ws.org.units()]
+    found = ws.ledger.select(ids)
+    if as_json:
+        _print_json([_hazard_json(h, day) for h in found])
     else:
-        for h in hazards:
-            print(views.hazard_line(h, day, assistant.org))
+        for h in found:
+            click.echo(views.hazard_line(h, day, ws.org))
     return 0
 
 
-@command("units")
-def cmd_units(args: argparse.Namespace) -> int:
-    assistant = _assistant()
-    units = assistant.org.units()
-    if args.json:
+@cli.command(help=t("cli.help.units"))
+@click.option("--json", "as_json", is_flag=True)
+def units(as_json: bool) -> int:
+    org = _assistant().ws.org
+    found = org.units()
+    if as_json:
         _print_json(
             [
                 {
@@ -292,214 +333,118 @@ def cmd_units(args: argparse.Namespace) -> int:
                     "parent_id": u.parent_id,
                     "sample": u.sample,
                 }
-                for u in units
+                for u in found
             ]
         )
         return 0
-    for street in [u for u in units if u.kind == "street"]:
-        print(street.name)
-        for child in assistant.org.children(street.id):
-            print(f"  └ {child.name}")
+    for street in [u for u in found if u.kind == "street"]:
+        click.echo(street.name)
+        for child in org.children(street.id):
+            click.echo(f"  └ {child.name}")
     return 0
 
 
-@command("unit")
-def cmd_unit(args: argparse.Namespace) -> int:
-    from bot.errors import UserError
+@cli.group(help=t("cli.help.unit"))
+def unit() -> None:
+    pass
 
-    assistant = _assistant()
-    try:
-        unit = assistant.org.add_unit(args.name, args.parent)
-    except UserError as error:
-        return _fail(error.text)
-    print(_text("cli.unit_added", name=unit.name, kind=_text(f"unit.kind.{unit.kind}")))
+
+@unit.command("add", help=t("cli.help.unit_add"))
+@click.argument("name")
+@click.option("--parent")
+def unit_add(name: str, parent: str | None) -> int:
+    added = _assistant().ws.org.add_unit(name, parent)
+    click.echo(t("cli.unit_added", name=added.name, kind=t(f"unit.kind.{added.kind}")))
     return 0
 
 
-@command("invite")
-def cmd_invite(args: argparse.Namespace) -> int:
-    from bot.errors import UserError
-
-    assistant = _assistant()
-    try:
-        code = assistant.org.create_invite(args.role, args.unit, args.name)
-    except UserError as error:
-        return _fail(error.text)
-    print(_text("cli.invite", role=_text(f"role.{args.role}"), unit=args.unit or ""))
-    print(code)
+@cli.command(help=t("cli.help.invite"))
+@click.option("--role", type=ROLES, required=True)
+@click.option("--unit", "unit_name")
+@click.option("--name")
+def invite(role: str, unit_name: str | None, name: str | None) -> int:
+    code = _assistant().ws.org.create_invite(role, unit_name, name)
+    click.echo(t("cli.invite", role=t(f"role.{role}"), unit=unit_name or ""))
+    click.echo(code)
     return 0
 
 
-@command("report")
-def cmd_report(args: argparse.Namespace) -> int:
-    from datetime import date
+# ---- office output ---------------------------------------------------------------------------
 
-    from bot.errors import UserError
+
+@cli.command(help=t("cli.help.report"))
+@click.option("--unit", "unit_name", help=t("cli.help.report_unit"))
+@click.option("--scope", type=click.Choice(["week", "month", "quarter", "year"]), default="month")
+@click.option("--date", "day_text")
+@click.option("--chart", help=t("cli.help.chart"))
+def report(unit_name: str | None, scope: str, day_text: str | None, chart: str | None) -> int:
     from bot.office.charts import render_report_chart
     from bot.office.reports import build_report, report_text
 
-    assistant = _assistant()
-    try:
-        street = (
-            assistant.org.find_unit(args.unit)
-            if args.unit
-            else next(u for u in assistant.org.units() if u.kind == "street")
-        )
-    except (UserError, StopIteration):
-        return _fail(_text("report.which_street"))
-    day = date.fromisoformat(args.date) if args.date else assistant.today()
-    report = build_report(assistant, assistant.org.street_of(street), args.scope, day)
-    print(report_text(report))
-    if args.chart:
-        print(render_report_chart(report, Path(args.chart)))
+    ws = _assistant().ws
+    streets = [u for u in ws.org.units() if u.kind == "street"]
+    street = ws.org.find_unit(unit_name) if unit_name else (streets[0] if streets else None)
+    if street is None:
+        raise UserError("report.which_street")
+    day = _day(day_text) or ws.today()
+    built = build_report(ws, ws.org.street_of(street), scope, day)
+    click.echo(report_text(built))
+    if chart:
+        click.echo(render_report_chart(built, Path(chart)))
     return 0
 
 
-@command("export")
-def cmd_export(args: argparse.Namespace) -> int:
+@cli.command(help=t("cli.help.export"))
+@click.option("--year", type=int, required=True)
+@click.option("--unit", "unit_name", required=True)
+@click.option("-o", "--output", required=True)
+def export(year: int, unit_name: str, output: str) -> int:
     import time
 
-    from bot.errors import UserError
     from bot.office.export import export_year
 
-    assistant = _assistant()
-    try:
-        unit = assistant.org.find_unit(args.unit)
-    except UserError as error:
-        return _fail(error.text)
-    start = time.perf_counter()
-    result = export_year(assistant, unit, args.year, Path(args.output))
-    print(
-        _text(
+    ws = _assistant().ws
+    found = ws.org.find_unit(unit_name)
+    begin = time.perf_counter()
+    result = export_year(ws, found, year, Path(output))
+    click.echo(
+        t(
             "export.done",
-            unit=unit.name,
-            year=args.year,
+            unit=found.name,
+            year=year,
             records=result.records,
             hazards=result.hazards,
             files=result.files,
             missing=result.missing,
         )
     )
-    print(result.workbook)
-    print(result.archive)
-    print(_text("cli.took", seconds=f"{time.perf_counter() - start:.1f}"))
+    click.echo(result.workbook)
+    click.echo(result.archive)
+    click.echo(t("cli.took", seconds=f"{time.perf_counter() - begin:.1f}"))
     return 0
 
 
-@command("rulebook")
-def cmd_rulebook(args: argparse.Namespace) -> int:
-    print(_as_admin("rulebook", args.use or ""))
-    return 0
-
-
-@command("unanswered")
-def cmd_unanswered(args: argparse.Namespace) -> int:
-    print(_as_admin("unanswered", ""))
-    return 0
-
-
-@command("teach")
-def cmd_teach(args: argparse.Namespace) -> int:
-    print(_as_admin("teach", f"{args.code} {' '.join(args.question)}"))
-    return 0
-
-
-def _as_admin(name: str, args: str) -> str:
-    from bot.records.org import Person
-
-    admin = Person(id=0, name="命令行", role="admin", unit_id=None)
-    return str(_assistant().admin_reply(admin, name, args).text)
-
-
-@command("run")
-def cmd_run(args: argparse.Namespace) -> int:
-    from handlers.telegram.application import run_bot
-
-    return run_bot(_settings())
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gridsafe", description="网格安全助手 GridSafe")
-    sub = parser.add_subparsers(dest="command")
-    ask = sub.add_parser("ask", help="问考核细则（编号或口语问题）")
-    ask.add_argument("question", nargs="*")
-    ask.add_argument("-k", type=int, default=5, help="最多返回几条")
-    ask.add_argument("--json", action="store_true")
-    ask.add_argument("--batch", help="文件，每行一个问题；每行输出一个 JSON")
-    sub.add_parser("unanswered", help="近 30 天答不上的问题")
-    teach = sub.add_parser("teach", help="教助手：这种问法问的是细则哪一条")
-    teach.add_argument("code", help="条款编号，如 3.3.5")
-    teach.add_argument("question", nargs="+", help="问题原话")
-    imp = sub.add_parser("import-rules", help="把细则文本(.txt/.docx)导入为 YAML")
-    imp.add_argument("source")
-    imp.add_argument("-o", "--output", required=True)
-    imp.add_argument("--base", help="沿用此前已整理的 YAML 中未变条目的人工字段")
-    imp.add_argument("--id", help="细则标识，默认取输出文件名")
-    start = sub.add_parser(
-        "start", help="启动：有 TELEGRAM_BOT_TOKEN 时运行机器人，否则进入控制台对话"
-    )
-    start.add_argument("--demo", action="store_true", help="控制台使用示例数据")
-    sub.add_parser("run", help="运行 Telegram 机器人（需要 TELEGRAM_BOT_TOKEN）")
-    rep = sub.add_parser("report", help="街道进度报表（周/月/季/年）")
-    rep.add_argument("--unit", help="街道名称，默认第一个街道")
-    rep.add_argument("--scope", choices=["week", "month", "quarter", "year"], default="month")
-    rep.add_argument("--date")
-    rep.add_argument("--chart", help="同时生成图表 PNG 到此路径")
-    exp = sub.add_parser("export", help="导出年度考核材料（Excel + 照片压缩包）")
-    exp.add_argument("--year", type=int, required=True)
-    exp.add_argument("--unit", required=True)
-    exp.add_argument("-o", "--output", required=True)
-    rb = sub.add_parser("rulebook", help="查看或切换当年细则")
-    rb.add_argument(
-        "use", nargs="?", help="细则标识（knowledge/rules 或 data/rules 下的文件名）或 YAML 路径"
-    )
-    chat = sub.add_parser("chat", help="控制台对话（不需要 Telegram）")
-    chat.add_argument("--invite", help="用邀请码绑定身份")
-    chat.add_argument(
-        "--demo", action="store_true", help="示例街道、社区和各角色人员（单独的示例数据库）"
-    )
-    chat.add_argument("--as", dest="as_id", type=int, help="以已绑定的身份号继续")
-    und = sub.add_parser("understand", help="显示一条消息会被如何理解（不记录任何内容）")
-    und.add_argument("message", nargs="+")
-    und.add_argument("--role", choices=["officer", "street", "admin"], default="officer")
-    und.add_argument("--photo", action="store_true", help="消息带照片")
-    und.add_argument("--json", action="store_true")
-    chk = sub.add_parser("checklist", help="某单位某角色在某天的待办")
-    chk.add_argument("--unit", required=True)
-    chk.add_argument("--role", choices=["officer", "street"], required=True)
-    chk.add_argument("--date")
-    chk.add_argument("--json", action="store_true")
-    haz = sub.add_parser("hazards", help="隐患台账")
-    haz.add_argument("--unit")
-    haz.add_argument("--json", action="store_true")
-    units = sub.add_parser("units", help="单位列表")
-    units.add_argument("--json", action="store_true")
-    unit = sub.add_parser("unit", help="单位管理：gridsafe unit add 名称 [--parent 街道]")
-    unit_sub = unit.add_subparsers(dest="unit_command", required=True)
-    unit_add = unit_sub.add_parser("add")
-    unit_add.add_argument("name")
-    unit_add.add_argument("--parent")
-    inv = sub.add_parser("invite", help="生成一次性邀请码（最后一行）")
-    inv.add_argument("--role", choices=["officer", "street", "admin"], required=True)
-    inv.add_argument("--unit")
-    inv.add_argument("--name")
-    check = sub.add_parser("check-rules", help="校验细则 YAML")
-    check.add_argument("path")
-    return parser
+# ---- the one place errors become a line and an exit code -----------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["start"])
-    if args.command == "ask" and not args.question and not args.batch:
-        parser.error("请给出问题，例如：gridsafe ask 巡查一周几次")
-    handler = COMMANDS.get(args.command or "")
-    if handler is None:
-        parser.print_help()
-        return 2
+    from bot.settings import SettingsError
+    from knowledge.loader import RulebookError
+
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        return handler(args)
-    except KeyboardInterrupt:
+        code = cli.main(args=args, prog_name="gridsafe", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return int(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        return int(error.exit_code)
+    except UserError as error:
+        click.echo(error.text, err=True)
+        return 2
+    except (SettingsError, RulebookError) as error:
+        click.echo(str(error), err=True)
+        return 2
+    except (KeyboardInterrupt, click.Abort):
         return 130
+    return code if isinstance(code, int) else 0

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from bot.chat.assistant import Assistant, Incoming
-from bot.chat.replies import Button, Reply
+from bot.chat.assistant import Assistant
+from bot.chat.replies import Button, Incoming, Reply
 from bot.records.evidence import EvidenceFile
 from bot.records.org import Person
 from bot.texts import t
@@ -34,40 +34,28 @@ class ConsoleChat:
     # ---- identity -----------------------------------------------------------------
 
     def act_as(self, person_id: int) -> Person:
-        org = self.assistant.org
+        org = self.assistant.ws.org
         person = org.person(person_id)
         if person is None:
             raise SystemExit(t("console.no_person", id=person_id))
         external = f"person-{person_id}"
-        if org.person_for_account(CHANNEL, external) is None:
-            store = self.assistant.store
-            with store.write():
-                store.insert(
-                    "accounts",
-                    {
-                        "channel": CHANNEL,
-                        "external_id": external,
-                        "person_id": person_id,
-                        "chat_id": f"console-{person_id}",
-                        "bound_at": time.strftime("%FT%T"),
-                    },
-                )
+        org.bind_account(person_id, CHANNEL, external, f"console-{person_id}")
         self.user_id = external
         return person
 
     def redeem(self, code: str) -> None:
         self.user_id = f"invite-{uuid.uuid4().hex[:8]}"
         self.send(f"/start {code}")
-        person = self.assistant.org.person_for_account(CHANNEL, self.user_id)
+        person = self.assistant.ws.org.person_for_account(CHANNEL, self.user_id)
         if person is not None:
             self.act_as(person.id)
             self.print(t("console.resume", id=person.id))
 
     def whoami(self) -> str:
-        person = self.assistant.org.person_for_account(CHANNEL, self.user_id)
+        person = self.assistant.ws.org.person_for_account(CHANNEL, self.user_id)
         if person is None:
             return t("console.guest")
-        unit = self.assistant.org.unit(person.unit_id)
+        unit = self.assistant.ws.org.unit(person.unit_id)
         return t(
             "console.me",
             name=person.name,
@@ -116,7 +104,7 @@ class ConsoleChat:
             self.print(t("console.photo_usage"))
             return
         source = Path(parts[1])
-        target_dir = self.assistant.settings.files_dir / "console"
+        target_dir = self.assistant.ws.settings.files_dir / "console"
         target_dir.mkdir(parents=True, exist_ok=True)
         target = target_dir / f"{uuid.uuid4().hex[:12]}{source.suffix.lower() or '.jpg'}"
         shutil.copyfile(source, target)
@@ -135,7 +123,7 @@ class ConsoleChat:
             for path in reply.files:
                 self.print(t("console.file", path=path.path))
             for notice in reply.notices:
-                person = self.assistant.org.person(notice.person_id)
+                person = self.assistant.ws.org.person(notice.person_id)
                 name = person.name if person else str(notice.person_id)
                 self.print(t("console.notify", name=name, text=notice.reply.text))
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from bot.chat.assistant import Assistant, Incoming
-from bot.chat.replies import Reply
+from bot.chat.assistant import Assistant
+from bot.chat.replies import Incoming, Reply
 
 T = TypeVar("T")
 
@@ -53,5 +53,5 @@ class AssistantService:
 
     async def close(self) -> None:
         if self._assistant is not None:
-            await self._run(self._assistant.store.close)
+            await self._run(self._assistant.ws.store.close)
         self._executor.shutdown(wait=True)

@@ -1,73 +1,110 @@
-"""Building the assistant from settings: the one place that wires library, store and core."""
+"""The Workspace: the shared services of one GridSafe installation, built once by the wiring
+code (CLI, console, a channel's application) and handed to everything that needs them.
+
+Invariants: one Workspace owns one Store (so one SQLite connection, used by one thread);
+the services that depend on the rulebook in force (task log, ledger, schedule, checklists,
+unanswered log) are rebuilt together by :meth:`Workspace.use`, so they never disagree on
+which rulebook they serve. Nothing here knows about chats.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
-from bot.chat.assistant import Assistant
 from bot.library import Library
+from bot.records.hazards import HazardLedger
 from bot.records.org import Org
+from bot.records.pending import PendingStore
 from bot.records.store import Store
+from bot.records.tasklog import TaskLog
+from bot.records.unanswered import UnansweredLog
 from bot.rulebooks import active_path
+from bot.schedule.checklist import Checklists
+from bot.schedule.holidays import WorkCalendar
+from bot.schedule.periods import Schedule
 from bot.settings import Settings
+from knowledge.model import Rulebook, Task, Unit
 
-DEMO_STREET = "连然街道（示例）"
-DEMO_COMMUNITIES = ("金色社区（示例）", "大屯村委会（示例）")
-DEMO_PEOPLE = (
-    ("示例管理员", "admin", None),
-    ("示例安办", "street", DEMO_STREET),
-    ("示例专干", "officer", DEMO_COMMUNITIES[0]),
-    ("示例专干二", "officer", DEMO_COMMUNITIES[1]),
-)
+
+@dataclass(eq=False)
+class Workspace:
+    settings: Settings
+    store: Store
+    library: Library
+    clock: Callable[[], datetime]
+    org: Org = field(init=False)
+    pending: PendingStore = field(init=False)
+    calendar: WorkCalendar = field(init=False)
+    rulebook: Rulebook = field(init=False)
+    tasklog: TaskLog = field(init=False)
+    ledger: HazardLedger = field(init=False)
+    schedule: Schedule = field(init=False)
+    checklists: Checklists = field(init=False)
+    unanswered: UnansweredLog = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.org = Org(self.store)
+        self.pending = PendingStore(self.store)
+        self.calendar = WorkCalendar(self.settings.extra_holidays, self.settings.extra_workdays)
+        self.use(self.library)
+
+    def use(self, library: Library) -> None:
+        """Put a rulebook in force. Records keep the rulebook they were made under, so
+        last year's records stay as they were and do not count for the new rules."""
+        settings = self.settings
+        self.library = library
+        self.rulebook = library.rulebook
+        self.tasklog = TaskLog(self.store, self.rulebook.id)
+        self.ledger = HazardLedger(
+            self.store,
+            self.org,
+            self.rulebook.id,
+            settings.hazard_days,
+            settings.reporter_closes_general,
+        )
+        self.schedule = Schedule(self.rulebook, self.calendar)
+        self.checklists = Checklists(
+            self.rulebook,
+            self.schedule,
+            self.tasklog,
+            self.ledger,
+            self.org,
+            settings.overdue_days,
+        )
+        self.unanswered = UnansweredLog(self.store, self.rulebook.id)
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(self.settings.timezone)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def period_of(self, unit: Unit, task: Task, day: date) -> str | None:
+        """The key of the task's period that contains ``day`` (None outside its windows)."""
+        inst = self.schedule.instance(unit, task, day)
+        return inst.period.key if inst else None
 
 
 def load_library(settings: Settings, path: Path | None = None) -> Library:
     return Library.load(path or active_path(settings), settings.cache_dir, settings.taught_dir)
 
 
-def build_assistant(
+def build_workspace(
     settings: Settings,
     library: Library | None = None,
     db_path: Path | None = None,
     clock: Callable[[], datetime] | None = None,
-) -> Assistant:
-    """Open (and migrate) the database, seed the configured organisation, build the core.
-    Call it in the thread that will use the assistant: the database connection is bound
-    to it."""
+) -> Workspace:
+    """Open (and migrate) the database, seed the configured organisation, load the rulebook
+    in force. Call it in the thread that will use the workspace: the database connection
+    is bound to it."""
     store = Store(db_path or settings.db_path)
     store.migrate()
     Org(store).seed(settings.organisation)
     if library is None:
         active = store.meta("active_rulebook")
         library = load_library(settings, Path(active) if active else None)
-    return Assistant(settings, library, store, clock)
-
-
-def seed_demo(assistant: Assistant) -> dict[str, int]:
-    """A sample street, two communities and one person of each role, all marked as samples.
-    Returns role name → person id (the console identities)."""
-    org = assistant.org
-    if not org.unit_named(DEMO_STREET):
-        org.add_unit(DEMO_STREET, short="连然", sample=True)
-        for community in DEMO_COMMUNITIES:
-            org.add_unit(community, DEMO_STREET, sample=True)
-    ids: dict[str, int] = {}
-    existing = {p.name: p for p in org.people(active_only=False)}
-    for name, role, unit in DEMO_PEOPLE:
-        person = existing.get(name) or org.add_person(name, role, unit, sample=True)
-        if not org.accounts_of(person.id, "console"):
-            with assistant.store.write():
-                assistant.store.insert(
-                    "accounts",
-                    {
-                        "channel": "console",
-                        "external_id": f"person-{person.id}",
-                        "person_id": person.id,
-                        "chat_id": f"console-{person.id}",
-                        "bound_at": datetime.now(assistant.settings.timezone).isoformat(),
-                    },
-                )
-        ids.setdefault(role, person.id)
-    return ids
+    return Workspace(settings, store, library, clock or (lambda: datetime.now(settings.timezone)))

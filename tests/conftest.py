@@ -34,11 +34,10 @@ import itertools  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from datetime import datetime  # noqa: E402
 
-from bot.chat.assistant import Assistant, Incoming  # noqa: E402
-from bot.chat.replies import Reply  # noqa: E402
+from bot.chat.assistant import Assistant, build_assistant  # noqa: E402
+from bot.chat.replies import Incoming, Reply  # noqa: E402
 from bot.records.evidence import EvidenceFile  # noqa: E402
 from bot.settings import TIMEZONE, Settings  # noqa: E402
-from bot.workspace import build_assistant  # noqa: E402
 
 _ids = itertools.count(1)
 
@@ -107,7 +106,7 @@ def assistant(settings: Settings, library: Library, clock: Clock) -> Assistant:
 @pytest.fixture
 def street_org(assistant: Assistant) -> Callable[[str, str], Chat]:
     """A street with two communities; returns a function that invites and binds a person."""
-    org = assistant.org
+    org = assistant.ws.org
     org.add_unit("连然街道", short="连然")
     org.add_unit("金色社区", "连然街道")
     org.add_unit("大屯村委会", "连然街道")

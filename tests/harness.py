@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import Settings
-from tests.botapi_standin import BotAPIStandin
+from tests.botapi import BotAPIStandin
 
 
 def standin_settings(api: BotAPIStandin, data_dir: Path, **overrides: Any) -> Settings:

@@ -13,7 +13,7 @@ TABLES = ("records", "hazards", "hazard_events", "evidence", "people", "accounts
 
 
 def snapshot(assistant: Assistant) -> dict[str, int]:
-    return {t: assistant.store.value(f"SELECT COUNT(*) FROM {t}") for t in TABLES}
+    return {t: assistant.ws.store.value(f"SELECT COUNT(*) FROM {t}") for t in TABLES}
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_a_message_about_a_topic_the_rulebook_lacks_says_so(street_org):
 
 
 def test_wrong_and_used_invite_codes(assistant: Assistant, street_org):
-    code = assistant.org.create_invite("officer", "金色社区", "张三")
+    code = assistant.ws.org.create_invite("officer", "金色社区", "张三")
     first = Chat(assistant, "first")
     assert "绑定成功" in first.say(f"/start {code}")
     before = snapshot(assistant)
@@ -93,12 +93,12 @@ def test_repeated_message_is_stored_once(assistant: Assistant, officer: Chat):
     first = officer.send(msg)
     second = officer.send(msg)
     assert "连然-2026-0001" in first and "连然-2026-0001" in second
-    assert assistant.store.value("SELECT COUNT(*) FROM hazards") == 1
-    assert assistant.store.value("SELECT COUNT(*) FROM evidence") == 1
+    assert assistant.ws.store.value("SELECT COUNT(*) FROM hazards") == 1
+    assert assistant.ws.store.value("SELECT COUNT(*) FROM evidence") == 1
     done = officer.incoming("/done 4.2.3 本周巡查检查")
     assert "已记录" in officer.send(done)
     officer.send(done)
-    assert assistant.store.value("SELECT COUNT(*) FROM records") == 1
+    assert assistant.ws.store.value("SELECT COUNT(*) FROM records") == 1
 
 
 def test_confirm_pressed_twice_records_once(assistant: Assistant, officer: Chat):
@@ -107,20 +107,20 @@ def test_confirm_pressed_twice_records_once(assistant: Assistant, officer: Chat)
     first = assistant.press(officer.incoming(), data)
     second = assistant.press(officer.incoming(), data)
     assert first[0].recorded and "处理过" in second[0].text
-    assert assistant.store.value("SELECT COUNT(*) FROM records") == 1
+    assert assistant.ws.store.value("SELECT COUNT(*) FROM records") == 1
 
 
 def test_cancel_records_nothing(assistant: Assistant, officer: Chat):
     officer.say("本周巡查已完成")
     assert "取消" in officer.press("取消")
-    assert assistant.store.value("SELECT COUNT(*) FROM records") == 0
+    assert assistant.ws.store.value("SELECT COUNT(*) FROM records") == 0
 
 
 def test_unclear_item_asks_with_choices(assistant: Assistant, officer: Chat):
     reply = officer.say("弄完了", photos=1)
     assert "哪一项" in reply or "照片" in reply
     assert officer.buttons()
-    assert assistant.store.value("SELECT COUNT(*) FROM records") == 0
+    assert assistant.ws.store.value("SELECT COUNT(*) FROM records") == 0
 
 
 def test_photo_without_caption_asks_what_it_is(assistant: Assistant, officer: Chat):
@@ -130,7 +130,9 @@ def test_photo_without_caption_asks_what_it_is(assistant: Assistant, officer: Ch
     officer.press("新发现的隐患")
     reply = officer.say("村口桥栏杆断了")
     assert "连然-2026-0001" in reply
-    assert assistant.store.value("SELECT COUNT(*) FROM evidence WHERE hazard_id IS NOT NULL") == 1
+    assert (
+        assistant.ws.store.value("SELECT COUNT(*) FROM evidence WHERE hazard_id IS NOT NULL") == 1
+    )
 
 
 def test_question_shows_own_status(officer: Chat):
@@ -141,7 +143,7 @@ def test_question_shows_own_status(officer: Chat):
 def test_every_command_is_in_help(assistant: Assistant, street_org):
     from bot.chat.commands import COMMANDS
 
-    admin = assistant.org.add_person("管理员", "admin", None, channel="test", external_id="adm")
+    admin = assistant.ws.org.add_person("管理员", "admin", None, channel="test", external_id="adm")
     texts = {
         role: Chat(assistant, user).say("/help")
         for role, user in (
@@ -155,12 +157,14 @@ def test_every_command_is_in_help(assistant: Assistant, street_org):
     for command in COMMANDS:
         pattern = re.compile(rf"/{command.name}(?![a-z])")
         shown = [role for role, text in texts.items() if pattern.search(text)]
-        assert set(shown) == set(command.roles), command.name
+        assert set(shown) == set(command.listed), command.name
 
 
 def test_admin_manages_units_and_invites_in_chat(assistant: Assistant, street_org):
     officer = street_org("officer", "金色社区")
-    admin_person = assistant.org.add_person("管", "admin", None, channel="test", external_id="a")
+    admin_person = assistant.ws.org.add_person(
+        "管", "admin", None, channel="test", external_id="a"
+    )
     admin = Chat(assistant, "a")
     assert admin_person.role == "admin"
     assert "只有管理员" in officer.say("/unit add 新社区 连然街道")

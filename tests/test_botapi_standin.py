@@ -28,7 +28,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, ContextTypes, MessageHandler, filters
 
-from tests.botapi_standin import (
+from tests.botapi import (
     DEFAULT_JPEG,
     DEFAULT_THUMB_JPEG,
     BotAPIStandin,

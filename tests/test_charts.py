@@ -51,13 +51,13 @@ def font_complaints() -> Iterator[list[str]]:
 
 @pytest.fixture
 def report(assistant, street_org):
-    street = assistant.org.unit_named("连然街道")
-    officer = assistant.org.add_person("张专干", "officer", "金色社区")
-    assistant.tasklog.record(
+    street = assistant.ws.org.unit_named("连然街道")
+    officer = assistant.ws.org.add_person("张专干", "officer", "金色社区")
+    assistant.ws.tasklog.record(
         officer, officer.unit_id, "4.2.3", "patrol", "2026-W48", date(2026, 11, 25)
     )
-    assistant.ledger.report(officer, "加油站电线乱拉", date(2026, 11, 2))
-    return build_report(assistant, street, "month", date(2026, 11, 25))
+    assistant.ws.ledger.report(officer, "加油站电线乱拉", date(2026, 11, 2))
+    return build_report(assistant.ws, street, "month", date(2026, 11, 25))
 
 
 def test_chart_is_a_png_without_missing_glyphs(report, tmp_path):

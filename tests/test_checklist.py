@@ -5,8 +5,8 @@ def test_street_lines_colour_each_community(assistant, street_org, clock):
     officer = street_org("officer", "金色社区")
     street = street_org("street", "连然街道")
     clock.set(2026, 11, 28)  # Saturday: the week's patrol is due tomorrow
-    lines = assistant.checklists.street_lines(
-        assistant.org.unit_named("连然街道"), assistant.today()
+    lines = assistant.ws.checklists.street_lines(
+        assistant.ws.org.unit_named("连然街道"), assistant.ws.today()
     )
     colours = {line.unit.name: line.color for line in lines}
     assert colours["金色社区"] == "red"  # last month's record is overdue
@@ -16,8 +16,8 @@ def test_street_lines_colour_each_community(assistant, street_org, clock):
     officer.say("/done 4.2.3 本月巡查记录")
     officer.say("/done 9.3 11.6宣传周 11月8日")
     officer.say("/done 9.1")
-    lines = assistant.checklists.street_lines(
-        assistant.org.unit_named("连然街道"), assistant.today()
+    lines = assistant.ws.checklists.street_lines(
+        assistant.ws.org.unit_named("连然街道"), assistant.ws.today()
     )
     colours = {line.unit.name: line.color for line in lines}
     assert colours["金色社区"] in ("green", "amber"), [l.open_tasks for l in lines]  # noqa: E741
@@ -27,8 +27,8 @@ def test_street_lines_colour_each_community(assistant, street_org, clock):
 def test_overdue_first_then_by_due_date(assistant, street_org):
     officer = street_org("officer", "金色社区")
     person = assistant.person_of(officer.incoming())
-    items = assistant.checklists.for_person(person, assistant.today()).tasks
-    overdue = [i.overdue(assistant.today()) for i in items]
+    items = assistant.ws.checklists.for_person(person, assistant.ws.today()).tasks
+    overdue = [i.overdue(assistant.ws.today()) for i in items]
     assert overdue == sorted(overdue, reverse=True)
-    open_dues = [i.due for i in items if not i.overdue(assistant.today())]
+    open_dues = [i.due for i in items if not i.overdue(assistant.ws.today())]
     assert open_dues == sorted(open_dues)

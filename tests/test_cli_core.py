@@ -102,14 +102,14 @@ def test_start_without_token_opens_the_console(data_dir: Path):
 
 
 def test_kill_in_a_burst_loses_no_confirmed_report(data_dir: Path):
+    from bot.chat.assistant import build_assistant
     from bot.settings import load_settings
-    from bot.workspace import build_assistant
 
     assistant = build_assistant(load_settings())
-    assistant.org.add_unit("连然街道")
-    assistant.org.add_unit("金色社区", "连然街道")
-    person = assistant.org.add_person("王专干", "officer", "金色社区")
-    assistant.store.close()
+    assistant.ws.org.add_unit("连然街道")
+    assistant.ws.org.add_unit("金色社区", "连然街道")
+    person = assistant.ws.org.add_person("王专干", "officer", "金色社区")
+    assistant.ws.store.close()
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "chat", "--as", str(person.id)],
         stdin=subprocess.PIPE,
@@ -131,7 +131,7 @@ def test_kill_in_a_burst_loses_no_confirmed_report(data_dir: Path):
     proc.wait()
     assert len(confirmed) == 40
     again = build_assistant(load_settings())
-    stored = {r["number"] for r in again.store.rows("SELECT number FROM hazards")}
+    stored = {r["number"] for r in again.ws.store.rows("SELECT number FROM hazards")}
     for number in confirmed:
         assert number in stored
     assert len(stored) < 400  # the burst really was cut short

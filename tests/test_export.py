@@ -41,7 +41,7 @@ def col(key: str) -> str:
 def year_of_work(assistant, street_org, clock, tmp_path):
     """A year of records and hazards for the street and its two communities."""
     clock.set(2027, 1, 10)
-    org, log, ledger = assistant.org, assistant.tasklog, assistant.ledger
+    org, log, ledger = assistant.ws.org, assistant.ws.tasklog, assistant.ws.ledger
     pics = tmp_path / "pics"
     pics.mkdir()
     golden = org.add_person("张专干", "officer", "金色社区")
@@ -91,7 +91,7 @@ def year_of_work(assistant, street_org, clock, tmp_path):
     log.record(datun, datun_id, "4.2.3", "patrol", f"{YEAR}-W50", date(YEAR, 12, 9))
     log.undo_last(datun)  # withdrawn: not exported
     log.record(datun, datun_id, "4.2.3", "patrol", "2025-W50", date(2025, 12, 10))  # last year
-    TaskLog(assistant.store, "anning-2021").record(
+    TaskLog(assistant.ws.store, "anning-2021").record(
         datun, datun_id, "4.2.5", "patrol", str(YEAR), date(YEAR, 3, 3), note="旧细则"
     )
     for month in (1, 2, 3):
@@ -132,10 +132,10 @@ def year_of_work(assistant, street_org, clock, tmp_path):
 
 
 def test_year_export_has_every_record_hazard_and_photo(assistant, year_of_work, tmp_path):
-    store = assistant.store
-    street = assistant.org.unit(year_of_work["street"])
+    store = assistant.ws.store
+    street = assistant.ws.org.unit(year_of_work["street"])
     units = ",".join(str(u) for u in year_of_work["units"])
-    result = export_year(assistant, street, YEAR, tmp_path / "out" / "连然2026.xlsx")
+    result = export_year(assistant.ws, street, YEAR, tmp_path / "out" / "连然2026.xlsx")
 
     assert result.archive == tmp_path / "out" / "连然2026.zip"
     db_records = store.value(RECORDS_OF_YEAR.format(what="COUNT(*)", units=units))
@@ -175,12 +175,12 @@ def _files_in(rows: list[dict[str, Any]], key: str) -> set[str]:
 
 
 def test_item_sheet_covers_the_rulebook_and_statuses(assistant, year_of_work, tmp_path):
-    street = assistant.org.unit(year_of_work["street"])
-    result = export_year(assistant, street, YEAR, tmp_path)
+    street = assistant.ws.org.unit(year_of_work["street"])
+    result = export_year(assistant.ws, street, YEAR, tmp_path)
     assert result.workbook == tmp_path / "连然街道_2026.xlsx"
     items = sheet(load_workbook(result.workbook), "items")
     codes = {r[col("code")] for r in items}
-    assert {u.code for u in assistant.rulebook.units} <= codes
+    assert {u.code for u in assistant.ws.rulebook.units} <= codes
     by = {(r[col("unit")], r[col("code")], r[col("rulebook")]): r for r in items}
     patrol = by[("金色社区", "4.2.3", "anning-2022")]
     assert patrol[col("status")] == t("export.status.done")
@@ -199,10 +199,10 @@ def test_item_sheet_covers_the_rulebook_and_statuses(assistant, year_of_work, tm
 
 
 def test_summary_sheet_has_the_report_figures(assistant, year_of_work, tmp_path):
-    street = assistant.org.unit(year_of_work["street"])
-    result = export_year(assistant, street, YEAR, tmp_path / "x.xlsx")
+    street = assistant.ws.org.unit(year_of_work["street"])
+    result = export_year(assistant.ws, street, YEAR, tmp_path / "x.xlsx")
     summary = sheet(load_workbook(result.workbook), "summary")
-    report = build_report(assistant, street, "year", date(YEAR, 12, 31))
+    report = build_report(assistant.ws, street, "year", date(YEAR, 12, 31))
     assert [r[col("unit")] for r in summary] == [
         *(f.unit.name for f in report.units),
         t("export.total"),
@@ -214,19 +214,19 @@ def test_summary_sheet_has_the_report_figures(assistant, year_of_work, tmp_path)
 
 
 def test_community_export_covers_only_the_community(assistant, year_of_work, tmp_path):
-    unit = assistant.org.unit_named("大屯村委会")
-    result = export_year(assistant, unit, YEAR, tmp_path / "datun.xlsx")
+    unit = assistant.ws.org.unit_named("大屯村委会")
+    result = export_year(assistant.ws, unit, YEAR, tmp_path / "datun.xlsx")
     book = load_workbook(result.workbook)
     assert {r[col("unit")] for r in sheet(book, "records")} == {"大屯村委会"}
     assert (result.records, result.hazards, result.files, result.missing) == (3, 1, 2, 2)
     items = sheet(book, "items")
-    assert {u.code for u in assistant.rulebook.units} <= {r[col("code")] for r in items}
+    assert {u.code for u in assistant.ws.rulebook.units} <= {r[col("code")] for r in items}
     assert [r[col("unit")] for r in sheet(book, "summary")] == ["大屯村委会"]
 
 
 def test_year_without_records(assistant, street_org, tmp_path):
-    street = assistant.org.unit_named("连然街道")
-    result = export_year(assistant, street, 2025, tmp_path / "empty.xlsx")
+    street = assistant.ws.org.unit_named("连然街道")
+    result = export_year(assistant.ws, street, 2025, tmp_path / "empty.xlsx")
     assert (result.records, result.hazards, result.files, result.missing) == (0, 0, 0, 0)
     book = load_workbook(result.workbook)
     assert book.sheetnames == [
@@ -234,7 +234,7 @@ def test_year_without_records(assistant, street_org, tmp_path):
     ]
     assert sheet(book, "records") == [] and sheet(book, "hazards") == []
     items = sheet(book, "items")
-    assert {u.code for u in assistant.rulebook.units} <= {r[col("code")] for r in items}
+    assert {u.code for u in assistant.ws.rulebook.units} <= {r[col("code")] for r in items}
     assert {r[col("status")] for r in items if r[col("code")] == "4.2.3"} == {
         t("export.status.missing")
     }
@@ -243,8 +243,8 @@ def test_year_without_records(assistant, street_org, tmp_path):
 
 
 def test_period_dates_are_real_dates(assistant, year_of_work, tmp_path):
-    street = assistant.org.unit(year_of_work["street"])
-    result = export_year(assistant, street, YEAR, tmp_path / "d.xlsx")
+    street = assistant.ws.org.unit(year_of_work["street"])
+    result = export_year(assistant.ws, street, YEAR, tmp_path / "d.xlsx")
     records = sheet(load_workbook(result.workbook), "records")
     days = [r[col("done_on")].date() for r in records]
     assert days == sorted(days) and days[0] == date(YEAR, 1, 1) - timedelta(days=1)

@@ -8,7 +8,7 @@ from bot.records.org import Org
 
 @pytest.fixture
 def org(assistant) -> Org:
-    org = assistant.org
+    org = assistant.ws.org
     org.add_unit("连然街道", short="连然")
     org.add_unit("金色社区", "连然街道")
     org.add_unit("金方街道")

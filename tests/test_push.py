@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from bot.chat.assistant import build_assistant
 from bot.chat.digest import PushPlanner
 from bot.settings import TIMEZONE
-from bot.workspace import build_assistant
 
 
 def at(*args: int) -> datetime:
@@ -17,8 +17,8 @@ def at(*args: int) -> datetime:
 def telegram_user(assistant, chat) -> None:
     """Give the person of a test chat a Telegram account (pushes go to Telegram only)."""
     person = assistant.person_of(chat.incoming())
-    with assistant.store.write():
-        assistant.store.insert(
+    with assistant.ws.store.write():
+        assistant.ws.store.insert(
             "accounts",
             {
                 "channel": "telegram",
@@ -35,7 +35,7 @@ def test_push_once_per_working_day_after_push_time(assistant, street_org):
     street = street_org("street", "连然街道", "赵安办")
     telegram_user(assistant, officer)
     telegram_user(assistant, street)
-    planner = PushPlanner(assistant)
+    planner = PushPlanner(assistant.ws)
     assert planner.due(at(2026, 11, 25, 8, 0)) == []  # before 08:30
     due = planner.due(at(2026, 11, 25, 8, 31))
     assert len(due) == 2
@@ -53,32 +53,32 @@ def test_push_once_per_working_day_after_push_time(assistant, street_org):
 def test_holidays_and_push_all_days(assistant, street_org, settings, library, clock):
     officer = street_org("officer", "金色社区")
     telegram_user(assistant, officer)
-    assert PushPlanner(assistant).due(at(2026, 10, 1, 9, 0)) == []  # 国庆
-    assert PushPlanner(assistant).due(at(2026, 9, 20, 9, 0))  # Sunday, a 调休 working day
+    assert PushPlanner(assistant.ws).due(at(2026, 10, 1, 9, 0)) == []  # 国庆
+    assert PushPlanner(assistant.ws).due(at(2026, 9, 20, 9, 0))  # Sunday, a 调休 working day
     everyday = build_assistant(replace(settings, push_all_days=True), library=library, clock=clock)
-    assert PushPlanner(everyday).due(at(2026, 10, 1, 9, 0))
+    assert PushPlanner(everyday.ws).due(at(2026, 10, 1, 9, 0))
 
 
 def test_own_push_time_and_mute(assistant, street_org):
     officer = street_org("officer", "金色社区")
     telegram_user(assistant, officer)
     assert "07:15" in officer.say("/settings 07:15")
-    assert len(PushPlanner(assistant).due(at(2026, 11, 25, 7, 20))) == 1
+    assert len(PushPlanner(assistant.ws).due(at(2026, 11, 25, 7, 20))) == 1
     assert "暂停" in officer.say("/settings 暂停")
-    assert PushPlanner(assistant).due(at(2026, 11, 25, 9, 0)) == []
+    assert PushPlanner(assistant.ws).due(at(2026, 11, 25, 9, 0)) == []
     officer.say("/settings 恢复")
-    assert PushPlanner(assistant).due(at(2026, 11, 25, 9, 0))
+    assert PushPlanner(assistant.ws).due(at(2026, 11, 25, 9, 0))
     assert "用法" in officer.say("/settings 25:99")
 
 
 def test_blocked_people_get_no_push_until_they_write(assistant, street_org):
     officer = street_org("officer", "金色社区")
     telegram_user(assistant, officer)
-    assistant.org.set_blocked("telegram", officer.user, True)
-    assert PushPlanner(assistant).due(at(2026, 11, 25, 9, 0)) == []
+    assistant.ws.org.set_blocked("telegram", officer.user, True)
+    assert PushPlanner(assistant.ws).due(at(2026, 11, 25, 9, 0)) == []
     officer.channel = "telegram"
     officer.say("还有啥没做")
-    assert PushPlanner(assistant).due(at(2026, 11, 25, 9, 0))
+    assert PushPlanner(assistant.ws).due(at(2026, 11, 25, 9, 0))
 
 
 def test_snoozed_item_leaves_the_push(assistant, street_org):
@@ -86,8 +86,8 @@ def test_snoozed_item_leaves_the_push(assistant, street_org):
     telegram_user(assistant, officer)
     officer.say("/todo")
     officer.press("明天再提醒")
-    first = PushPlanner(assistant).due(at(2026, 11, 25, 9, 0))[0].reply.text
-    full = assistant.checklists.for_person(
+    first = PushPlanner(assistant.ws).due(at(2026, 11, 25, 9, 0))[0].reply.text
+    full = assistant.ws.checklists.for_person(
         assistant.person_of(officer.incoming()), at(2026, 11, 25, 9, 0).date()
     )
     assert first.count("【") < len(full.tasks) + 1
@@ -97,7 +97,7 @@ def test_deadline_reminder_the_day_before_once(assistant, street_org):
     officer = street_org("officer", "金色社区")
     telegram_user(assistant, officer)
     officer.say("发现加油站旁边电线乱拉")  # deadline 2026-12-02
-    planner = PushPlanner(assistant)
+    planner = PushPlanner(assistant.ws)
     reminders = [d for d in planner.due(at(2026, 12, 1, 9, 0)) if d.key.startswith("deadline")]
     assert len(reminders) == 1 and "明天" in reminders[0].reply.text
     planner.claim(reminders[0], at(2026, 12, 1, 9, 0).date())
@@ -107,7 +107,7 @@ def test_deadline_reminder_the_day_before_once(assistant, street_org):
 def test_a_failed_push_is_tried_again_the_same_day(assistant, street_org):
     officer = street_org("officer", "金色社区")
     telegram_user(assistant, officer)
-    planner = PushPlanner(assistant)
+    planner = PushPlanner(assistant.ws)
     day = at(2026, 11, 25, 9, 0)
     delivery = planner.due(day)[0]
     assert planner.claim(delivery, day.date())
@@ -121,7 +121,7 @@ def test_a_failed_push_is_tried_again_the_same_day(assistant, street_org):
 def test_a_bot_down_at_push_time_pushes_when_back_the_same_day_only(assistant, street_org):
     officer = street_org("officer", "金色社区")
     telegram_user(assistant, officer)
-    planner = PushPlanner(assistant)
+    planner = PushPlanner(assistant.ws)
     late = planner.due(at(2026, 11, 25, 16, 40))  # started again in the afternoon
     assert [d.key for d in late] == ["daily"]
     # nothing is owed for the days it was down before: each day stands on its own

@@ -7,7 +7,7 @@ from bot.chat.assistant import Assistant
 
 def open_codes(assistant: Assistant, chat) -> list[str]:
     person = assistant.person_of(chat.incoming())
-    items = assistant.checklists.for_person(person, assistant.today()).tasks
+    items = assistant.ws.checklists.for_person(person, assistant.ws.today()).tasks
     return [f"{i.task_id}@{i.period}" for i in items]
 
 
@@ -39,7 +39,7 @@ def test_street_and_two_communities(assistant: Assistant, street_org, clock):
     codes = open_codes(assistant, officer)
     assert "4.2.3:patrol@2026-W48" not in codes
     assert "4.2.3:patrol@2026-W48" in open_codes(assistant, other)
-    evidence = assistant.store.rows("SELECT * FROM evidence WHERE record_id IS NOT NULL")
+    evidence = assistant.ws.store.rows("SELECT * FROM evidence WHERE record_id IS NOT NULL")
     assert len(evidence) == 1
     clock.set(2026, 12, 2)  # next week: the patrol is due again
     assert "4.2.3:patrol@2026-W49" in open_codes(assistant, officer)
@@ -52,25 +52,25 @@ def test_street_and_two_communities(assistant: Assistant, street_org, clock):
     # a hazard with a photo is numbered, overdue after its deadline, closed after verification
     reply = officer.say("发现金色小区加油站旁边电线乱拉", photos=1)
     assert "连然-2026-0001" in reply and "【4.2.4】" in reply
-    hazard = assistant.ledger.select([assistant.org.unit_named("金色社区").id])[0]
+    hazard = assistant.ws.ledger.select([assistant.ws.org.unit_named("金色社区").id])[0]
     assert hazard.deadline.isoformat() == "2026-12-02"
     assert "连然-2026-0001" in street.say("/todo")  # the street sees its community's hazard
     clock.set(2026, 12, 3)
-    assert assistant.ledger.get(hazard.id).overdue(assistant.today())
+    assert assistant.ws.ledger.get(hazard.id).overdue(assistant.ws.today())
     assert "逾期" in officer.say("/todo")
 
     # another community's officer cannot touch it
     assert "不属于你的单位" in other.say("1号隐患已整改", photos=1)
-    assert assistant.ledger.get(hazard.id).state == "待整改"
+    assert assistant.ws.ledger.get(hazard.id).state == "待整改"
 
     reply = officer.say("1号隐患已整改", photos=1)
     assert "等待街道安办复核" in reply
-    assert assistant.ledger.get(hazard.id).state == "已整改待复核"
+    assert assistant.ws.ledger.get(hazard.id).state == "已整改待复核"
     assert "不属于你的单位" in other.say("/verify 1")
     assert "需要所属街道安办复核" in officer.say("/verify 1")
     reply = street.say("1号隐患复核通过")
     assert "已销号" in reply
-    assert assistant.ledger.get(hazard.id).state == "已销号"
+    assert assistant.ws.ledger.get(hazard.id).state == "已销号"
     assert "连然-2026-0001" not in street.say("/hazards")
 
 
@@ -92,7 +92,7 @@ def test_second_report_is_extra_evidence(assistant: Assistant, street_org):
         "/done 2.1.7 又开了一次",
     )
     assert "补充材料" in reply and "1/1" in reply
-    rows = assistant.store.rows("SELECT * FROM records WHERE code = '2.1.7'")
+    rows = assistant.ws.store.rows("SELECT * FROM records WHERE code = '2.1.7'")
     assert len(rows) == 2
 
 
@@ -100,9 +100,9 @@ def test_back_dated_report_goes_to_its_period(assistant: Assistant, street_org):
     officer = street_org("officer", "金色社区")
     officer.say("10月的巡查记录交上去了")
     officer.press("确认")
-    row = assistant.store.one("SELECT * FROM records")
+    row = assistant.ws.store.one("SELECT * FROM records")
     assert (row["code"], row["task"], row["period"]) == ("4.2.3", "record", "2026-10")
     officer.say("上周五巡查了")
     officer.press("确认")
-    row = assistant.store.one("SELECT * FROM records ORDER BY id DESC")
+    row = assistant.ws.store.one("SELECT * FROM records ORDER BY id DESC")
     assert (row["period"], row["done_on"]) == ("2026-W47", "2026-11-20")

@@ -85,9 +85,9 @@ def test_connection_belongs_to_its_thread(tmp_path: Path):
 
 
 def test_service_runs_the_core_on_its_own_thread(settings, library, clock):
-    from bot.chat.assistant import Incoming
+    from bot.chat.assistant import build_assistant
+    from bot.chat.replies import Incoming
     from bot.service import AssistantService
-    from bot.workspace import build_assistant
 
     async def scenario() -> list[str]:
         service = AssistantService(lambda: build_assistant(settings, library=library, clock=clock))

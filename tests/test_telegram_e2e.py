@@ -12,13 +12,12 @@ from typing import Any
 
 import pytest
 
-from bot.chat.assistant import Assistant
+from bot.chat.assistant import Assistant, build_assistant
 from bot.service import AssistantService
 from bot.settings import TIMEZONE, Settings
-from bot.workspace import build_assistant
 from handlers.telegram.application import build_application, menu
 from handlers.telegram.morning import push_round
-from tests.botapi_standin import BotAPIStandin
+from tests.botapi import BotAPIStandin
 from tests.harness import standin_settings
 
 OFFICER, OTHER, STREET, STRANGER = 1001, 1002, 2001, 3001
@@ -99,13 +98,13 @@ async def bot(tmp_path: Path, library, clock) -> AsyncIterator[Harness]:
 
 
 def setup_org(assistant: Assistant) -> None:
-    assistant.org.add_unit("连然街道", short="连然")
-    assistant.org.add_unit("金色社区", "连然街道")
-    assistant.org.add_unit("大屯村委会", "连然街道")
+    assistant.ws.org.add_unit("连然街道", short="连然")
+    assistant.ws.org.add_unit("金色社区", "连然街道")
+    assistant.ws.org.add_unit("大屯村委会", "连然街道")
 
 
 async def join(bot: Harness, user: int, role: str, unit: str, name: str) -> str:
-    code = await bot.core(lambda a: a.org.create_invite(role, unit, name))
+    code = await bot.core(lambda a: a.ws.org.create_invite(role, unit, name))
     return await bot.say(user, f"/start {code}")
 
 
@@ -133,7 +132,7 @@ async def test_whole_flow(bot: Harness, tmp_path: Path):
     files = list((tmp_path / "files" / "telegram").rglob("*.jpg"))
     assert len(files) == 1  # the largest size only, on disk
     assert files[0].read_bytes() == bot.api.file_content(bot.last_photo.file_id)
-    evidence = await bot.core(lambda a: a.store.rows("SELECT * FROM evidence"))
+    evidence = await bot.core(lambda a: a.ws.store.rows("SELECT * FROM evidence"))
     assert evidence[0]["path"] == str(files[0]) and evidence[0]["file_id"]
     assert "巡查检查 本周" not in await bot.say(OFFICER, "/todo")
 
@@ -149,7 +148,7 @@ async def test_whole_flow(bot: Harness, tmp_path: Path):
     assert "待复核" in todo and "连然-2026-0001" in todo
     edited = await bot.press(STREET, "1号通过销号")
     assert "已销号" in edited
-    state = await bot.core(lambda a: a.store.value("SELECT state FROM hazards"))
+    state = await bot.core(lambda a: a.ws.store.value("SELECT state FROM hazards"))
     assert state == "已销号"
     assert "连然-2026-0001" not in await bot.say(OFFICER, "/todo")
 
@@ -163,7 +162,7 @@ async def test_same_message_delivered_twice_is_stored_once(bot: Harness):
     before = len(bot.api.texts(OFFICER))
     bot.api.push_update({"message": message})
     assert await bot.api.wait_for_async(lambda _: len(bot.api.texts(OFFICER)) > before)
-    assert await bot.core(lambda a: a.store.value("SELECT COUNT(*) FROM hazards")) == 1
+    assert await bot.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM hazards")) == 1
 
 
 async def test_recorded_before_the_reply_is_sent(bot: Harness):
@@ -172,12 +171,12 @@ async def test_recorded_before_the_reply_is_sent(bot: Harness):
     _, message = bot.send_keeping(OFFICER, "/hazard 仓库消防通道堵塞")
     assert await bot.api.wait_for_async(lambda calls: any(not c.ok for c in calls))
     await asyncio.sleep(0.5)  # the reply was lost: the user saw no "已记录"
-    assert await bot.core(lambda a: a.store.value("SELECT COUNT(*) FROM hazards")) == 1
+    assert await bot.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM hazards")) == 1
     before = len(bot.api.texts(OFFICER))
     bot.api.push_update({"message": message})  # delivered again
     assert await bot.api.wait_for_async(lambda _: len(bot.api.texts(OFFICER)) > before)
     assert "连然-2026-0001" in bot.api.texts(OFFICER)[-1]
-    assert await bot.core(lambda a: a.store.value("SELECT COUNT(*) FROM hazards")) == 1
+    assert await bot.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM hazards")) == 1
 
 
 async def test_push_round_once_per_person_and_429(bot: Harness, clock):

@@ -32,7 +32,7 @@ def test_guests_questions_are_not_logged(assistant: Assistant):
     from tests.conftest import Chat
 
     Chat(assistant, "stranger").say("专干的工资一个月多少？")
-    assert assistant.store.value("SELECT COUNT(*) FROM unanswered") == 0
+    assert assistant.ws.store.value("SELECT COUNT(*) FROM unanswered") == 0
 
 
 def test_only_an_admin_sees_or_teaches(street_org):
@@ -58,10 +58,10 @@ def test_teaching_makes_the_question_answered(assistant: Assistant, street_org, 
 
 def test_teach_rejects_bad_input_and_changes_nothing(assistant: Assistant, settings):
     admin = Person(id=0, name="命令行", role="admin", unit_id=None)
-    assert "用法" in assistant.admin_reply(admin, "teach", "6.2").text
-    assert "没有【9.9.9】" in assistant.admin_reply(admin, "teach", "9.9.9 什么问题").text
-    assert "没有【6】" in assistant.admin_reply(admin, "teach", "6 什么问题").text
-    assert "200" in assistant.admin_reply(admin, "teach", "6.2 " + "问" * 201).text
+    assert "用法" in assistant.features.admin.teach(admin, "6.2").text
+    assert "没有【9.9.9】" in assistant.features.admin.teach(admin, "9.9.9 什么问题").text
+    assert "没有【6】" in assistant.features.admin.teach(admin, "6 什么问题").text
+    assert "200" in assistant.features.admin.teach(admin, "6.2 " + "问" * 201).text
     assert not settings.taught_dir.exists()
 
 
@@ -72,9 +72,9 @@ def test_parse_teach_accepts_every_code_form(rulebook):
 
 def test_the_log_counts_per_rulebook_and_period(assistant: Assistant, street_org):
     officer = street_org("officer", "金色社区")
-    person_id = assistant.org.person_for_account("test", officer.user).id  # type: ignore[union-attr]
-    log = UnansweredLog(assistant.store, "anning-2022")
-    other = UnansweredLog(assistant.store, "another-year")
+    person_id = assistant.ws.org.person_for_account("test", officer.user).id  # type: ignore[union-attr]
+    log = UnansweredLog(assistant.ws.store, "anning-2022")
+    other = UnansweredLog(assistant.ws.store, "another-year")
     log.record(person_id, "问题一", ())
     other.record(person_id, "问题一", ())
     items, total = log.open_questions(date(2000, 1, 1).isoformat())

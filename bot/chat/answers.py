@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.chat.replies import Reply
 from bot.schedule.wording import describe_task
 from bot.texts import t
@@ -135,3 +137,26 @@ def _common_prefix(codes: list[str]) -> str:
             break
         prefix.append(level[0])
     return ".".join(prefix)
+
+
+def result_json(rulebook: Rulebook, result: SearchResult) -> dict[str, Any]:
+    """A search result as JSON: the query, whether it was found, the hits best first."""
+    rows = []
+    for hit in result.hits:
+        unit = rulebook.unit(hit.code)
+        assert unit is not None
+        rows.append(
+            {
+                "code": hit.code,
+                "score": hit.score,
+                "title": unit.name,
+                "text": unit.text,
+                "kind": unit.kind,
+            }
+        )
+    return {
+        "query": result.query,
+        "found": result.found,
+        "results": rows,
+        "unknown_code": result.unknown_ref,
+    }

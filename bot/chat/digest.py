@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.chat import views
-from bot.chat.assistant import Assistant
 from bot.chat.replies import Reply
 from bot.records.hazards import OPEN
 from bot.records.org import Person
 from bot.records.store import now_iso
+from bot.schedule.wording import md
 from bot.texts import t
+from bot.workspace import Workspace
 
 DAILY = "daily"
 
@@ -30,19 +31,19 @@ class Delivery:
 
 
 class PushPlanner:
-    def __init__(self, assistant: Assistant, channel: str = "telegram") -> None:
-        self.assistant = assistant
-        self.store = assistant.store
+    def __init__(self, ws: Workspace, channel: str = "telegram") -> None:
+        self.ws = ws
+        self.store = ws.store
         self.channel = channel  # pushes reach people through this channel's accounts
 
     def is_push_day(self, day: date) -> bool:
-        return self.assistant.settings.push_all_days or self.assistant.calendar.is_workday(day)
+        return self.ws.settings.push_all_days or self.ws.calendar.is_workday(day)
 
     def push_time(self, person: Person) -> time:
         if person.push_time:
             hour, minute = person.push_time.split(":")
             return time(int(hour), int(minute))
-        return self.assistant.settings.push_time
+        return self.ws.settings.push_time
 
     def due(self, now: datetime) -> list[Delivery]:
         """Pushes that should go out at ``now`` and have not yet gone out today."""
@@ -66,25 +67,25 @@ class PushPlanner:
             "WHERE p.active = 1 AND a.blocked_at IS NULL AND a.channel = ? ORDER BY p.id",
             [self.channel],
         )
-        people = [self.assistant.org.person(r["id"]) for r in rows]
+        people = [self.ws.org.person(r["id"]) for r in rows]
         return [p for p in people if p is not None and p.role in ("officer", "street", "admin")]
 
     def daily(self, person: Person, day: date) -> Reply | None:
         """The morning message: the checklist (overdue first), hazards waiting for the
         person and, for a street office, its communities. None when nothing is open."""
-        assistant = self.assistant
+        ws = self.ws
         if person.role == "admin" or person.unit_id is None:
             return None
-        checklist = assistant.checklists.for_person(person, day)
+        checklist = ws.checklists.for_person(person, day)
         snoozed = self.snoozed(person.id, day)
         checklist.tasks = [i for i in checklist.tasks if f"{i.task_id}|{i.period}" not in snoozed]
         if checklist.empty and person.role == "officer":
             return None
-        text = t("push.head") + "\n" + views.checklist_text(checklist, assistant.org, limit=8)
+        text = t("push.head") + "\n" + views.checklist_text(checklist, ws.org, limit=8)
         if person.role == "street":
-            unit = assistant.org.unit(person.unit_id)
+            unit = ws.org.unit(person.unit_id)
             assert unit is not None
-            lines = assistant.checklists.street_lines(unit, day)[1:]
+            lines = ws.checklists.street_lines(unit, day)[1:]
             if lines:
                 text += "\n" + views.street_lines_text(lines)
         buttons = views.item_buttons(checklist.tasks) + views.hazard_buttons(checklist.hazards)
@@ -97,17 +98,17 @@ class PushPlanner:
         )
         out = []
         for row in rows:
-            hazard = self.assistant.ledger.get(row["id"])
+            hazard = self.ws.ledger.get(row["id"])
             assert hazard is not None
             text = t(
                 "push.deadline",
                 number=hazard.number,
                 code=hazard.code,
                 what=hazard.description[:30],
-                deadline=views.md(hazard.deadline),
+                deadline=md(hazard.deadline),
             )
             key = f"deadline:{hazard.id}"
-            for person in self.assistant.org.people_of_unit(hazard.unit_id):
+            for person in self.ws.org.people_of_unit(hazard.unit_id):
                 if person.role in ("officer", "street") and not self._claimed(person.id, day, key):
                     out.append(Delivery(person.id, key, Reply(text)))
         return out

@@ -1,8 +1,11 @@
-"""What the assistant says: plain data that any channel (console, Telegram) renders."""
+"""Messages in and replies out: plain data that every channel (console, Telegram, DingTalk)
+builds from its updates and renders back. Nothing here knows a chat framework."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from bot.records.evidence import EvidenceFile
 
 
 @dataclass(frozen=True)
@@ -40,3 +43,33 @@ class Reply:
 class Notice:
     person_id: int
     reply: Reply
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A message from a person, as a channel hands it to the core."""
+
+    channel: str
+    user_id: str
+    chat_id: str
+    message_id: str | None = None
+    text: str = ""
+    photos: tuple[EvidenceFile, ...] = ()
+    display_name: str = ""
+    is_group: bool = False
+
+    @property
+    def source(self) -> str | None:
+        """The message's identity across redeliveries: the same message is stored once."""
+        if self.message_id is None:
+            return None
+        return f"{self.channel}:{self.chat_id}:{self.message_id}"
+
+    def again(self, pending_id: int) -> Incoming:
+        """The same message asked about once more (a new choice of task): its own source."""
+        source = f"{self.source or self.chat_id}:again:{pending_id}"
+        return Incoming(self.channel, self.user_id, self.chat_id, source, self.text, self.photos)
+
+    def with_photos(self, files: list[EvidenceFile], source: str | None) -> Incoming:
+        """Photos sent earlier, taken up now as a message of their own."""
+        return Incoming(self.channel, self.user_id, self.chat_id, source, "", tuple(files))

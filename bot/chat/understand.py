@@ -10,28 +10,18 @@ done report is matched against the person's own tasks. Nothing here writes anyth
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from bot.chat.intents import Intent
 from bot.schedule.dates import FutureDateError, PeriodHint, parse_day, parse_period
 from knowledge.model import Rulebook, Task, Unit
 from knowledge.refs import find_refs
 from knowledge.search import SearchIndex, SearchResult
 from knowledge.textnorm import cn_to_int, normalize
 
-COMMAND_INTENTS = {
-    "done": "done",
-    "hazard": "hazard",
-    "fixed": "fix",
-    "fix": "fix",
-    "todo": "checklist",
-    "help": "help",
-    "ask": "question",
-    "item": "question",
-    "start": "start",
-}
 _COMMAND = re.compile(r"^/([a-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 
 _HELP = re.compile(
@@ -131,7 +121,7 @@ _BARE_WORDS = 8
 
 @dataclass(frozen=True)
 class Understanding:
-    intent: str
+    intent: Intent
     codes: list[str] = field(default_factory=list)
     tasks: list[str] = field(default_factory=list)  # candidate task ids, best first
     period: str | None = None
@@ -144,6 +134,9 @@ class Understanding:
     place: str = ""
     enterprise: str = ""
     error: str | None = None  # a texts.yaml key when the message cannot be taken as meant
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "intent", Intent(self.intent))  # "done" → Intent.DONE
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -166,10 +159,14 @@ class Understander:
         rulebook: Rulebook,
         index: SearchIndex,
         search: Callable[[str], SearchResult] | None = None,
+        commands: Mapping[str, Intent] | None = None,
     ) -> None:
+        """``commands`` maps a slash command to the intent its words are read as (the
+        command table's); any other command acts at once (Intent.COMMAND)."""
         self.rulebook = rulebook
         self.index = index
         self.search = search or index.search
+        self.commands = dict(commands or {})
 
     def understand(
         self, text: str, role: str, has_photo: bool, today: date, period_of: Any = None
@@ -188,35 +185,35 @@ class Understander:
                 period_of,
             )
         if not norm:
-            return Understanding("unclear", confidence=0.2 if has_photo else 0.0)
+            return Understanding(Intent.UNCLEAR, confidence=0.2 if has_photo else 0.0)
         intent = self._intent(norm, has_photo)
-        if intent == "fix":
+        if intent == Intent.FIX:
             return self._fix(norm, today)
-        if intent == "hazard":
+        if intent == Intent.HAZARD:
             return self._hazard(raw, norm, today)
-        if intent == "done":
+        if intent == Intent.DONE:
             return self._done(norm, role, today, period_of, explicit=False)
-        if intent == "question":
+        if intent == Intent.QUESTION:
             found = self.search(raw)
             return Understanding(
-                "question", found.codes[:3], confidence=0.9 if found.found else 0.4, text=raw
+                Intent.QUESTION, found.codes[:3], confidence=0.9 if found.found else 0.4, text=raw
             )
-        return Understanding(intent, confidence=0.8 if intent != "unclear" else 0.2, text=raw)
+        return Understanding(intent, confidence=0.8 if intent != Intent.UNCLEAR else 0.2, text=raw)
 
     @staticmethod
     def generic_done(text: str) -> bool:
         """ "弄完了", "搞好了": something was finished, but the words do not say what."""
         return bool(_GENERIC_DONE.match(re.sub(r"[\W_]+", "", normalize(text))))
 
-    def _intent(self, norm: str, has_photo: bool) -> str:
+    def _intent(self, norm: str, has_photo: bool) -> Intent:
         content = re.sub(r"[\W_]+", "", norm)
         if not content or _GREETING.match(norm):
-            return "unclear"
+            return Intent.UNCLEAR
         question = bool(_QUESTION.search(_NOT_A_QUESTION.sub("", norm)))
         if len(norm) <= 25 and _HELP.search(norm):
-            return "help"
+            return Intent.HELP
         if (_FUTURE.search(norm) or _REPORTED.search(norm)) and "已" not in norm:
-            return "unclear"
+            return Intent.UNCLEAR
         found = norm.startswith(("发现", "检查发现", "巡查发现")) or bool(
             re.search(r"发现(一|个|有|了)", norm)
         )
@@ -228,50 +225,52 @@ class Understander:
             and not (found and not _HAZARD_REF.search(norm))
             and (_HAZARD_REF.search(norm) or "隐患" in norm or _FIX_ONLY.search(norm))
         ):
-            return "fix"
+            return Intent.FIX
         if found and not question and not _NO_HAZARD.search(norm):
-            return "hazard"
+            return Intent.HAZARD
         if _CHECKLIST.search(norm):
-            return "checklist"
+            return Intent.CHECKLIST
         negated = _NEGATED.search(norm) and not _LATE_ENTRY.search(norm)
         if negated:
-            return "question" if question and _RULES_QUESTION.search(norm) else "checklist"
+            return (
+                Intent.QUESTION if question and _RULES_QUESTION.search(norm) else Intent.CHECKLIST
+            )
         done = (_DONE_WORDS.search(norm) or _LATE_ENTRY.search(norm)) and not question
         no_hazard = bool(_NO_HAZARD.search(norm)) and not re.search(r"(就是|但是|不过|只是)", norm)
         if _HAZARD_WORDS.search(norm) and not no_hazard and not question:
-            return "hazard"
+            return Intent.HAZARD
         if found and not question:
-            return "hazard"
+            return Intent.HAZARD
         if done or no_hazard:
             if _GENERIC_DONE.match(content) and not has_photo:
-                return "unclear"
+                return Intent.UNCLEAR
             if _REPAIR.search(norm) and not self._task_candidates(norm, None):
-                return "fix"
-            return "done"
+                return Intent.FIX
+            return Intent.DONE
         if _WEAK_HAZARD.search(norm) and not question and len(content) > 4:
-            return "hazard"
+            return Intent.HAZARD
         if question or find_refs(norm, self.rulebook.is_code):
-            return "question"
+            return Intent.QUESTION
         if has_photo:
-            return "done" if self._task_candidates(norm, None) else "unclear"
-        return "unclear"
+            return Intent.DONE if self._task_candidates(norm, None) else Intent.UNCLEAR
+        return Intent.UNCLEAR
 
     def _command(
         self, name: str, args: str, role: str, has_photo: bool, today: date, period_of: Any
     ) -> Understanding:
-        intent = COMMAND_INTENTS.get(name, "command")
-        if name == "start" and not args:
-            intent = "help"
-        if intent == "done":
+        intent = self.commands.get(name, Intent.COMMAND)
+        if intent == Intent.START and not args:
+            intent = Intent.HELP
+        if intent == Intent.DONE:
             return self._done(normalize(args), role, today, period_of, explicit=True, command=name)
-        if intent == "fix":
+        if intent == Intent.FIX:
             return self._fix(normalize(args), today, command=name, args=args)
-        if intent == "hazard":
+        if intent == Intent.HAZARD:
             return self._hazard(args, normalize(args), today, command=name)
-        if intent == "question":
+        if intent == Intent.QUESTION:
             found = self.search(args) if args else None
             codes = found.codes[:3] if found else []
-            return Understanding("question", codes, confidence=0.9, text=args, command=name)
+            return Understanding(Intent.QUESTION, codes, confidence=0.9, text=args, command=name)
         return Understanding(intent, confidence=1.0, text=args, command=name)
 
     # ---- done -------------------------------------------------------------------------
@@ -293,13 +292,13 @@ class Understander:
             day = parse_day(plain, today) or today
         except FutureDateError:
             return Understanding(
-                "done", confidence=0.5, text=norm, command=command, error="done.future_date"
+                Intent.DONE, confidence=0.5, text=norm, command=command, error="done.future_date"
             )
         hint = parse_period(plain, today)
         unknown = next((r.code for r in refs if r.explicit and not r.exists), None)
         if unknown:
             return Understanding(
-                "done",
+                Intent.DONE,
                 [unknown],
                 confidence=0.9,
                 text=norm,
@@ -332,7 +331,7 @@ class Understander:
             anchor = hint.anchor if hint and hint.every == candidates[0].task.every else day
             period = period_of(candidates[0].unit, candidates[0].task, anchor)
         return Understanding(
-            "done",
+            Intent.DONE,
             codes,
             tasks,
             period,
@@ -422,7 +421,7 @@ class Understander:
         except FutureDateError:
             day = today
         return Understanding(
-            "hazard",
+            Intent.HAZARD,
             date=day.isoformat(),
             confidence=0.8 if description else 0.3,
             text=description,
@@ -450,7 +449,7 @@ class Understander:
         except FutureDateError:
             day = today
         return Understanding(
-            "fix",
+            Intent.FIX,
             hazard=ref,
             date=day.isoformat(),
             confidence=0.9 if ref else 0.5,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.chat import buttons
 from bot.chat.replies import Button
 from bot.records.hazards import Hazard
 from bot.records.org import Org
@@ -113,12 +114,12 @@ def item_buttons(items: list[CheckItem], limit: int = 3) -> tuple[tuple[Button, 
     """Mark done / snooze / show requirement, for the first open items."""
     rows = []
     for item in items[:limit]:
-        key = f"{item.task_id}|{item.period}"
+        key = (item.task_id, item.period)
         rows.append(
             (
-                Button(t("btn.done_item", code=item.code), f"d:{key}"),
-                Button(t("btn.snooze"), f"z:{key}"),
-                Button(t("btn.show_item"), f"i:{item.code}"),
+                buttons.button(t("btn.done_item", code=item.code), buttons.MarkDone(*key)),
+                buttons.button(t("btn.snooze"), buttons.Snooze(*key)),
+                buttons.button(t("btn.show_item"), buttons.ShowItem(item.code)),
             )
         )
     return tuple(rows)
@@ -131,8 +132,8 @@ def hazard_buttons(items: list[HazardItem], limit: int = 3) -> tuple[tuple[Butto
         if item.action == "verify":
             rows.append(
                 (
-                    Button(t("btn.verify", seq=h.seq), f"v:{h.id}"),
-                    Button(t("btn.reject", seq=h.seq), f"r:{h.id}"),
+                    buttons.button(t("btn.verify", seq=h.seq), buttons.Verify(h.id)),
+                    buttons.button(t("btn.reject", seq=h.seq), buttons.Reject(h.id)),
                 )
             )
     return tuple(rows)

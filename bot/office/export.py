@@ -26,7 +26,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from bot.chat.assistant import Assistant
 from bot.office.reports import UnitFigures, build_report, instances_between
 from bot.records.hazards import Hazard
 from bot.records.org import OrgUnit
@@ -34,6 +33,7 @@ from bot.schedule.checklist import UNIT_ROLE
 from bot.schedule.periods import TaskInstance
 from bot.schedule.wording import describe_task
 from bot.texts import t
+from bot.workspace import Workspace
 from knowledge.model import Task, Unit
 
 MAX_CELL = 32_000  # Excel keeps at most 32,767 characters in a cell
@@ -96,7 +96,7 @@ class Evidence:
 class YearData:
     """Everything the sheets show, read from the database once."""
 
-    assistant: Assistant
+    ws: Workspace
     top: OrgUnit
     units: list[OrgUnit]
     year: int
@@ -121,13 +121,13 @@ class YearData:
         ]
 
 
-def export_year(assistant: Assistant, unit: OrgUnit, year: int, out: Path) -> ExportResult:
+def export_year(ws: Workspace, unit: OrgUnit, year: int, out: Path) -> ExportResult:
     """Write the workbook at ``out`` (a folder gets a default file name) and the evidence zip
     beside it. A street covers itself and its communities; a community only itself."""
     if out.is_dir():
         out = out / f"{_safe(unit.name)}_{year}.xlsx"
     out.parent.mkdir(parents=True, exist_ok=True)
-    data = collect(assistant, unit, year)
+    data = collect(ws, unit, year)
     files = data.all_files()
     archive = out.with_suffix(".zip")
     written = write_archive(files, archive)
@@ -139,15 +139,15 @@ def export_year(assistant: Assistant, unit: OrgUnit, year: int, out: Path) -> Ex
 # ---- reading ------------------------------------------------------------------------
 
 
-def collect(assistant: Assistant, unit: OrgUnit, year: int) -> YearData:
-    units = [unit, *assistant.org.children(unit.id)] if unit.kind == "street" else [unit]
+def collect(ws: Workspace, unit: OrgUnit, year: int) -> YearData:
+    units = [unit, *ws.org.children(unit.id)] if unit.kind == "street" else [unit]
     ids = [u.id for u in units]
-    store = assistant.store
+    store = ws.store
     where, params = _record_filter(ids, year)
     records = store.rows(
         f"SELECT r.* FROM records r WHERE {where} ORDER BY r.done_on, r.id", params
     )
-    hazards = sorted(assistant.ledger.select(ids, year=year), key=lambda h: (h.street_id, h.seq))
+    hazards = sorted(ws.ledger.select(ids, year=year), key=lambda h: (h.street_id, h.seq))
     events: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in store.rows(
         f"SELECT ev.* FROM hazard_events ev JOIN hazards h ON h.id = ev.hazard_id "
@@ -155,10 +155,8 @@ def collect(assistant: Assistant, unit: OrgUnit, year: int) -> YearData:
         [*ids, year],
     ):
         events[row["hazard_id"]].append(row)
-    people = {p.id: p.name for p in assistant.org.people(active_only=False)}
-    data = YearData(
-        assistant, unit, units, year, assistant.today(), people, records, hazards, dict(events)
-    )
+    people = {p.id: p.name for p in ws.org.people(active_only=False)}
+    data = YearData(ws, unit, units, year, ws.today(), people, records, hazards, dict(events))
     _name_files(data, where, params)
     return data
 
@@ -176,7 +174,7 @@ def _record_filter(unit_ids: list[int], year: int) -> tuple[str, list[Any]]:
 
 
 def _name_files(data: YearData, where: str, params: list[Any]) -> None:
-    store, data_dir = data.assistant.store, data.assistant.settings.data_dir
+    store, data_dir = data.ws.store, data.ws.settings.data_dir
     names = _Namer()
     by_record = {r["id"]: r for r in data.records}
     for row in store.rows(
@@ -314,7 +312,7 @@ def _lines(values: Iterable[str]) -> str:
 
 
 def item_rows(data: YearData) -> list[list[Any]]:
-    rulebook = data.assistant.rulebook
+    rulebook = data.ws.rulebook
     groups: dict[tuple[int, str, str], list[dict[str, Any]]] = defaultdict(list)
     for record in data.records:
         groups[(record["unit_id"], record["rulebook"], record["code"])].append(record)
@@ -354,7 +352,7 @@ def _row(
         _lines(done),
         *_record_cells(data, records),
         status,
-        data.assistant.rulebook.id,
+        data.ws.rulebook.id,
     ]
 
 
@@ -392,9 +390,7 @@ def _item_row(
 
 def _instances(data: YearData, role: str, task_id: str) -> list[TaskInstance]:
     if role not in data.instances:
-        found = instances_between(
-            data.assistant, role, date(data.year, 1, 1), date(data.year, 12, 31)
-        )
+        found = instances_between(data.ws, role, date(data.year, 1, 1), date(data.year, 12, 31))
         by_task: dict[str, list[TaskInstance]] = defaultdict(list)
         for inst in found:
             by_task[inst.task_id].append(inst)
@@ -438,7 +434,7 @@ def _ledger_row(
     data: YearData, unit: OrgUnit, ru: Unit, records: list[dict[str, Any]]
 ) -> list[Any]:
     own = [h for h in data.hazards if h.unit_id == unit.id and h.code == ru.code]
-    rates = data.assistant.ledger.rates(own, data.today)
+    rates = data.ws.ledger.rates(own, data.today)
     done = [
         t(
             "export.done_ledger",
@@ -478,7 +474,7 @@ def _other_row(
 
 
 def record_rows(data: YearData) -> Iterable[list[Any]]:
-    rulebook = data.assistant.rulebook
+    rulebook = data.ws.rulebook
     for r in data.records:
         found = rulebook.task(f"{r['code']}:{r['task']}") if r["rulebook"] == rulebook.id else None
         task = found[1].name if found else (r["task"] or t("export.loose_task"))
@@ -539,10 +535,10 @@ def _verification(data: YearData, hazard: Hazard, events: list[dict[str, Any]]) 
 
 
 def summary_rows(data: YearData) -> list[list[Any]]:
-    org = data.assistant.org
+    org = data.ws.org
     street = org.street_of(data.top)
     day = min(max(data.today, date(data.year, 1, 1)), date(data.year, 12, 31))
-    report = build_report(data.assistant, street, "year", day)
+    report = build_report(data.ws, street, "year", day)
     if data.top.kind == "street":
         figures = [*report.units, report.total]
     else:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.chat.assistant import Assistant
 from bot.records.hazards import Hazard
 from bot.records.org import OrgUnit
 from bot.schedule.checklist import UNIT_ROLE
 from bot.schedule.periods import Period, TaskInstance, period_for
+from bot.workspace import Workspace
 
 SCOPES = {"周": "week", "week": "week", "本周": "week", "月": "month", "month": "month",
           "本月": "month", "季": "quarter", "季度": "quarter", "quarter": "quarter",
@@ -55,30 +55,30 @@ def scope_of(words: str) -> str:
     return "month"
 
 
-def instances_between(assistant: Assistant, role: str, start: date, end: date
+def instances_between(ws: Workspace, role: str, start: date, end: date
                       ) -> list[TaskInstance]:  # fmt: skip
     """Every task instance of the role whose due date falls between start and end."""
     found: dict[tuple[str, str], TaskInstance] = {}
-    for unit, task in assistant.rulebook.tasks():
+    for unit, task in ws.rulebook.tasks():
         if role not in task.roles:
             continue
         day = start
         while day <= end:
-            inst = assistant.schedule.instance(unit, task, day)
+            inst = ws.schedule.instance(unit, task, day)
             if inst is not None and start <= inst.due <= end:
                 found.setdefault((inst.task_id, inst.period.key), inst)
             day += timedelta(days=1)
     return sorted(found.values(), key=lambda i: (i.due, i.task_id))
 
 
-def unit_figures(assistant: Assistant, unit: OrgUnit, period: Period, today: date,
+def unit_figures(ws: Workspace, unit: OrgUnit, period: Period, today: date,
                  hazards: list[Hazard]) -> UnitFigures:  # fmt: skip
     figures = UnitFigures(unit)
     role = UNIT_ROLE.get(unit.kind)
     if role:
-        instances = instances_between(assistant, role, period.start, period.end)
+        instances = instances_between(ws, role, period.start, period.end)
         keys = sorted({i.period.key for i in instances})
-        counts = assistant.tasklog.done_counts(unit.id, keys)
+        counts = ws.tasklog.done_counts(unit.id, keys)
         for inst in instances:
             figures.due += 1
             done = counts.get((inst.unit.code, inst.task.key, inst.period.key), 0)
@@ -88,7 +88,7 @@ def unit_figures(assistant: Assistant, unit: OrgUnit, period: Period, today: dat
                 figures.overdue += 1
                 figures.worst.append((inst.unit.code, inst.task.name, (today - inst.due).days))
     own = [h for h in hazards if h.unit_id == unit.id]
-    rates = assistant.ledger.rates(own, today)
+    rates = ws.ledger.rates(own, today)
     figures.hazards, figures.handled = int(rates["reported"]), int(rates["handled"])
     figures.closed, figures.hazards_overdue = int(rates["closed"]), int(rates["overdue"])
     figures.handling_rate, figures.on_time_rate = rates["handling_rate"], rates["on_time_rate"]
@@ -96,19 +96,19 @@ def unit_figures(assistant: Assistant, unit: OrgUnit, period: Period, today: dat
     return figures
 
 
-def build_report(assistant: Assistant, street: OrgUnit, scope: str, today: date) -> Report:
+def build_report(ws: Workspace, street: OrgUnit, scope: str, today: date) -> Report:
     period = period_for(scope, today)
-    units = [street, *assistant.org.children(street.id)]
+    units = [street, *ws.org.children(street.id)]
     hazards = [
-        h for h in assistant.ledger.select([u.id for u in units])
+        h for h in ws.ledger.select([u.id for u in units])
         if period.start <= h.reported_on <= period.end or h.overdue(today)
     ]  # fmt: skip
-    rows = [unit_figures(assistant, u, period, today, hazards) for u in units]
+    rows = [unit_figures(ws, u, period, today, hazards) for u in units]
     total = UnitFigures(street)
     for row in rows:
         for name in ("due", "done", "overdue", "hazards", "handled", "closed", "hazards_overdue"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
-    rates = assistant.ledger.rates(hazards, today)
+    rates = ws.ledger.rates(hazards, today)
     total.handling_rate, total.on_time_rate = rates["handling_rate"], rates["on_time_rate"]
     worst = sorted(
         ((row.unit.name, code, name, days) for row in rows for code, name, days in row.worst),

@@ -225,16 +225,7 @@ class Org:
                     "created_at": now_iso(),
                 },
             )
-            self.store.insert(
-                "accounts",
-                {
-                    "channel": channel,
-                    "external_id": external_id,
-                    "person_id": person_id,
-                    "chat_id": chat_id,
-                    "bound_at": now_iso(),
-                },
-            )
+            self.bind_account(person_id, channel, external_id, chat_id)
             self.store.db.execute(
                 "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ?",
                 [person_id, now_iso(), code],
@@ -268,20 +259,23 @@ class Org:
                 },
             )
             if channel and external_id:
-                self.store.insert(
-                    "accounts",
-                    {
-                        "channel": channel,
-                        "external_id": external_id,
-                        "person_id": person_id,
-                        "chat_id": external_id,
-                        "bound_at": now_iso(),
-                    },
-                )
+                self.bind_account(person_id, channel, external_id, external_id)
             self.store.audit(None, "person.add", name=name, role=role, sample=sample)
         person = self.person(person_id)
         assert person is not None
         return person
+
+    def bind_account(
+        self, person_id: int, channel: str, external_id: str, chat_id: str | None
+    ) -> None:
+        """The one way an account is bound to a person (inside or outside a transaction);
+        binding an account that is already bound to that person changes nothing."""
+        with self.store.write():
+            self.store.db.execute(
+                "INSERT INTO accounts (channel, external_id, person_id, chat_id, bound_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, external_id) DO NOTHING",
+                [channel, external_id, person_id, chat_id, now_iso()],
+            )
 
     def person_for_account(self, channel: str, external_id: str) -> Person | None:
         row = self.store.one(

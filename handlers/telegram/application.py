@@ -22,12 +22,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.chat.assistant import Assistant
+from bot.chat.assistant import Assistant, build_assistant
 from bot.chat.commands import COMMANDS
 from bot.service import AssistantService
 from bot.settings import Settings
 from bot.texts import t
-from bot.workspace import build_assistant
 from handlers.telegram.error_log import RedactToken, on_error
 from handlers.telegram.inline import on_inline
 from handlers.telegram.morning import TICK_SECONDS, push_tick

@@ -24,9 +24,9 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
 
     def find(assistant):
-        result = assistant.library.search(text, k=MAX_RESULTS)
-        units = [assistant.rulebook.unit(code) for code in result.codes[:MAX_RESULTS]]
-        return [(u, unit_answer(assistant.rulebook, u)) for u in units if u is not None]
+        result = assistant.ws.library.search(text, k=MAX_RESULTS)
+        units = [assistant.ws.rulebook.unit(code) for code in result.codes[:MAX_RESULTS]]
+        return [(u, unit_answer(assistant.ws.rulebook, u)) for u in units if u is not None]
 
     found = await service_of(context).call(find)
     results = [

@@ -39,9 +39,9 @@ async def push_round(
     context: ContextTypes.DEFAULT_TYPE, service: AssistantService, now: datetime | None = None
 ) -> dict[str, int]:
     """Send every push due at ``now`` (the assistant's clock by default)."""
-    moment: datetime = now if now is not None else await service.call(lambda a: a.clock())
+    moment: datetime = now if now is not None else await service.call(lambda a: a.ws.clock())
     day = moment.date()
-    due = await service.call(lambda a: PushPlanner(a).due(moment))
+    due = await service.call(lambda a: PushPlanner(a.ws).due(moment))
     gate = asyncio.Semaphore(CONCURRENT_SENDS)
     results = await asyncio.gather(*(_push_one(context, service, d, day, gate) for d in due))
     counts: dict[str, int] = {}
@@ -59,11 +59,11 @@ async def _push_one(
     day: date,
     gate: asyncio.Semaphore,
 ) -> str:
-    if not await service.call(lambda a: PushPlanner(a).claim(delivery, day)):
+    if not await service.call(lambda a: PushPlanner(a.ws).claim(delivery, day)):
         return "skipped"
     async with gate:
         status = await _send(context, service, delivery)
-    await service.call(lambda a: PushPlanner(a).finish(delivery, day, status))
+    await service.call(lambda a: PushPlanner(a.ws).finish(delivery, day, status))
     return status
 
 
@@ -85,7 +85,9 @@ async def send_with_retry(context: ContextTypes.DEFAULT_TYPE, chat: str,
 async def _send(
     context: ContextTypes.DEFAULT_TYPE, service: AssistantService, delivery: Delivery
 ) -> str:
-    accounts = await service.call(lambda a: a.org.accounts_for_push(delivery.person_id, CHANNEL))
+    accounts = await service.call(
+        lambda a: a.ws.org.accounts_for_push(delivery.person_id, CHANNEL)
+    )
     status = "none"
     for account in accounts:
         chat = account["chat_id"] or account["external_id"]

@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.chat.assistant import Incoming
+from bot.chat.replies import Incoming
 from handlers.telegram.render import to_html
 from handlers.telegram.updates import CHANNEL, deliver, is_group, service_of
 

@@ -18,8 +18,8 @@ from telegram.constants import ChatType, MessageEntityType
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
-from bot.chat.assistant import Assistant, Incoming
-from bot.chat.replies import Reply
+from bot.chat.assistant import Assistant
+from bot.chat.replies import Incoming, Reply
 from bot.records.evidence import EvidenceFile
 from bot.service import AssistantService
 from bot.settings import Settings
@@ -182,7 +182,7 @@ async def send_private(
 
 async def notify(context: ContextTypes.DEFAULT_TYPE, person_id: int, reply: Reply) -> None:
     service = service_of(context)
-    accounts = await service.call(lambda a: a.org.accounts_for_push(person_id, CHANNEL))
+    accounts = await service.call(lambda a: a.ws.org.accounts_for_push(person_id, CHANNEL))
     for account in accounts:
         try:
             await send_reply(context.bot, account["chat_id"] or account["external_id"], reply)
@@ -194,7 +194,7 @@ async def block(service: AssistantService, external_id: str) -> None:
     """The person blocked the bot: no more pushes until they write again."""
 
     def mark(assistant: Assistant) -> None:
-        assistant.org.set_blocked(CHANNEL, external_id, True)
+        assistant.ws.org.set_blocked(CHANNEL, external_id, True)
 
     await service.call(mark)
 

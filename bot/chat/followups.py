@@ -1,0 +1,148 @@
+"""Follow-ups: answers to what the assistant asked — a choice among buttons (or its number),
+the kind of a photo sent without words, the description of a hazard asked for — and the
+reply to a message nobody could read.
+
+Invariants: a prompt is answered once (a second tap gets "已处理过"); a prompt belongs to
+the person it was asked of; nothing is recorded before the person has chosen.
+"""
+
+from __future__ import annotations
+
+from bot.chat import buttons
+from bot.chat.hazard_reports import HazardReports
+from bot.chat.payloads import DonePayload, files_json, files_of
+from bot.chat.questions import Questions
+from bot.chat.reader import Reader
+from bot.chat.replies import Incoming, Reply
+from bot.chat.task_reports import TaskReports
+from bot.chat.understand import Understanding
+from bot.records.org import Person
+from bot.records.pending import Pending
+from bot.texts import t
+from bot.workspace import Workspace
+
+
+class FollowUps:
+    def __init__(
+        self,
+        ws: Workspace,
+        reader: Reader,
+        questions: Questions,
+        tasks: TaskReports,
+        hazards: HazardReports,
+    ) -> None:
+        self.ws = ws
+        self.reader = reader
+        self.questions = questions
+        self.tasks = tasks
+        self.hazards = hazards
+
+    # ---- a choice was made ----------------------------------------------------------------
+
+    def choice(self, person: Person, msg: Incoming, pending_id: int, choice: str) -> list[Reply]:
+        ws = self.ws
+        pending = ws.pending.get(pending_id)
+        if pending is None or pending.person_id != person.id:
+            return [Reply(t("choice.unknown"))]
+        if pending.resolved:
+            return [Reply(t("choice.already"))]
+        if choice == "no":
+            ws.pending.resolve(pending, "cancel")
+            return [Reply(t("choice.cancelled"))]
+        if pending.kind == "confirm_done":
+            payload = DonePayload.from_json(pending.payload)
+            if choice == "other":
+                ws.pending.resolve(pending, "other")
+                return [self.tasks.ask_task(person, payload.base(), msg.again(pending.id))]
+            reply = self.tasks.record(person, payload)
+            ws.pending.resolve(pending, "ok")
+            return [reply]
+        index = int(choice) if choice.isdigit() else -1
+        if pending.kind == "choose_task":
+            payload = DonePayload.from_json(pending.payload)
+            if not 0 <= index < len(payload.options):
+                return [Reply(t("choice.unknown"))]
+            task_id, _, period = payload.options[index].partition("|")
+            reply = self.tasks.record(person, payload.for_task(task_id, period or None))
+            ws.pending.resolve(pending, task_id)
+            return [reply]
+        if pending.kind == "choose_hazard":
+            if not 0 <= index < len(pending.payload["options"]):
+                return [Reply(t("choice.unknown"))]
+            ws.pending.resolve(pending, str(pending.payload["options"][index]))
+            return [self.hazards.fix_chosen(person, pending.payload, index)]
+        if pending.kind == "photo_kind":
+            return self.photo_kind(person, msg, pending, choice)
+        return [Reply(t("choice.unknown"))]
+
+    def photo_kind(
+        self, person: Person, msg: Incoming, pending: Pending, choice: str
+    ) -> list[Reply]:
+        files = files_of(pending.payload.get("files"))
+        source = pending.payload.get("source")
+        self.ws.pending.resolve(pending, choice)
+        follow = msg.with_photos(files, f"{source}:{choice}" if source else None)
+        if choice == "hazard":
+            payload = {"files": pending.payload.get("files"), "source": follow.source}
+            self.ws.pending.create(person.id, "await_hazard_text", payload, follow.source)
+            return [Reply(t("hazard.ask_text"))]
+        if choice == "fix":
+            return [self.hazards.choose(person, follow)]
+        base = DonePayload.of(self.ws.today(), "", follow.source, files)
+        return [self.tasks.ask_task(person, base, follow)]
+
+    # ---- the next message was asked for ---------------------------------------------------
+
+    def awaited(self, person: Person, msg: Incoming, pending: Pending) -> list[Reply] | None:
+        """The answer to a prompt that waits for the next message; None when the message
+        is to be handled as itself (the prompt is dropped)."""
+        if pending.kind == "await_hazard_text":
+            if not self.ws.pending.resolve(pending, "text"):
+                return [Reply(t("choice.already"))]
+            files = files_of(pending.payload.get("files"))
+            u = self.reader.understand(msg.text, person.role)
+            u_hazard = u if u.intent == "hazard" else None
+            description = msg.text.strip()
+            source = msg.source
+            return [self.hazards.report(person, description, u_hazard, files + list(msg.photos),
+                                        source)]  # fmt: skip
+        self.ws.pending.resolve(pending, "dropped")
+        return None
+
+    # ---- nobody could read it ---------------------------------------------------------------
+
+    def unclear(self, person: Person, msg: Incoming, u: Understanding) -> list[Reply]:
+        ws = self.ws
+        if msg.photos and not msg.text.strip():
+            payload = {"files": files_json(msg.photos), "source": msg.source}
+            pending, _ = ws.pending.create(person.id, "photo_kind", payload, msg.source)
+            kinds = tuple(
+                (buttons.choice(t(f"btn.photo_{kind}"), pending.id, kind),)
+                for kind in ("done", "hazard", "fix")
+            )
+            return [Reply(t("unclear.photo"), kinds)]
+        today = ws.today()
+        if self.reader.understander.generic_done(msg.text) and person.role in (
+            "officer",
+            "street",
+        ):
+            base = DonePayload.of(today, msg.text, msg.source, msg.photos)
+            return [self.tasks.ask_task(person, base, msg)]
+        result = ws.library.search(msg.text)
+        if result.found:
+            code = result.codes[0]
+            unit = ws.rulebook.unit(code)
+            assert unit is not None
+            rows = [(buttons.button(t("btn.show_item_code", code=code), buttons.ShowItem(code)),)]
+            tasks = [x for x in unit.tasks if person.role in x.roles]
+            if tasks:
+                base = DonePayload.of(today, msg.text, msg.source, msg.photos)
+                options = [f"{code}:{x.key}" for x in tasks]
+                pending, _ = ws.pending.create(
+                    person.id, "choose_task", base.offering(options).to_json(), msg.source
+                )
+                rows.append((buttons.choice(t("btn.report_done", code=code), pending.id, 0),))
+            return [Reply(t("unclear.about", code=code, name=unit.name), tuple(rows))]
+        if result.offtopic:  # "专干可以请两天假吗": say the rulebook does not cover it
+            return [self.questions.answer(person, msg.text, public=msg.is_group)]
+        return [Reply(t("unclear.hint"))]

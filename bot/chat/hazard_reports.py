@@ -1,0 +1,205 @@
+"""Hazard reports: a new hazard, a fix, the street office's verification or rejection,
+and the notices these send to the other side.
+
+Invariants: every change goes through the ledger (which checks who may act on which unit
+and audits it) and is stored before the reply says so; the same message is applied once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.chat import buttons
+from bot.chat.payloads import NOTE_CHARS, files_json, files_of
+from bot.chat.replies import Button, Incoming, Notice, Reply
+from bot.chat.understand import Understanding
+from bot.errors import UserError
+from bot.records.evidence import EvidenceFile
+from bot.records.hazards import CLOSED, FIXED, OPEN, Hazard
+from bot.records.org import Person
+from bot.schedule.wording import md
+from bot.texts import t
+from bot.workspace import Workspace
+
+MAX_CHOICES = 6
+
+
+class HazardReports:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def by_id(self, hazard_id: int) -> Hazard:
+        hazard = self.ws.ledger.get(hazard_id)
+        if hazard is None:
+            raise UserError("hazard.unknown", ref=str(hazard_id))
+        return hazard
+
+    # ---- a new hazard -------------------------------------------------------------------
+
+    def hazard(self, person: Person, msg: Incoming, u: Understanding) -> list[Reply]:
+        description = (u.text or "").strip()
+        if not description:
+            if msg.photos:
+                payload = {"files": files_json(msg.photos), "source": msg.source}
+                self.ws.pending.create(person.id, "await_hazard_text", payload, msg.source)
+                return [Reply(t("hazard.ask_text"))]
+            return [Reply(t("hazard.need_text"))]
+        return [self.report(person, description, u, list(msg.photos), msg.source)]
+
+    def report(
+        self,
+        person: Person,
+        description: str,
+        u: Understanding | None,
+        files: list[EvidenceFile],
+        source: str | None,
+    ) -> Reply:
+        day = date.fromisoformat(u.date) if u and u.date else self.ws.today()
+        result = self.ws.ledger.report(
+            person,
+            description,
+            day,
+            severity=(u.severity if u else None) or "一般",
+            place=u.place if u else "",
+            enterprise=u.enterprise if u else "",
+            files=files,
+            source=source,
+        )
+        h = result.hazard
+        text = t(
+            "hazard.recorded",
+            code=h.code,
+            number=h.number,
+            severity=h.severity,
+            deadline=md(h.deadline),
+            seq=h.seq,
+            photos=t("done.photos", n=len(files)) if files else "",
+        )
+        if not files:
+            text += "\n" + t("hazard.photo_hint", seq=h.seq)
+        notify = self.notify_street(
+            h,
+            t("hazard.notify_new", number=h.number, what=h.description[:40], severity=h.severity),
+        )
+        return Reply(text, recorded=True, notices=notify, meta={"hazard_id": h.id})
+
+    # ---- fixes --------------------------------------------------------------------------
+
+    def fix(self, person: Person, msg: Incoming, u: Understanding) -> list[Reply]:
+        if u.hazard is None:
+            return [self.choose(person, msg)]
+        hazard = self.ws.ledger.find(person, u.hazard, self.ws.today())
+        day = date.fromisoformat(u.date) if u.date else self.ws.today()
+        return [self.fix_hazard(person, hazard, list(msg.photos), msg.source, day, u.text)]
+
+    def choose(self, person: Person, msg: Incoming) -> Reply:
+        """Which of the open hazards a fix report is about."""
+        ws = self.ws
+        hazards = ws.ledger.select(ws.org.visible_unit_ids(person), (OPEN,))
+        if person.role == "officer":
+            hazards = [h for h in hazards if h.unit_id == person.unit_id]
+        if not hazards:
+            return Reply(t("hazard.none_open"))
+        shown = hazards[:MAX_CHOICES]
+        payload = {
+            "options": [h.id for h in shown],
+            "files": files_json(msg.photos),
+            "source": msg.source,
+        }
+        pending, _ = ws.pending.create(person.id, "choose_hazard", payload, msg.source)
+        rows = [
+            (
+                buttons.choice(
+                    t("btn.hazard", number=h.number, what=h.description[:12]), pending.id, i
+                ),
+            )
+            for i, h in enumerate(shown)
+        ]
+        rows.append((buttons.choice(t("btn.cancel"), pending.id, "no"),))
+        return Reply(t("hazard.which"), tuple(rows))
+
+    def fix_chosen(self, person: Person, payload: dict, index: int) -> Reply:
+        hazard = self.by_id(payload["options"][index])
+        return self.fix_hazard(person, hazard, files_of(payload.get("files")), payload["source"])
+
+    def fix_hazard(
+        self,
+        person: Person,
+        hazard: Hazard,
+        files: list[EvidenceFile],
+        source: str | None,
+        day: date | None = None,
+        note: str = "",
+    ) -> Reply:
+        """A fix report; from the street office, a fix waiting for verification is verified."""
+        if hazard.state == FIXED and person.role in ("street", "admin"):
+            return self.verify(person, hazard, source)
+        h = self.ws.ledger.fix(
+            person, hazard, day or self.ws.today(), note=note[:NOTE_CHARS], files=files,
+            source=source,
+        ).hazard  # fmt: skip
+        text = t(
+            "hazard.closed" if h.state == CLOSED else "hazard.fixed", code=h.code, number=h.number
+        )
+        if not files:
+            text += "\n" + t("hazard.fix_photo_hint")
+        notify: tuple[Notice, ...] = ()
+        if h.state == FIXED:
+            notify = self.notify_street(h, t("hazard.notify_fixed", number=h.number), verify=True)
+        return Reply(text, recorded=True, notices=notify, meta={"hazard_id": h.id})
+
+    # ---- the street office's decision --------------------------------------------------
+
+    def verify(self, person: Person, hazard: Hazard, source: str | None) -> Reply:
+        h = self.ws.ledger.verify(person, hazard, self.ws.today(), source=source).hazard
+        notify = self.notify_unit(h, t("hazard.notify_verified", number=h.number))
+        return Reply(
+            t("hazard.verified", code=h.code, number=h.number),
+            recorded=True,
+            notices=notify,
+            meta={"hazard_id": h.id},
+        )
+
+    def verify_cmd(self, person: Person, msg: Incoming, args: str) -> Reply:
+        hazard = self.ws.ledger.find(person, args.split()[0], self.ws.today())
+        return self.verify(person, hazard, msg.source)
+
+    def reject_cmd(self, person: Person, msg: Incoming, args: str) -> Reply:
+        parts = args.split(maxsplit=1)
+        if not parts:
+            return Reply(t("hazard.reject_usage"))
+        hazard = self.ws.ledger.find(person, parts[0], self.ws.today())
+        reason = parts[1] if len(parts) > 1 else ""
+        h = self.ws.ledger.reject(person, hazard, reason, source=msg.source).hazard
+        notify = self.notify_unit(h, t("hazard.notify_rejected", number=h.number, reason=reason))
+        return Reply(
+            t("hazard.rejected", code=h.code, number=h.number, reason=reason),
+            recorded=True,
+            notices=notify,
+            meta={"hazard_id": h.id},
+        )
+
+    def reject_prompt(self, hazard_id: int) -> Reply:
+        hazard = self.by_id(hazard_id)
+        return Reply(t("hazard.reject_prompt", seq=hazard.seq, number=hazard.number))
+
+    # ---- notices ------------------------------------------------------------------------
+
+    def notify_street(self, hazard: Hazard, text: str, verify: bool = False) -> tuple[Notice, ...]:
+        rows: tuple[tuple[Button, ...], ...] = ()
+        if verify:
+            rows = (
+                (
+                    buttons.button(t("btn.verify", seq=hazard.seq), buttons.Verify(hazard.id)),
+                    buttons.button(t("btn.reject", seq=hazard.seq), buttons.Reject(hazard.id)),
+                ),
+            )
+        people = [p for p in self.ws.org.people_of_unit(hazard.street_id) if p.role == "street"]
+        return tuple(Notice(p.id, Reply(text, rows)) for p in people)
+
+    def notify_unit(self, hazard: Hazard, text: str) -> tuple[Notice, ...]:
+        return tuple(
+            Notice(p.id, Reply(text))
+            for p in self.ws.org.people_of_unit(hazard.unit_id)
+            if p.role in ("officer", "street")
+        )

@@ -1,0 +1,39 @@
+"""Questions about the rulebook: the answer in its own words with the item's code, the
+asker's own progress on that item (never in a group chat), and a log of what search could
+not answer (registered people only). Reads only."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.chat.answers import answer
+from bot.chat.replies import Reply
+from bot.chat.views import status_text
+from bot.records.org import Person
+from bot.workspace import Workspace
+
+
+class Questions:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def answer(self, person: Person, text: str, public: bool = False) -> Reply:
+        """The rulebook's answer; in a group chat (public) without the asker's own status."""
+        ws = self.ws
+        result = ws.library.search(text)
+        if person.id and not result.found and result.mode == "none" and not result.unknown_ref:
+            ws.unanswered.record(person.id, text, result.offtopic)
+        status = {}
+        if person.id and result.found and not public:
+            today = ws.today()
+            for code in result.codes[:1]:
+                line = status_text(ws.checklists.status_of_code(person, code, today), today)
+                if line:
+                    status[code] = line
+        reply = answer(ws.rulebook, ws.library.index, result, status)
+        return replace(reply, public=public)
+
+    def asks_rulebook(self, text: str) -> bool:
+        """Whether the words name something in the rulebook, or a topic it does not cover."""
+        result = self.ws.library.search(text)
+        return result.found or bool(result.offtopic)

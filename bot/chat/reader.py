@@ -1,0 +1,32 @@
+"""Reading a message with the rulebook in force: the Understander for the workspace's
+current library (rebuilt when a rulebook is switched or taught), today's date and the
+schedule's periods. Reads only."""
+
+from __future__ import annotations
+
+from bot.chat.commands import COMMAND_INTENTS
+from bot.chat.understand import Understander, Understanding
+from bot.library import Library
+from bot.workspace import Workspace
+
+
+class Reader:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._library: Library | None = None
+        self._understander: Understander | None = None
+
+    @property
+    def understander(self) -> Understander:
+        library = self.ws.library
+        if self._understander is None or self._library is not library:
+            self._understander = Understander(
+                library.rulebook, library.index, library.search, COMMAND_INTENTS
+            )
+            self._library = library
+        return self._understander
+
+    def understand(self, text: str, role: str, has_photo: bool = False) -> Understanding:
+        return self.understander.understand(
+            text, role, has_photo, self.ws.today(), self.ws.period_of
+        )

@@ -1,0 +1,235 @@
+"""Completion reports (done / undo / snooze): from words, a proposal to confirm; from
+/done CODE or a checklist button, a record at once.
+
+Invariants: a record is in the database before the reply says 已记录; the same message or
+button press is recorded once (its source id); a person records only for their own unit
+and only the tasks of their role.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.chat import buttons
+from bot.chat.payloads import DonePayload
+from bot.chat.replies import Incoming, Reply
+from bot.chat.understand import Understanding
+from bot.errors import UserError
+from bot.records.org import Person
+from bot.schedule.wording import md, period_label
+from bot.texts import t
+from bot.workspace import Workspace
+from knowledge.model import Task, Unit
+
+MAX_CHOICES = 6
+
+
+class TaskReports:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    # ---- from a message ---------------------------------------------------------------
+
+    def done(self, person: Person, msg: Incoming, u: Understanding) -> list[Reply]:
+        ws = self.ws
+        if u.error:
+            return [Reply(t(u.error, code=u.codes[0] if u.codes else ""))]
+        unit = ws.org.unit(person.unit_id)
+        if unit is None or person.role not in ("officer", "street"):
+            return [Reply(t("done.no_unit"))]
+        day = date.fromisoformat(u.date) if u.date else ws.today()
+        base = DonePayload.of(day, u.text, msg.source, msg.photos)
+        if not u.tasks:
+            units = [ws.rulebook.unit(c) for c in u.codes]
+            loose = [x for x in units if x is not None and not x.tasks]
+            if u.command and loose:
+                return [self.record_loose(person, loose[0], base)]
+            if u.codes and u.command:
+                return [Reply(t("done.not_your_role", code=u.codes[0]))]
+            return [self.ask_task(person, base, msg)]
+        if len(u.tasks) > 1:
+            return [self.choose_task(person, base, msg, u.tasks)]
+        payload = base.for_task(u.tasks[0], u.period)
+        if u.command and u.confidence >= 0.9:
+            return [self.record(person, payload)]
+        return [self.confirm(person, payload, msg)]
+
+    def confirm(self, person: Person, payload: DonePayload, msg: Incoming) -> Reply:
+        assert payload.task_id is not None
+        unit, task, period = self.task_instance(payload.task_id, payload.day, payload.period)
+        payload = payload.for_task(payload.task_id, period)
+        pending, _ = self.ws.pending.create(
+            person.id, "confirm_done", payload.to_json(), msg.source
+        )
+        text = t(
+            "done.confirm",
+            code=unit.code,
+            name=task.name,
+            period=self.period_words(task, period),
+            day=md(payload.day),
+            photos=photos_words(payload),
+        )
+        row = (
+            buttons.choice(t("btn.confirm"), pending.id, "ok"),
+            buttons.choice(t("btn.other_task"), pending.id, "other"),
+            buttons.choice(t("btn.cancel"), pending.id, "no"),
+        )
+        return Reply(text, (row,))
+
+    def choose_task(
+        self, person: Person, base: DonePayload, msg: Incoming, task_ids: list[str]
+    ) -> Reply:
+        options = task_ids[:MAX_CHOICES]
+        pending, _ = self.ws.pending.create(
+            person.id, "choose_task", base.offering(options).to_json(), msg.source
+        )
+        rows = []
+        for i, option in enumerate(options):
+            task_id, _, period = option.partition("|")
+            found = self.ws.rulebook.task(task_id)
+            if found:
+                label = t("btn.task", code=found[0].code, name=found[1].name)
+                if period:
+                    label += t("btn.task_period", period=self.period_words(found[1], period))
+                rows.append((buttons.choice(label, pending.id, i),))
+        rows.append((buttons.choice(t("btn.cancel"), pending.id, "no"),))
+        return Reply(t("done.which"), tuple(rows))
+
+    def ask_task(self, person: Person, base: DonePayload, msg: Incoming) -> Reply:
+        """Which of the person's open items the report is for."""
+        unit = self.ws.org.unit(person.unit_id)
+        assert unit is not None
+        items = self.ws.checklists.items(unit, base.day)
+        # an open instance is a task and its period ("the record of last month")
+        options = [f"{i.task_id}|{i.period}" for i in items][:MAX_CHOICES]
+        if not options:
+            return Reply(t("done.which_none"))
+        reply = self.choose_task(person, base, msg, options)
+        return Reply(t("done.which_open"), reply.buttons)
+
+    # ---- recording ----------------------------------------------------------------------
+
+    def task_instance(
+        self, task_id: str, day: date, period: str | None = None
+    ) -> tuple[Unit, Task, str | None]:
+        found = self.ws.rulebook.task(task_id)
+        if found is None:
+            raise UserError("done.unknown_code", code=task_id.split(":")[0])
+        unit, task = found
+        if period is None:
+            inst = self.ws.schedule.instance(unit, task, day)
+            if inst is None and task.window is not None:
+                for year in (day.year, day.year - 1):
+                    window = self.ws.schedule.window(task, year)
+                    if window.start <= day:
+                        period = window.key
+                        break
+            else:
+                period = inst.period.key if inst else None
+        return unit, task, period
+
+    def record(self, person: Person, payload: DonePayload) -> Reply:
+        assert payload.task_id is not None
+        day = payload.day
+        unit, task, period = self.task_instance(payload.task_id, day, payload.period)
+        if person.role not in task.roles:
+            raise UserError("done.not_your_role", code=unit.code)
+        if period is None:
+            raise UserError("done.no_period", code=unit.code, name=task.name)
+        assert person.unit_id is not None
+        result = self.ws.tasklog.record(
+            person,
+            person.unit_id,
+            unit.code,
+            task.key,
+            period,
+            day,
+            quota=task.count,
+            note=payload.note,
+            files=payload.evidence,
+            source=payload.source,
+        )
+        key = "done.recorded_extra" if result.extra else "done.recorded"
+        text = t(
+            key,
+            code=unit.code,
+            name=task.name,
+            period=self.period_words(task, period),
+            done=min(result.done, task.count),
+            count=task.count,
+            day=md(day),
+            photos=photos_words(payload),
+            id=result.record_id,
+        )
+        return Reply(text, recorded=True, meta={"record_id": result.record_id})
+
+    def record_loose(self, person: Person, unit: Unit, payload: DonePayload) -> Reply:
+        """Evidence for a unit without scheduled tasks (events, standing duties)."""
+        assert person.unit_id is not None
+        if person.role not in unit.roles:
+            raise UserError("done.not_your_role", code=unit.code)
+        day = payload.day
+        result = self.ws.tasklog.record(
+            person,
+            person.unit_id,
+            unit.code,
+            "",
+            str(day.year),
+            day,
+            note=payload.note,
+            files=payload.evidence,
+            source=payload.source,
+        )
+        text = t(
+            "done.recorded_loose",
+            code=unit.code,
+            name=unit.name,
+            day=md(day),
+            photos=photos_words(payload),
+            id=result.record_id,
+        )
+        return Reply(text, recorded=True, meta={"record_id": result.record_id})
+
+    def mark_done(self, person: Person, task_id: str, period: str, source: str) -> Reply:
+        """A checklist button: the item is recorded for today at once."""
+        payload = DonePayload(self.ws.today().isoformat(), source=source)
+        return self.record(person, payload.for_task(task_id, period))
+
+    def undo(self, person: Person) -> Reply:
+        last = self.ws.tasklog.undo_last(person)
+        if last is None:
+            return Reply(t("undo.none"))
+        return Reply(t("undo.done", code=last["code"], period=last["period"], id=last["id"]))
+
+    def snooze(self, person: Person, task_id: str, period: str) -> Reply:
+        ws = self.ws
+        found = ws.rulebook.task(task_id)
+        if found is None:
+            return Reply(t("choice.unknown"))
+        until = (ws.today() + timedelta(days=1)).isoformat()
+        with ws.store.write():
+            ws.store.db.execute(
+                "INSERT INTO snoozes (person_id, task_id, period, until) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (person_id, task_id, period) DO UPDATE SET until = excluded.until",
+                [person.id, task_id, period, until],
+            )
+        return Reply(t("push.snoozed", code=found[0].code, name=found[1].name))
+
+    # ---- words --------------------------------------------------------------------------
+
+    def period_words(self, task: Task, period: str | None) -> str:
+        if period is None:
+            return ""
+        start = end = None
+        if task.window is not None and period[:4].isdigit():
+            window = self.ws.schedule.window(task, int(period[:4]))
+            start, end = window.start, window.end
+        label = period_label(
+            period, task.every, task.window is not None, self.ws.today(), start, end
+        )
+        return label or period
+
+
+def photos_words(payload: DonePayload) -> str:
+    n = len(payload.files)
+    return t("done.photos", n=n) if n else ""

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.chat.assistant import Assistant
-from tests.conftest import Chat
+from tests.support.chat import Chat
 
 TABLES = ("records", "hazards", "hazard_events", "evidence", "people", "accounts", "pending")
 

@@ -53,7 +53,7 @@ def test_reject_sends_back_with_reason(assistant, street_org):
 
 
 def test_reporter_may_close_general_hazards_when_configured(settings, library, clock, tmp_path):
-    from tests.conftest import Chat
+    from tests.support.chat import Chat
 
     assistant = build_assistant(
         replace(settings, reporter_closes_general=True), library=library, clock=clock

@@ -47,7 +47,7 @@ def test_switching_rulebooks_keeps_old_records(assistant, street_org, tmp_path):
         yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
     )
     assistant.ws.org.add_person("管", "admin", None, channel="test", external_id="admin")
-    from tests.conftest import Chat
+    from tests.support.chat import Chat
 
     admin = Chat(assistant, "admin")
     assert "只有管理员" in admin_chat.say("/rulebook anning-2027")

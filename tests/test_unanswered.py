@@ -29,7 +29,7 @@ def test_an_unanswered_question_is_logged_for_the_office(assistant: Assistant, s
 
 
 def test_guests_questions_are_not_logged(assistant: Assistant):
-    from tests.conftest import Chat
+    from tests.support.chat import Chat
 
     Chat(assistant, "stranger").say("专干的工资一个月多少？")
     assert assistant.ws.store.value("SELECT COUNT(*) FROM unanswered") == 0

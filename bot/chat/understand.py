@@ -117,6 +117,10 @@ _PLACE = re.compile(
 )
 _LEAD = re.compile(r"^(巡查|检查|今天|刚才|刚刚)?(发现|报告|反映)[:：,， ]*")
 _BARE_WORDS = 8
+MAX_CHOICES = 6  # choices offered at most (buttons on a phone)
+
+# intents that act on one hazard, named by its number
+NUMBERED = frozenset({Intent.FIX})
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,18 @@ class Understanding:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "intent", Intent(self.intent))  # "done" → Intent.DONE
+
+    max_choices = MAX_CHOICES
+
+    @property
+    def clarifies(self) -> bool:
+        """Whether the reply is a question back (which item? which hazard?) rather than one
+        proposed reading or a record."""
+        if self.intent == Intent.DONE:
+            return len(set(self.codes)) != 1
+        if self.intent in NUMBERED:
+            return self.hazard is None
+        return False
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)

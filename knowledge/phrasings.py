@@ -3,7 +3,7 @@
 Officers ask about the same requirement in much the same everyday words, and many of those
 words are nowhere in the rulebook ("隐患整改好一个就销一个吗" for 销号管理). The search index
 learns them from these questions: a word that only such a question explains still counts
-towards a unit as the rulebook's own words do (see ``knowledge/search.py``).
+towards a unit as the rulebook's own words do (see ``knowledge/search/``).
 A rulebook without such a file simply has no phrasings. The office can teach more (``gridsafe
 teach``): those go to a file of the same shape in the data folder, merged with this one.
 """

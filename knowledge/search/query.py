@@ -1,0 +1,100 @@
+"""Parsing a question into the ``Query`` that scoring.py ranks units by.
+
+Owns ``QueryParser``: a normalised question becomes its content terms (jieba's precise
+words less stopwords, for the confidence decision), the words and bigrams it is searched
+by, their expansions by synonym (W_SYNONYM) and by homophone (W_HOMOPHONE, homophones.py),
+which rulebook words stand for each term, and the off-topic words it says. Invariants:
+a question's own words and bigrams weigh 1.0 and an expansion never lowers a weight
+already given; each term is listed once, in the order the question says it, followed by
+any off-topic word made only of stopwords (出来没), which is a term of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from knowledge.search.homophones import Homophones
+from knowledge.search.scoring import W_HOMOPHONE, W_SYNONYM, Query
+from knowledge.search.terms import RUN, bigrams
+from knowledge.segment import Segmenter
+from knowledge.textnorm import normalize
+
+
+class QueryParser:
+    """Parses questions with the index's segmenter and vocabulary (vocabulary.py)."""
+
+    def __init__(
+        self,
+        *,
+        segmenter: Segmenter,
+        stopwords: frozenset[str],
+        synonyms: list[tuple[str, list[str]]],
+        canonical_words: dict[str, list[str]],
+        homophones: Homophones,
+        offtopic: frozenset[str],
+        split_offtopic: list[tuple[str, re.Pattern[str]]],
+    ) -> None:
+        self.segmenter = segmenter
+        self.stopwords = stopwords
+        self.synonyms = synonyms
+        self.canonical_words = canonical_words
+        self.homophones = homophones
+        self.offtopic = offtopic
+        self.split_offtopic = split_offtopic
+
+    def parse(self, text: str) -> Query:
+        words: dict[str, float] = {}
+        grams: dict[str, float] = {}
+        explained: dict[str, set[str]] = defaultdict(set)
+        terms = list(
+            dict.fromkeys(
+                w
+                for w in self.segmenter.terms(text)
+                if w not in self.stopwords and RUN.fullmatch(w)
+            )
+        )
+        for word in self.segmenter.words(text):
+            content = word not in self.stopwords and RUN.fullmatch(word)
+            if content and (len(word) > 1 or word.isdigit()):
+                words[word] = 1.0
+        for gram in bigrams(self._strip_stopwords(text)):
+            grams[gram] = 1.0
+        for variant, canonicals in self.synonyms:
+            if variant in terms or (len(variant) > 1 and variant in text):
+                for canonical in canonicals:
+                    self._expand(canonical, W_SYNONYM, words, grams)
+                    for term in terms:
+                        if variant in term or term in variant:
+                            explained[term].add(canonical)
+        for span, word in self.homophones.find(text):
+            self._expand(word, W_HOMOPHONE, words, grams)
+            for term in terms:
+                if term in span or span in term:
+                    explained[term].add(word)
+        hits = [w for w in self.offtopic if w in text]
+        hits += [word for word, pattern in self.split_offtopic if pattern.search(text)]
+        offtopic = {t: found for t in terms if (found := [w for w in hits if t in w or w in t])}
+        for word in hits:  # made only of question words (出来没): it stands for itself
+            if not any(word in found for found in offtopic.values()):
+                terms.append(word)
+                offtopic[word] = [word]
+        return Query(text, words, grams, terms, explained, offtopic)
+
+    def _strip_stopwords(self, text: str) -> str:
+        return "".join(" " if w in self.stopwords else w for w in self.segmenter.terms(text))
+
+    def _expand(
+        self, word: str, weight: float, words: dict[str, float], grams: dict[str, float]
+    ) -> None:
+        for token in self.canonical_words.get(word) or self._content_words(word):
+            words[token] = max(words.get(token, 0.0), weight)
+        for gram in bigrams(normalize(word)):
+            grams[gram] = max(grams.get(gram, 0.0), weight)
+
+    def _content_words(self, text: str) -> list[str]:
+        return [
+            w
+            for w in self.segmenter.words(normalize(text))
+            if len(w) > 1 and w not in self.stopwords and RUN.fullmatch(w)
+        ]

@@ -48,6 +48,10 @@ class Settings:
     webhook_secret: str | None = None
     send_rate: float = 25.0  # messages per second, all chats together
     max_message_chars: int = 2000
+    prompt_minutes: int = 30  # how long a question waits for its answer
+    photo_wait_hours: int = 24  # how long "请补发整改后的照片" waits for the photo
+    undo_minutes: int = 10  # how long /undo can take back one's own last entry
+    duplicate_days: int = 7  # a similar hazard of the same unit this recent: ask first
     timezone: ZoneInfo = TIMEZONE
 
     @property
@@ -141,4 +145,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         webhook_port=int(env.get("GRIDSAFE_WEBHOOK_PORT") or telegram.get("webhook_port") or 8443),
         webhook_secret=env.get("GRIDSAFE_WEBHOOK_SECRET") or None,
         send_rate=float(env.get("GRIDSAFE_SEND_RATE") or telegram.get("send_rate") or 25),
+        prompt_minutes=int(config.get("prompt_minutes", 30)),
     )

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bot.library import Library
+from bot.records.deadlines import Deadlines
 from bot.records.hazards import HazardLedger
 from bot.records.org import Org
 from bot.records.pending import PendingStore
@@ -41,13 +42,14 @@ class Workspace:
     rulebook: Rulebook = field(init=False)
     tasklog: TaskLog = field(init=False)
     ledger: HazardLedger = field(init=False)
+    deadlines: Deadlines = field(init=False)
     schedule: Schedule = field(init=False)
     checklists: Checklists = field(init=False)
     unanswered: UnansweredLog = field(init=False)
 
     def __post_init__(self) -> None:
         self.org = Org(self.store)
-        self.pending = PendingStore(self.store)
+        self.pending = PendingStore(self.store, self.now)
         self.calendar = WorkCalendar(self.settings.extra_holidays, self.settings.extra_workdays)
         self.use(self.library)
 
@@ -65,6 +67,7 @@ class Workspace:
             settings.hazard_days,
             settings.reporter_closes_general,
         )
+        self.deadlines = Deadlines(self.ledger)
         self.schedule = Schedule(self.rulebook, self.calendar)
         self.checklists = Checklists(
             self.rulebook,

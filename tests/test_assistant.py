@@ -48,7 +48,7 @@ def test_bad_input_changes_nothing(assistant: Assistant, officer: Chat, text: st
 
 def test_someone_elses_hazard(assistant: Assistant, street_org, officer: Chat):
     other = street_org("officer", "大屯村委会")
-    other.say("发现大屯砖厂配电箱门破损")
+    other.confirm("发现大屯砖厂配电箱门破损")
     before = snapshot(assistant)
     assert "不属于你的单位" in officer.say("/fixed 1")
     assert "不属于你的单位" in officer.say("连然-2026-0001已整改")
@@ -128,7 +128,7 @@ def test_photo_without_caption_asks_what_it_is(assistant: Assistant, officer: Ch
     labels = [label for label, _ in officer.buttons()]
     assert any("隐患" in label for label in labels)
     officer.press("新发现的隐患")
-    reply = officer.say("村口桥栏杆断了")
+    reply = officer.confirm("村口桥栏杆断了")
     assert "连然-2026-0001" in reply
     assert (
         assistant.ws.store.value("SELECT COUNT(*) FROM evidence WHERE hazard_id IS NOT NULL") == 1

@@ -74,7 +74,7 @@ def test_understand_json(data_dir: Path, capsys: pytest.CaptureFixture[str]):
 def test_chat_demo_with_piped_input(data_dir: Path):
     photo = data_dir / "p.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0fake-jpeg")
-    script = f"巡查一周几次\n/photo {photo} 本周巡查已完成\n1\n/todo\n发现加油站电线乱拉\n"
+    script = f"巡查一周几次\n/photo {photo} 本周巡查已完成\n1\n/todo\n发现加油站电线乱拉\n1\n"
     out = subprocess.run(
         [sys.executable, "-m", "bot", "chat", "--demo"],
         input=script,

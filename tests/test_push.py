@@ -96,7 +96,7 @@ def test_snoozed_item_leaves_the_push(assistant, street_org):
 def test_deadline_reminder_the_day_before_once(assistant, street_org):
     officer = street_org("officer", "金色社区")
     telegram_user(assistant, officer)
-    officer.say("发现加油站旁边电线乱拉")  # deadline 2026-12-02
+    officer.confirm("发现加油站旁边电线乱拉")  # deadline 2026-12-02
     planner = PushPlanner(assistant.ws)
     reminders = [d for d in planner.due(at(2026, 12, 1, 9, 0)) if d.key.startswith("deadline")]
     assert len(reminders) == 1 and "明天" in reminders[0].reply.text

@@ -9,7 +9,7 @@ def test_report_figures_and_text(assistant, street_org):
     officer = street_org("officer", "金色社区")
     street = street_org("street", "连然街道")
     officer.say("/done 4.2.3 本周巡查检查")
-    officer.say("发现加油站电线乱拉")
+    officer.confirm("发现加油站电线乱拉")
     street.say("/done 2.1.7")
     unit = assistant.ws.org.unit_named("连然街道")
     report = build_report(assistant.ws, unit, "month", assistant.ws.today())

@@ -50,7 +50,7 @@ def test_street_and_two_communities(assistant: Assistant, street_org, clock):
     assert "2.1.6:meeting@2026-Q4" not in open_codes(assistant, street)
 
     # a hazard with a photo is numbered, overdue after its deadline, closed after verification
-    reply = officer.say("发现金色小区加油站旁边电线乱拉", photos=1)
+    reply = officer.confirm("发现金色小区加油站旁边电线乱拉", photos=1)
     assert "连然-2026-0001" in reply and "【4.2.4】" in reply
     hazard = assistant.ws.ledger.select([assistant.ws.org.unit_named("金色社区").id])[0]
     assert hazard.deadline.isoformat() == "2026-12-02"
@@ -63,12 +63,12 @@ def test_street_and_two_communities(assistant: Assistant, street_org, clock):
     assert "不属于你的单位" in other.say("1号隐患已整改", photos=1)
     assert assistant.ws.ledger.get(hazard.id).state == "待整改"
 
-    reply = officer.say("1号隐患已整改", photos=1)
+    reply = officer.confirm("1号隐患已整改", photos=1)
     assert "等待街道安办复核" in reply
     assert assistant.ws.ledger.get(hazard.id).state == "已整改待复核"
     assert "不属于你的单位" in other.say("/verify 1")
     assert "需要所属街道安办复核" in officer.say("/verify 1")
-    reply = street.say("1号隐患复核通过")
+    reply = street.confirm("1号隐患复核通过")
     assert "已销号" in reply
     assert assistant.ws.ledger.get(hazard.id).state == "已销号"
     assert "连然-2026-0001" not in street.say("/hazards")

@@ -136,8 +136,11 @@ async def test_whole_flow(bot: Harness, tmp_path: Path):
     assert evidence[0]["path"] == str(files[0]) and evidence[0]["file_id"]
     assert "巡查检查 本周" not in await bot.say(OFFICER, "/todo")
 
-    reply = await bot.photo(OFFICER, "发现金色加油站旁边电线乱拉")
-    assert "连然-2026-0001" in reply
+    prompt = await bot.photo(OFFICER, "发现金色加油站旁边电线乱拉")
+    assert "登记新隐患" in prompt  # proposed, not yet recorded
+    assert await bot.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM hazards")) == 0
+    edited = await bot.press(OFFICER, "确认登记")
+    assert "连然-2026-0001" in edited
     assert "连然-2026-0001" in "\n".join(bot.api.texts(STREET))  # the street office is told
     assert "连然-2026-0001" in await bot.say(OFFICER, "/todo")
 
@@ -241,7 +244,7 @@ async def test_inline_mode_quotes_the_rulebook(bot: Harness):
 async def test_report_chart_and_export_are_sent(bot: Harness):
     await join(bot, OFFICER, "officer", "金色社区", "王专干")
     await join(bot, STREET, "street", "连然街道", "赵安办")
-    await bot.photo(OFFICER, "发现加油站旁边电线乱拉")
+    await bot.photo(OFFICER, "/hazard 加油站旁边电线乱拉")
     bot.api.clear()
     text = await bot.after(STREET, lambda: bot.api.send_text(STREET, "/report 月"), settle=1.0)
     assert "连然街道" in text and "合计" in text

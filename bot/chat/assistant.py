@@ -8,6 +8,7 @@ the same message delivered twice (same source id) is stored once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 from bot.chat import buttons
 from bot.chat.commands import BY_NAME, help_reply
 from bot.chat.features import Features
-from bot.chat.intents import Intent
+from bot.chat.intents import NUMBERED, Intent
 from bot.chat.replies import Incoming, Reply
 from bot.chat.todo import wants_all
 from bot.chat.understand import Understanding
@@ -73,12 +74,36 @@ class Assistant:
         text = msg.text.strip()
         if not text and not msg.photos:
             return [Reply(t("msg.empty"))]
+        dropped: list[Reply] = []
         if person.id and not text.startswith("/"):
-            awaiting = self.ws.pending.awaiting(person.id)
+            if typed := self._typed_choice(person, msg, text):
+                return typed
+            settings = self.ws.settings
+            awaiting = self.ws.pending.awaiting(
+                person.id, self.ws.now(), settings.prompt_minutes,
+                {"await_photo": settings.photo_wait_hours},
+            )  # fmt: skip
             if awaiting is not None:
                 replies = f.followups.awaited(person, msg, awaiting)
                 if replies is not None:
                     return replies
+                if awaiting.kind != "await_photo":
+                    dropped = [Reply(t("prompt.dropped"))]
+        return dropped + self._read(person, msg, text)
+
+    def _typed_choice(self, person: Person, msg: Incoming, text: str) -> list[Reply] | None:
+        """A number typed in answer to the latest question with buttons."""
+        if not re.fullmatch(r"\d{1,2}", text):
+            return None
+        ws = self.ws
+        pending = ws.pending.latest_choice(person.id, ws.now(), ws.settings.prompt_minutes)
+        choices = pending.payload.get("choices") if pending else None
+        if pending is None or not choices or not 1 <= int(text) <= len(choices):
+            return None
+        return self.features.followups.choice(person, msg, pending.id, choices[int(text) - 1])
+
+    def _read(self, person: Person, msg: Incoming, text: str) -> list[Reply]:
+        f = self.features
         u = self.understand(text, person.role if person.id else "", bool(msg.photos))
         if u.command and u.intent == Intent.COMMAND:
             return self._command(person, msg, u.command, u.text)
@@ -101,9 +126,13 @@ class Assistant:
         if u.intent == Intent.DONE:
             return f.tasks.done(person, msg, u)
         if u.intent == Intent.HAZARD:
-            return f.hazards.hazard(person, msg, u)
-        if u.intent == Intent.FIX:
+            return (f.hazards.hazard if u.command else f.proposals.new_hazard)(person, msg, u)
+        if u.intent == Intent.FIX and u.command:
             return f.hazards.fix(person, msg, u)
+        if u.intent in NUMBERED:
+            return f.proposals.about_one(person, msg, u)
+        if u.intent == Intent.UNDO:
+            return [f.tasks.propose_undo(person, msg)]
         return f.followups.unclear(person, msg, u)
 
     def _refusal(self, person: Person, name: str) -> str | None:
@@ -151,7 +180,9 @@ class Assistant:
                 hazard = f.hazards.by_id(hazard_id)
                 return [f.hazards.verify(person, hazard, f"{source}:v")]
             case buttons.Reject(hazard_id):
-                return [f.hazards.reject_prompt(hazard_id)]
+                return [f.hazards.reject_prompt(person, hazard_id, f"{source}:r")]
+            case buttons.Decide(request_id, grant):
+                return [f.hazards.decide_extension(person, request_id, grant, f"{source}:x")]
             case buttons.MarkDone(task_id, period):
                 return [f.tasks.mark_done(person, task_id, period, f"{source}:{data[2:]}")]
             case buttons.Snooze(task_id, period):

@@ -6,6 +6,7 @@ reads it). Telegram allows 64 bytes of callback data, so the forms are short:
     z:<task id>|<period>      remind me tomorrow
     v:<hazard id>             verify a fix          r:<hazard id>   send a fix back
     i:<code>                  show a rulebook item
+    x:<request id>:y|n        grant or refuse more time for a hazard
 
 ``decode`` returns None for anything else (forged or stale data), never raises.
 """
@@ -51,7 +52,13 @@ class ShowItem:
     code: str
 
 
-Pressed = Choice | MarkDone | Snooze | Verify | Reject | ShowItem
+@dataclass(frozen=True)
+class Decide:
+    request_id: int
+    grant: bool
+
+
+Pressed = Choice | MarkDone | Snooze | Verify | Reject | ShowItem | Decide
 _ID = re.compile(r"^\d{1,12}$")
 
 
@@ -69,6 +76,8 @@ def encode(pressed: Pressed) -> str:
             return f"r:{hazard_id}"
         case ShowItem(code):
             return f"i:{code}"
+        case Decide(request_id, grant):
+            return f"x:{request_id}:{'y' if grant else 'n'}"
     raise TypeError(pressed)
 
 
@@ -88,6 +97,10 @@ def decode(data: str) -> Pressed | None:
         return Verify(int(rest)) if kind == "v" else Reject(int(rest))
     if kind == "i" and rest:
         return ShowItem(rest)
+    if kind == "x":
+        request_id, _, answer = rest.partition(":")
+        if _ID.match(request_id) and answer in ("y", "n"):
+            return Decide(int(request_id), answer == "y")
     return None
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.chat.admin import Admin
 from bot.chat.followups import FollowUps
+from bot.chat.hazard_proposals import HazardProposals
 from bot.chat.hazard_reports import HazardReports
 from bot.chat.questions import Questions
 from bot.chat.reader import Reader
@@ -23,6 +24,7 @@ class Features:
     todo: Todo
     tasks: TaskReports
     hazards: HazardReports
+    proposals: HazardProposals
     followups: FollowUps
     admin: Admin
     office: Office
@@ -33,13 +35,15 @@ class Features:
         questions = Questions(ws)
         tasks = TaskReports(ws)
         hazards = HazardReports(ws)
+        proposals = HazardProposals(ws, hazards)
         return cls(
             reader=reader,
             questions=questions,
             todo=Todo(ws),
             tasks=tasks,
             hazards=hazards,
-            followups=FollowUps(ws, reader, questions, tasks, hazards),
+            proposals=proposals,
+            followups=FollowUps(ws, reader, questions, tasks, hazards, proposals),
             admin=Admin(ws),
             office=Office(ws),
         )

@@ -8,8 +8,12 @@ the person it was asked of; nothing is recorded before the person has chosen.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.chat import buttons
+from bot.chat.hazard_proposals import HazardProposals, means_its_own
 from bot.chat.hazard_reports import HazardReports
+from bot.chat.intents import Intent
 from bot.chat.payloads import DonePayload, files_json, files_of
 from bot.chat.questions import Questions
 from bot.chat.reader import Reader
@@ -30,12 +34,14 @@ class FollowUps:
         questions: Questions,
         tasks: TaskReports,
         hazards: HazardReports,
+        proposals: HazardProposals,
     ) -> None:
         self.ws = ws
         self.reader = reader
         self.questions = questions
         self.tasks = tasks
         self.hazards = hazards
+        self.proposals = proposals
 
     # ---- a choice was made ----------------------------------------------------------------
 
@@ -49,6 +55,13 @@ class FollowUps:
         if choice == "no":
             ws.pending.resolve(pending, "cancel")
             return [Reply(t("choice.cancelled"))]
+        if pending.kind == "act":
+            index = int(choice) if choice.isdigit() else -1
+            return self.proposals.chosen(person, pending, index)
+        if pending.kind == "undo":
+            if not ws.pending.resolve(pending, choice):
+                return [Reply(t("choice.already"))]
+            return [self.tasks.undo(person)]
         if pending.kind == "confirm_done":
             payload = DonePayload.from_json(pending.payload)
             if choice == "other":
@@ -95,19 +108,23 @@ class FollowUps:
 
     def awaited(self, person: Person, msg: Incoming, pending: Pending) -> list[Reply] | None:
         """The answer to a prompt that waits for the next message; None when the message
-        is to be handled as itself (the prompt is dropped)."""
+        means something of its own (the prompt is dropped, except a wait for a photo)."""
+        u = self.reader.understand(msg.text, person.role, bool(msg.photos))
         if pending.kind == "await_hazard_text":
+            text = msg.text.strip()
+            if not text or (means_its_own(u) and u.intent != Intent.HAZARD):
+                self.ws.pending.resolve(pending, "dropped")
+                return None
             if not self.ws.pending.resolve(pending, "text"):
                 return [Reply(t("choice.already"))]
-            files = files_of(pending.payload.get("files"))
-            u = self.reader.understand(msg.text, person.role)
-            u_hazard = u if u.intent == "hazard" else None
-            description = msg.text.strip()
-            source = msg.source
-            return [self.hazards.report(person, description, u_hazard, files + list(msg.photos),
-                                        source)]  # fmt: skip
-        self.ws.pending.resolve(pending, "dropped")
-        return None
+            files = files_of(pending.payload.get("files")) + list(msg.photos)
+            described = msg.with_photos(files, msg.source)
+            described = replace(described, text=text)
+            return self.proposals.new_hazard(person, described, u)
+        replies = self.proposals.answered(person, msg, pending, u)
+        if replies is None and pending.kind != "await_photo":
+            self.ws.pending.resolve(pending, "dropped")
+        return replies
 
     # ---- nobody could read it ---------------------------------------------------------------
 

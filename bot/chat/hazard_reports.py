@@ -15,7 +15,7 @@ from bot.chat.replies import Button, Incoming, Notice, Reply
 from bot.chat.understand import Understanding
 from bot.errors import UserError
 from bot.records.evidence import EvidenceFile
-from bot.records.hazards import CLOSED, FIXED, OPEN, Hazard
+from bot.records.hazards import AFTER, CLOSED, FIXED, OPEN, VOID, Hazard
 from bot.records.org import Person
 from bot.schedule.wording import md
 from bot.texts import t
@@ -44,24 +44,27 @@ class HazardReports:
                 self.ws.pending.create(person.id, "await_hazard_text", payload, msg.source)
                 return [Reply(t("hazard.ask_text"))]
             return [Reply(t("hazard.need_text"))]
-        return [self.report(person, description, u, list(msg.photos), msg.source)]
+        action = {"description": description, "day": u.date, "severity": u.severity,
+                  "place": u.place, "enterprise": u.enterprise}  # fmt: skip
+        return [self.report(person, action, list(msg.photos), msg.source)]
+
+    def report_action(self, person: Person, action: dict, source: str | None) -> Reply:
+        """A registration proposed from words and confirmed."""
+        return self.report(person, action, files_of(action.get("files")), source)
 
     def report(
-        self,
-        person: Person,
-        description: str,
-        u: Understanding | None,
-        files: list[EvidenceFile],
-        source: str | None,
+        self, person: Person, fields: dict, files: list[EvidenceFile], source: str | None
     ) -> Reply:
-        day = date.fromisoformat(u.date) if u and u.date else self.ws.today()
+        """A new hazard; ``fields``: description (as written), day, severity, place,
+        enterprise (each may be missing)."""
+        day = date.fromisoformat(fields["day"]) if fields.get("day") else self.ws.today()
         result = self.ws.ledger.report(
             person,
-            description,
+            fields["description"],
             day,
-            severity=(u.severity if u else None) or "一般",
-            place=u.place if u else "",
-            enterprise=u.enterprise if u else "",
+            severity=fields.get("severity") or "一般",
+            place=fields.get("place") or "",
+            enterprise=fields.get("enterprise") or "",
             files=files,
             source=source,
         )
@@ -141,8 +144,10 @@ class HazardReports:
         text = t(
             "hazard.closed" if h.state == CLOSED else "hazard.fixed", code=h.code, number=h.number
         )
-        if not files:
+        if not files and h.state != VOID:
             text += "\n" + t("hazard.fix_photo_hint")
+            payload = {"hazard_id": h.id, "stage": AFTER}
+            self.ws.pending.create(person.id, "await_photo", payload, f"{source}:photo")
         notify: tuple[Notice, ...] = ()
         if h.state == FIXED:
             notify = self.notify_street(h, t("hazard.notify_fixed", number=h.number), verify=True)
@@ -170,7 +175,11 @@ class HazardReports:
             return Reply(t("hazard.reject_usage"))
         hazard = self.ws.ledger.find(person, parts[0], self.ws.today())
         reason = parts[1] if len(parts) > 1 else ""
-        h = self.ws.ledger.reject(person, hazard, reason, source=msg.source).hazard
+        return self.reject(person, hazard, reason, msg.source)
+
+    def reject(self, person: Person, hazard: Hazard, reason: str, source: str | None) -> Reply:
+        """Back to 待整改 with the reason; the reporter's unit is told."""
+        h = self.ws.ledger.reject(person, hazard, reason, source=source).hazard
         notify = self.notify_unit(h, t("hazard.notify_rejected", number=h.number, reason=reason))
         return Reply(
             t("hazard.rejected", code=h.code, number=h.number, reason=reason),
@@ -179,9 +188,76 @@ class HazardReports:
             meta={"hazard_id": h.id},
         )
 
-    def reject_prompt(self, hazard_id: int) -> Reply:
+    def reject_prompt(self, person: Person, hazard_id: int, source: str | None) -> Reply:
+        """The 退回 button: the next message is the reason."""
         hazard = self.by_id(hazard_id)
-        return Reply(t("hazard.reject_prompt", seq=hazard.seq, number=hazard.number))
+        self.ws.ledger.check_verifier(person, hazard)
+        payload = {"hazard_id": hazard.id, "do": "reject"}
+        self.ws.pending.create(person.id, "await_reason", payload, source)
+        return Reply(t("hazard.reject_ask_reason", number=hazard.number))
+
+    def void(self, person: Person, hazard: Hazard, reason: str, source: str | None) -> Reply:
+        h = self.ws.ledger.void(person, hazard, reason, source=source).hazard
+        text = t("hazard.notify_voided", number=h.number, reason=reason)
+        notify = tuple(
+            n for n in self.notify_unit(h, text) + self.notify_street(h, text)
+            if n.person_id != person.id
+        )  # fmt: skip
+        return Reply(
+            t("hazard.voided", code=h.code, number=h.number, reason=reason),
+            recorded=True,
+            notices=notify,
+            meta={"hazard_id": h.id},
+        )
+
+    # ---- more time, more photos -----------------------------------------------------------
+
+    def ask_extension(
+        self, person: Person, hazard: Hazard, until: date, reason: str, source: str | None
+    ) -> Reply:
+        request = self.ws.deadlines.ask(person, hazard, until, reason, source=source)
+        text = t("hazard.notify_extend_ask", number=hazard.number, until=md(until), reason=reason)
+        rows = (
+            (
+                buttons.button(t("btn.extend_grant"), buttons.Decide(request, True)),
+                buttons.button(t("btn.extend_refuse"), buttons.Decide(request, False)),
+            ),
+        )
+        people = [p for p in self.ws.org.people_of_unit(hazard.street_id) if p.role == "street"]
+        notices = tuple(Notice(p.id, Reply(text, rows)) for p in people)
+        return Reply(
+            t("hazard.extend_asked", number=hazard.number, until=md(until)),
+            recorded=True,
+            notices=notices,
+            meta={"hazard_id": hazard.id},
+        )
+
+    def decide_extension(
+        self, person: Person, request_id: int, grant: bool, source: str | None
+    ) -> Reply:
+        h = self.ws.deadlines.decide(person, request_id, grant, source=source).hazard
+        key = "hazard.extend_granted" if grant else "hazard.extend_refused"
+        text = t(key, number=h.number, deadline=md(h.deadline))
+        return Reply(text, recorded=True, notices=self.notify_unit(h, text),
+                     meta={"hazard_id": h.id})  # fmt: skip
+
+    def extend(self, person: Person, hazard: Hazard, until: date, source: str | None) -> Reply:
+        h = self.ws.deadlines.extend(person, hazard, until, source=source).hazard
+        text = t("hazard.extend_granted", number=h.number, deadline=md(h.deadline))
+        return Reply(text, recorded=True, notices=self.notify_unit(h, text),
+                     meta={"hazard_id": h.id})  # fmt: skip
+
+    def add_photos(
+        self,
+        person: Person,
+        hazard: Hazard,
+        files: list[EvidenceFile],
+        stage: str,
+        source: str | None,
+    ) -> Reply:
+        h = self.ws.ledger.add_photos(person, hazard, files, stage, source=source).hazard
+        text = t("hazard.photos_added", number=h.number, n=len(files), stage=stage)
+        return Reply(text, recorded=True, meta={"hazard_id": h.id})
 
     # ---- notices ------------------------------------------------------------------------
 

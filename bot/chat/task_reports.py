@@ -8,7 +8,7 @@ and only the tasks of their role.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.chat import buttons
 from bot.chat.payloads import DonePayload
@@ -195,11 +195,63 @@ class TaskReports:
         payload = DonePayload(self.ws.today().isoformat(), source=source)
         return self.record(person, payload.for_task(task_id, period))
 
+    # ---- taking back one's own last entry ------------------------------------------------
+
+    def last_action(self, person: Person) -> tuple[str, dict] | None:
+        """The person's latest record, hazard report or fix report that still stands:
+        ("record" | "report" | "fix", its row)."""
+        record = self.ws.tasklog.last_own(person)
+        event = self.ws.ledger.last_own_event(person)
+        if record is None and event is None:
+            return None
+        if event is None or (record is not None and record["created_at"] >= event["at"]):
+            assert record is not None
+            return "record", record
+        return event["action"], event
+
     def undo(self, person: Person) -> Reply:
-        last = self.ws.tasklog.undo_last(person)
+        """/undo: the latest own entry, if made in the last minutes; audited."""
+        last = self.last_action(person)
         if last is None:
             return Reply(t("undo.none"))
-        return Reply(t("undo.done", code=last["code"], period=last["period"], id=last["id"]))
+        kind, row = last
+        made = datetime.fromisoformat(row["created_at"] if kind == "record" else row["at"])
+        minutes = self.ws.settings.undo_minutes
+        if datetime.now(made.tzinfo) - made > timedelta(minutes=minutes):
+            return Reply(t("undo.too_late", minutes=minutes))
+        if kind != "record":
+            hazard = self.ws.ledger.take_back(person, row)
+            return Reply(t(f"undo.hazard_{kind}", number=hazard.number), recorded=True)
+        undone = self.ws.tasklog.undo_record(person, row["id"])
+        if undone is None:
+            return Reply(t("undo.none"))
+        found = self.ws.rulebook.task(f"{undone['code']}:{undone['task']}")
+        name = found[1].name if found else ""
+        period = self.period_words(found[1], undone["period"]) if found else undone["period"]
+        return Reply(
+            t("undo.done", code=undone["code"], name=name, period=period, id=undone["id"]),
+            recorded=True,
+        )
+
+    def propose_undo(self, person: Person, msg: Incoming) -> Reply:
+        """Taking back, asked in words: confirmed with one tap."""
+        last = self.last_action(person)
+        if last is None:
+            return Reply(t("undo.none"))
+        kind, row = last
+        if kind == "record":
+            what = t("undo.what.record", code=row["code"], id=row["id"])
+        else:
+            hazard = self.ws.ledger.get(row["hazard_id"])
+            what = t(f"undo.what.{kind}", number=hazard.number if hazard else "")
+        pending, _ = self.ws.pending.create(
+            person.id, "undo", {"choices": ["ok", "no"]}, msg.source
+        )
+        rows = (
+            (buttons.choice(t("btn.undo"), pending.id, "ok"),),
+            (buttons.choice(t("btn.cancel"), pending.id, "no"),),
+        )
+        return Reply(t("undo.propose", what=what), rows)
 
     def snooze(self, person: Person, task_id: str, period: str) -> Reply:
         ws = self.ws

@@ -15,12 +15,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.chat.intents import Intent
-from bot.schedule.dates import FutureDateError, PeriodHint, parse_day, parse_period
+from bot.chat import hazard_numbers
+from bot.chat.intents import NUMBERED, Intent
+from bot.chat.ledger_words import UNDO, ledger_intent, not_fixed
+from bot.schedule.dates import FutureDateError, PeriodHint, parse_day, parse_period, parse_until
 from knowledge.model import Rulebook, Task, Unit
 from knowledge.refs import find_refs
 from knowledge.search import SearchIndex, SearchResult
-from knowledge.textnorm import cn_to_int, normalize
+from knowledge.textnorm import normalize
 
 _COMMAND = re.compile(r"^/([a-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 
@@ -112,15 +114,16 @@ _ENTERPRISE = re.compile(
     r"([\u4e00-\u9fffA-Za-z0-9]{1,12}?(厂|公司|加油站|饭店|餐馆|餐厅|超市|工地|酒店|宾馆|市场|学校|仓库|作坊|"
     r"门店|商店|小卖部|网吧|养殖场|矿|站|店|馆|中心))"
 )
+# a place: a named village, road or estate, then the spot in it (楼道, 地下室, 3号楼, 门口 …)
 _PLACE = re.compile(
-    r"([\u4e00-\u9fff0-9]{1,10}(村|社区|小组|组|路|街|巷|小区|园区|大道)[\u4e00-\u9fff0-9]{0,6}号?)"
+    r"([\u4e00-\u9fff0-9]{1,10}?(村|社区|小组|组|路|街|巷|小区|园区|大道|市场|广场)"
+    r"(?:[0-9一二三四五六七八九十]{1,3}(?:号楼|栋|幢|单元|号|楼|组)|东|西|南|北|"
+    r"地下室|地下车库|车库|楼道|楼梯间?|门口|大门|旁边|后面|对面|里面|入口|出口|路口|"
+    r"院子|院内|楼顶|天台|屋顶|巷子|停车场)*)"
 )
 _LEAD = re.compile(r"^(巡查|检查|今天|刚才|刚刚)?(发现|报告|反映)[:：,， ]*")
 _BARE_WORDS = 8
 MAX_CHOICES = 6  # choices offered at most (buttons on a phone)
-
-# intents that act on one hazard, named by its number
-NUMBERED = frozenset({Intent.FIX})
 
 
 @dataclass(frozen=True)
@@ -202,9 +205,11 @@ class Understander:
             )
         if not norm:
             return Understanding(Intent.UNCLEAR, confidence=0.2 if has_photo else 0.0)
-        intent = self._intent(norm, has_photo)
-        if intent == Intent.FIX:
-            return self._fix(norm, today)
+        intent = self._intent(norm, role, has_photo)
+        if intent in NUMBERED:
+            return self._numbered(intent, raw, norm, today)
+        if intent == Intent.UNDO:
+            return Understanding(Intent.UNDO, confidence=0.8, text=raw)
         if intent == Intent.HAZARD:
             return self._hazard(raw, norm, today)
         if intent == Intent.DONE:
@@ -221,19 +226,23 @@ class Understander:
         """ "弄完了", "搞好了": something was finished, but the words do not say what."""
         return bool(_GENERIC_DONE.match(re.sub(r"[\W_]+", "", normalize(text))))
 
-    def _intent(self, norm: str, has_photo: bool) -> Intent:
+    def _intent(self, norm: str, role: str, has_photo: bool) -> Intent:
         content = re.sub(r"[\W_]+", "", norm)
         if not content or _GREETING.match(norm):
             return Intent.UNCLEAR
         question = bool(_QUESTION.search(_NOT_A_QUESTION.sub("", norm)))
+        if UNDO.search(norm) and not question:
+            return Intent.UNDO
         if len(norm) <= 25 and _HELP.search(norm):
             return Intent.HELP
+        if ledger := ledger_intent(norm, role, has_photo, question):
+            return ledger
         if (_FUTURE.search(norm) or _REPORTED.search(norm)) and "已" not in norm:
             return Intent.UNCLEAR
         found = norm.startswith(("发现", "检查发现", "巡查发现")) or bool(
             re.search(r"发现(一|个|有|了)", norm)
         )
-        unfixed = re.search(r"(没|未|还没)(有)?(销号|整改|改)", norm)
+        unfixed = re.search(r"(没|未|还没)(有)?(销号|整改|改)", norm) or not_fixed(norm)
         if (
             _FIX_WORDS.search(norm)
             and not question
@@ -280,7 +289,7 @@ class Understander:
         if intent == Intent.DONE:
             return self._done(normalize(args), role, today, period_of, explicit=True, command=name)
         if intent == Intent.FIX:
-            return self._fix(normalize(args), today, command=name, args=args)
+            return self._numbered(Intent.FIX, args, normalize(args), today, command=name)
         if intent == Intent.HAZARD:
             return self._hazard(args, normalize(args), today, command=name)
         if intent == Intent.QUESTION:
@@ -447,28 +456,40 @@ class Understander:
             enterprise=enterprise.group(1) if enterprise else "",
         )
 
-    def _fix(
-        self, norm: str, today: date, command: str | None = None, args: str = ""
+    def _numbered(
+        self,
+        intent: Intent,
+        raw: str,
+        norm: str,
+        today: date,
+        command: str | None = None,
     ) -> Understanding:
-        """The hazard a fix report names: a full number (连然-2026-0012) wins over a bare
-        one, which may be part of a date (11月21号)."""
-        m = _FULL_NUMBER.search(norm)
-        if m is None and command:
-            m = re.match(r"^#?(\d{1,5})", norm)
-        m = m or _HAZARD_REF.search(norm)
-        ref = next((g for g in m.groups() if g), None) if m else None
-        if ref and not ref[0].isdigit() and "-" not in ref:
-            ref = str(cn_to_int(ref))
-        note = norm[m.end() :].strip() if command and m else ""
-        try:
-            day = parse_day(norm, today) or today
-        except FutureDateError:
-            day = today
+        """A message about one hazard: its number (a full number 连然-2026-0012 wins over a
+        bare one, which is never part of a date), and for more time the day asked for."""
+        ref = hazard_numbers.find(norm, leading=True)
+        note = raw
+        if command:
+            m = re.match(r"^\s*(\S+)\s*(.*)$", norm, re.S)
+            note = (
+                (m.group(2) or norm)
+                if m and hazard_numbers.find(m.group(1), leading=True)
+                else norm
+            )
+        when: date | None = None
+        if intent == Intent.EXTEND:
+            when = parse_until(norm.replace(ref or "\0", " ", 1), today)
+        else:
+            try:
+                when = parse_day(norm, today)
+            except FutureDateError:
+                when = None
         return Understanding(
-            Intent.FIX,
+            intent,
             hazard=ref,
-            date=day.isoformat(),
+            date=when.isoformat()
+            if when
+            else (None if intent == Intent.EXTEND else today.isoformat()),
             confidence=0.9 if ref else 0.5,
-            text=note or norm,
+            text=note,
             command=command,
         )

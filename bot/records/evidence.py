@@ -22,8 +22,10 @@ def attach(
     record_id: int | None = None,
     hazard_id: int | None = None,
     event_id: int | None = None,
+    stage: str | None = None,
 ) -> None:
-    """Inside the caller's transaction."""
+    """Inside the caller's transaction. ``stage``: 现场 (the site as found) or 整改后 (after
+    the fix), for a hazard's photos."""
     for f in files:
         store.insert(
             "evidence",
@@ -36,5 +38,6 @@ def attach(
                 "file_id": f.file_id,
                 "person_id": person_id,
                 "created_at": now_iso(),
+                "stage": stage,
             },
         )

@@ -1,7 +1,12 @@
 """Hazard ledger (隐患台账): report → 待整改 → 已整改待复核 → 已销号, numbered per street and year.
 
-The street office verifies a fix (or sends it back with a reason); config may let the
-reporter close a 一般 hazard directly. A hazard still 待整改 after its deadline is overdue.
+States move only along 待整改 → 已整改待复核 → 已销号, back to 待整改 when the street office
+sends a fix back (or its reporter takes the fix report back), or to 已作废 (void: a false
+alarm, a duplicate, not in this street) from any state before 已销号. Config may let the
+reporter close a 一般 hazard directly. A hazard still 待整改 after its deadline is overdue;
+a voided one counts nowhere (not in 处理率, not open) but stays in the ledger with its
+reason. Every change is one transaction with its event and audit line; a change whose
+source id was seen before changes nothing.
 """
 
 from __future__ import annotations
@@ -16,8 +21,11 @@ from bot.records.evidence import EvidenceFile, attach
 from bot.records.org import Org, OrgUnit, Person
 from bot.records.store import Store, now_iso
 
-OPEN, FIXED, CLOSED = "待整改", "已整改待复核", "已销号"
+OPEN, FIXED, CLOSED, VOID = "待整改", "已整改待复核", "已销号", "已作废"
+LIVE = (OPEN, FIXED)  # states that still need someone to act
+SITE, AFTER = "现场", "整改后"  # photo stages
 SEVERITIES = ("一般", "重大")
+MAX_TEXT = 1000
 CODE_BY_ROLE = {"officer": "4.2.4", "street": "3.3.5"}
 _NUMBER = re.compile(
     r"^(?:(?P<street>[\u4e00-\u9fff]{1,10})-)?(?:(?P<year>20\d\d)-)?0*(?P<seq>\d{1,5})$"
@@ -44,6 +52,8 @@ class Hazard:
     fixed_on: date | None
     closed_on: date | None
     reject_reason: str | None
+    void_reason: str | None = None
+    location: str | None = None
 
     def overdue(self, today: date) -> bool:
         return self.state == OPEN and today > self.deadline
@@ -82,6 +92,8 @@ def _hazard(row: dict[str, Any]) -> Hazard:
         fixed_on=_d(row["fixed_on"]),
         closed_on=_d(row["closed_on"]),
         reject_reason=row["reject_reason"],
+        void_reason=row.get("void_reason"),
+        location=row.get("location"),
     )
 
 
@@ -162,7 +174,9 @@ class HazardLedger:
         enterprise: str = "",
         files: list[EvidenceFile] | None = None,
         source: str | None = None,
+        location: str | None = None,
     ) -> HazardResult:
+        """A new hazard. The description, place and enterprise are kept as written."""
         if person.role not in CODE_BY_ROLE or person.unit_id is None:
             raise UserError("hazard.cannot_report")
         if severity not in SEVERITIES:
@@ -194,9 +208,10 @@ class HazardLedger:
                     "number": self.number(street, year, seq),
                     "rulebook": self.rulebook_id,
                     "code": CODE_BY_ROLE[person.role],
-                    "description": description[:1000],
-                    "place": place[:100],
-                    "enterprise": enterprise[:100],
+                    "description": description[:MAX_TEXT],
+                    "place": place[:MAX_TEXT],
+                    "enterprise": enterprise[:MAX_TEXT],
+                    "location": location,
                     "severity": severity,
                     "state": OPEN,
                     "reporter_id": person.id,
@@ -206,8 +221,9 @@ class HazardLedger:
                     "source": source,
                 },
             )
-            event = self._event(hazard_id, "report", person, description[:200], source)
-            attach(self.store, files or [], person.id, hazard_id=hazard_id, event_id=event)
+            event = self.event(hazard_id, "report", person, description[:200], source)
+            attach(self.store, files or [], person.id, hazard_id=hazard_id, event_id=event,
+                   stage=SITE)  # fmt: skip
             self.store.audit(person.id, "hazard.report", hazard=hazard_id, severity=severity)
         hazard = self.get(hazard_id)
         assert hazard is not None
@@ -230,9 +246,9 @@ class HazardLedger:
         if not self.org.can_act_on(person, hazard.unit_id):
             raise UserError("hazard.not_yours", number=hazard.number)
         with self.store.write():
-            if self._seen(source):
-                return HazardResult(self._reload(hazard), duplicate=True)
-            current = self._reload(hazard)
+            if self.seen(source):
+                return HazardResult(self.reload(hazard), duplicate=True)
+            current = self.reload(hazard)
             if current.state != OPEN:
                 raise UserError("hazard.not_open", number=hazard.number, state=current.state)
             closes = (
@@ -252,39 +268,40 @@ class HazardLedger:
                     hazard.id,
                 ],
             )
-            event = self._event(hazard.id, "close" if closes else "fix", person, note, source)
-            attach(self.store, files or [], person.id, hazard_id=hazard.id, event_id=event)
+            event = self.event(hazard.id, "close" if closes else "fix", person, note, source)
+            attach(self.store, files or [], person.id, hazard_id=hazard.id, event_id=event,
+                   stage=AFTER)  # fmt: skip
             self.store.audit(person.id, "hazard.fix", hazard=hazard.id, closed=closes)
-        return HazardResult(self._reload(hazard))
+        return HazardResult(self.reload(hazard))
 
     def verify(
         self, person: Person, hazard: Hazard, on: date, *, source: str | None = None
     ) -> HazardResult:
-        self._check_verifier(person, hazard)
+        self.check_verifier(person, hazard)
         with self.store.write():
-            if self._seen(source):
-                return HazardResult(self._reload(hazard), duplicate=True)
-            current = self._reload(hazard)
+            if self.seen(source):
+                return HazardResult(self.reload(hazard), duplicate=True)
+            current = self.reload(hazard)
             if current.state != FIXED:
                 raise UserError("hazard.not_fixed", number=hazard.number, state=current.state)
             self.store.db.execute(
                 "UPDATE hazards SET state = ?, closed_on = ?, closed_by = ? WHERE id = ?",
                 [CLOSED, on.isoformat(), person.id, hazard.id],
             )
-            self._event(hazard.id, "verify", person, "", source)
+            self.event(hazard.id, "verify", person, "", source)
             self.store.audit(person.id, "hazard.verify", hazard=hazard.id)
-        return HazardResult(self._reload(hazard))
+        return HazardResult(self.reload(hazard))
 
     def reject(
         self, person: Person, hazard: Hazard, reason: str, *, source: str | None = None
     ) -> HazardResult:
-        self._check_verifier(person, hazard)
+        self.check_verifier(person, hazard)
         if not reason.strip():
             raise UserError("hazard.reject_needs_reason", number=hazard.number)
         with self.store.write():
-            if self._seen(source):
-                return HazardResult(self._reload(hazard), duplicate=True)
-            current = self._reload(hazard)
+            if self.seen(source):
+                return HazardResult(self.reload(hazard), duplicate=True)
+            current = self.reload(hazard)
             if current.state != FIXED:
                 raise UserError("hazard.not_fixed", number=hazard.number, state=current.state)
             self.store.db.execute(
@@ -292,29 +309,29 @@ class HazardLedger:
                 "fixed_by = NULL WHERE id = ?",
                 [OPEN, reason[:200], hazard.id],
             )
-            self._event(hazard.id, "reject", person, reason[:200], source)
+            self.event(hazard.id, "reject", person, reason[:200], source)
             self.store.audit(person.id, "hazard.reject", hazard=hazard.id, reason=reason[:200])
-        return HazardResult(self._reload(hazard))
+        return HazardResult(self.reload(hazard))
 
-    def _check_verifier(self, person: Person, hazard: Hazard) -> None:
+    def check_verifier(self, person: Person, hazard: Hazard) -> None:
         if person.role == "admin":
             return
         if person.role != "street" or person.unit_id != hazard.street_id:
             raise UserError("hazard.verify_street_only", number=hazard.number)
 
-    def _seen(self, source: str | None) -> bool:
+    def seen(self, source: str | None) -> bool:
         return (
             bool(source)
             and self.store.one("SELECT id FROM hazard_events WHERE source = ?", [source])
             is not None
         )
 
-    def _reload(self, hazard: Hazard) -> Hazard:
+    def reload(self, hazard: Hazard) -> Hazard:
         fresh = self.get(hazard.id)
         assert fresh is not None
         return fresh
 
-    def _event(
+    def event(
         self, hazard_id: int, action: str, person: Person, note: str, source: str | None
     ) -> int:
         return self.store.insert(
@@ -329,21 +346,115 @@ class HazardLedger:
             },
         )
 
-    # ---- figures --------------------------------------------------------------------
+    # ---- void, more time, more photos, taking back --------------------------------------
 
-    @staticmethod
-    def rates(hazards: list[Hazard], today: date) -> dict[str, float | int]:
-        """处理率 = handled (fixed or closed) / reported; on-time = handled by the deadline /
-        handled. Counts too, for reports."""
-        total = len(hazards)
-        handled = [h for h in hazards if h.state != OPEN]
-        closed = [h for h in hazards if h.state == CLOSED]
-        on_time = [h for h in handled if h.closed_on_time()]
-        return {
-            "reported": total,
-            "handled": len(handled),
-            "closed": len(closed),
-            "overdue": sum(h.overdue(today) for h in hazards),
-            "handling_rate": len(handled) / total if total else 1.0,
-            "on_time_rate": len(on_time) / len(handled) if handled else 1.0,
-        }
+    def void(
+        self, person: Person, hazard: Hazard, reason: str, *, source: str | None = None
+    ) -> HazardResult:
+        """已作废: by its reporter before a fix is reported, or by the street office (or an
+        admin) at any time before 已销号. A reason is required (误报, 重复, 不属于本辖区 …)."""
+        if not reason.strip():
+            raise UserError("hazard.void_needs_reason", number=hazard.number)
+        with self.store.write():
+            if self.seen(source):
+                return HazardResult(self.reload(hazard), duplicate=True)
+            current = self.reload(hazard)
+            office = self.is_office(person, current)
+            if current.state not in LIVE:
+                raise UserError("hazard.cannot_void", number=hazard.number, state=current.state)
+            if not office and not (current.reporter_id == person.id and current.state == OPEN):
+                raise UserError("hazard.void_who", number=hazard.number)
+            self.store.db.execute(
+                "UPDATE hazards SET state = ?, voided_on = ?, voided_by = ?, void_reason = ? "
+                "WHERE id = ?",
+                [VOID, now_iso()[:10], person.id, reason[:200], hazard.id],
+            )
+            self.event(hazard.id, "void", person, reason[:200], source)
+            self.store.audit(person.id, "hazard.void", hazard=hazard.id, reason=reason[:200])
+        return HazardResult(self.reload(hazard))
+
+    def add_photos(
+        self,
+        person: Person,
+        hazard: Hazard,
+        files: list[EvidenceFile],
+        stage: str,
+        *,
+        source: str | None = None,
+    ) -> HazardResult:
+        """More photos of a hazard: of the site (现场) or of the fix (整改后)."""
+        if not self.org.can_act_on(person, hazard.unit_id):
+            raise UserError("hazard.not_yours", number=hazard.number)
+        with self.store.write():
+            if self.seen(source):
+                return HazardResult(self.reload(hazard), duplicate=True)
+            event = self.event(hazard.id, "photo", person, stage, source)
+            attach(self.store, files, person.id, hazard_id=hazard.id, event_id=event, stage=stage)
+            self.store.audit(person.id, "hazard.photo", hazard=hazard.id, stage=stage)
+        return HazardResult(self.reload(hazard))
+
+    def last_own_event(self, person: Person) -> dict[str, Any] | None:
+        """The person's latest report or fix report that still stands."""
+        return self.store.one(
+            "SELECT e.*, h.state FROM hazard_events e JOIN hazards h ON h.id = e.hazard_id "
+            "WHERE e.person_id = ? AND e.action IN ('report', 'fix') ORDER BY e.id DESC LIMIT 1",
+            [person.id],
+        )
+
+    def take_back(self, person: Person, event: dict[str, Any]) -> Hazard:
+        """/undo of one's own report (the hazard is voided: 撤回) or fix report (back to
+        待整改), while nobody has acted on it since."""
+        hazard = self.reload_id(event["hazard_id"])
+        with self.store.write():
+            later = self.store.value(
+                "SELECT COUNT(*) FROM hazard_events WHERE hazard_id = ? AND id > ?",
+                [hazard.id, event["id"]],
+            )
+            wanted = OPEN if event["action"] == "report" else FIXED
+            if later or hazard.state != wanted:
+                raise UserError("undo.too_late", number=hazard.number)
+            if event["action"] == "report":
+                self.store.db.execute(
+                    "UPDATE hazards SET state = ?, voided_on = ?, voided_by = ?, "
+                    "void_reason = '撤回' WHERE id = ?",
+                    [VOID, now_iso()[:10], person.id, hazard.id],
+                )
+            else:
+                self.store.db.execute(
+                    "UPDATE hazards SET state = ?, fixed_on = NULL, fixed_by = NULL WHERE id = ?",
+                    [OPEN, hazard.id],
+                )
+            self.event(hazard.id, "undo_" + event["action"], person, "", None)
+            self.store.audit(person.id, "hazard.undo", hazard=hazard.id, what=event["action"])
+        return self.reload(hazard)
+
+    def is_office(self, person: Person, hazard: Hazard) -> bool:
+        return person.role == "admin" or (
+            person.role == "street" and person.unit_id == hazard.street_id
+        )
+
+    def reload_id(self, hazard_id: int) -> Hazard:
+        found = self.get(hazard_id)
+        if found is None:
+            raise UserError("hazard.unknown", ref=str(hazard_id))
+        return found
+
+    rates = staticmethod(lambda hazards, today: rates(hazards, today))
+
+
+def rates(hazards: list[Hazard], today: date) -> dict[str, float | int]:
+    """处理率 = handled (fixed or closed) / reported; on-time = handled by the deadline /
+    handled. Counts too, for reports. Voided hazards count nowhere."""
+    hazards = [h for h in hazards if h.state != VOID]
+    total = len(hazards)
+    handled = [h for h in hazards if h.state != OPEN]
+    closed = [h for h in hazards if h.state == CLOSED]
+    on_time = [h for h in handled if h.closed_on_time()]
+    return {
+        "reported": total,
+        "handled": len(handled),
+        "closed": len(closed),
+        "overdue": sum(h.overdue(today) for h in hazards),
+        "handling_rate": len(handled) / total if total else 1.0,
+        "on_time_rate": len(on_time) / len(handled) if handled else 1.0,
+    }

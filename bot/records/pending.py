@@ -1,11 +1,18 @@
 """Questions the assistant asked and is waiting to have answered (a choice of buttons, or
 the next message). Kept in the database so a restart or a repeated message changes
-nothing: the same incoming message always finds the same pending question."""
+nothing: the same incoming message always finds the same pending question.
+
+A prompt that waits for the next message expires (30 minutes by default; a request for a
+photo, 24 hours): an expired one is closed as "expired" when it is next looked at, and
+never takes a message. A prompt with buttons keeps its choices, so a typed number works.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.records.store import Store, now_iso
@@ -31,8 +38,13 @@ def _pending(row: dict[str, Any]) -> Pending:
 
 
 class PendingStore:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
+        """``clock``: the time prompts are stamped with (the workspace's)."""
         self.store = store
+        self.clock = clock
+
+    def _now(self) -> str:
+        return self.clock().isoformat(timespec="seconds") if self.clock else now_iso()
 
     def create(
         self, person_id: int | None, kind: str, payload: dict[str, Any], source: str | None
@@ -50,7 +62,7 @@ class PendingStore:
                     "kind": kind,
                     "payload": json.dumps(payload, ensure_ascii=False),
                     "source": source,
-                    "created_at": now_iso(),
+                    "created_at": self._now(),
                 },
             )
         found = self.get(pending_id)
@@ -71,11 +83,44 @@ class PendingStore:
             )
         return cursor.rowcount == 1
 
-    def awaiting(self, person_id: int) -> Pending | None:
-        """The latest open question that waits for the person's next message."""
-        row = self.store.one(
+    def awaiting(
+        self, person_id: int, now: datetime, minutes: int, long_kinds: dict[str, int]
+    ) -> Pending | None:
+        """The latest open question that waits for the person's next message and has not
+        expired (``minutes`` old at most, or the hours of ``long_kinds``); older ones are
+        closed as expired."""
+        rows = self.store.rows(
             "SELECT * FROM pending WHERE person_id = ? AND resolved_at IS NULL "
-            "AND kind LIKE 'await_%' ORDER BY id DESC LIMIT 1",
+            "AND kind LIKE 'await_%' ORDER BY id DESC",
             [person_id],
         )
+        found = None
+        for row in rows:
+            hours = long_kinds.get(row["kind"])
+            limit = timedelta(hours=hours) if hours else timedelta(minutes=minutes)
+            if now - datetime.fromisoformat(row["created_at"]) > limit:
+                self.resolve(_pending(row), "expired")
+            elif found is None:
+                found = _pending(row)
+        return found
+
+    def latest_choice(self, person_id: int, now: datetime, minutes: int) -> Pending | None:
+        """The latest open question with buttons, asked at most ``minutes`` ago."""
+        since = (now - timedelta(minutes=minutes)).isoformat(timespec="seconds")
+        row = self.store.one(
+            "SELECT * FROM pending WHERE person_id = ? AND resolved_at IS NULL "
+            "AND kind NOT LIKE 'await_%' AND created_at >= ? ORDER BY id DESC LIMIT 1",
+            [person_id, since],
+        )
         return _pending(row) if row else None
+
+    def close_open(self, person_id: int, outcome: str) -> int:
+        """Close every open question of the person (a message that means something of its
+        own arrived); how many were open."""
+        with self.store.write():
+            cursor = self.store.db.execute(
+                "UPDATE pending SET resolved_at = ?, outcome = ? "
+                "WHERE person_id = ? AND resolved_at IS NULL AND kind LIKE 'await_%'",
+                [now_iso(), outcome, person_id],
+            )
+        return cursor.rowcount

@@ -190,7 +190,71 @@ CREATE TABLE unanswered (
 CREATE INDEX unanswered_rulebook_at ON unanswered (rulebook, at);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+# 已作废 (void) as a state, with its reason; place and enterprise kept in full; an optional
+# location; photos marked 现场 (site) or 整改后 (after the fix); requests for more time.
+# Rebuilding hazards to widen its CHECK runs with foreign keys off (see migrate()).
+_V5 = """
+CREATE TABLE hazards_v5 (
+    id INTEGER PRIMARY KEY,
+    street_id INTEGER NOT NULL REFERENCES units(id),
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    number TEXT NOT NULL UNIQUE,
+    rulebook TEXT NOT NULL,
+    code TEXT NOT NULL,
+    description TEXT NOT NULL,
+    place TEXT NOT NULL DEFAULT '',
+    enterprise TEXT NOT NULL DEFAULT '',
+    severity TEXT NOT NULL CHECK (severity IN ('一般', '重大')),
+    state TEXT NOT NULL CHECK (state IN ('待整改', '已整改待复核', '已销号', '已作废')),
+    reporter_id INTEGER NOT NULL REFERENCES people(id),
+    reported_on TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    fixed_on TEXT,
+    fixed_by INTEGER REFERENCES people(id),
+    closed_on TEXT,
+    closed_by INTEGER REFERENCES people(id),
+    reject_reason TEXT,
+    created_at TEXT NOT NULL,
+    source TEXT UNIQUE,
+    location TEXT,
+    voided_on TEXT,
+    voided_by INTEGER REFERENCES people(id),
+    void_reason TEXT,
+    UNIQUE (street_id, year, seq)
+);
+INSERT INTO hazards_v5 (id, street_id, unit_id, year, seq, number, rulebook, code, description,
+    place, enterprise, severity, state, reporter_id, reported_on, deadline, fixed_on, fixed_by,
+    closed_on, closed_by, reject_reason, created_at, source)
+SELECT id, street_id, unit_id, year, seq, number, rulebook, code, description, place,
+    enterprise, severity, state, reporter_id, reported_on, deadline, fixed_on, fixed_by,
+    closed_on, closed_by, reject_reason, created_at, source FROM hazards;
+DROP TABLE hazards;
+ALTER TABLE hazards_v5 RENAME TO hazards;
+ALTER TABLE evidence ADD COLUMN stage TEXT;
+UPDATE evidence SET stage = '整改后' WHERE event_id IN
+    (SELECT id FROM hazard_events WHERE action IN ('fix', 'close'));
+UPDATE evidence SET stage = '现场' WHERE hazard_id IS NOT NULL AND stage IS NULL;
+CREATE TABLE extensions (
+    id INTEGER PRIMARY KEY,
+    hazard_id INTEGER NOT NULL REFERENCES hazards(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    asked_at TEXT NOT NULL,
+    until TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL DEFAULT 'asked' CHECK (state IN ('asked', 'granted', 'refused')),
+    decided_by INTEGER REFERENCES people(id),
+    decided_at TEXT,
+    source TEXT UNIQUE
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+
+
+class SchemaError(RuntimeError):
+    """The database cannot be used as it is (written by a newer GridSafe, or broken)."""
 
 
 class Store:
@@ -238,11 +302,24 @@ class Store:
     def migrate(self) -> int:
         """Apply every migration newer than the database; returns the new version."""
         current = self.version()
-        for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
-            with self.write():
-                for statement in _statements(script):
-                    self.db.execute(statement)
-                self.set_meta("schema_version", str(number))
+        if current > len(MIGRATIONS):
+            raise SchemaError(f"schema {current} > {len(MIGRATIONS)}")
+        if current == len(MIGRATIONS):
+            return current
+        # a migration may rebuild a table that others reference: foreign keys are checked
+        # once at the end of each migration instead (the pragma is ignored in a transaction)
+        self.db.execute("PRAGMA foreign_keys=OFF")
+        try:
+            for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+                with self.write():
+                    for statement in _statements(script):
+                        self.db.execute(statement)
+                    broken = self.db.execute("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise SchemaError(f"migration {number}: {len(broken)} broken references")
+                    self.set_meta("schema_version", str(number))
+        finally:
+            self.db.execute("PRAGMA foreign_keys=ON")
         return len(MIGRATIONS)
 
     # ---- transactions and queries -----------------------------------------------

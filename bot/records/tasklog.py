@@ -106,6 +106,22 @@ class TaskLog:
             [person.id],
         )
 
+    def undo_record(self, person: Person, record_id: int) -> dict[str, Any] | None:
+        """Withdraw one of the person's own records (None if it is not theirs or gone)."""
+        with self.store.write():
+            row = self.store.one(
+                "SELECT * FROM records WHERE id = ? AND person_id = ? AND undone_at IS NULL",
+                [record_id, person.id],
+            )
+            if row is None:
+                return None
+            self.store.db.execute(
+                "UPDATE records SET undone_at = ?, undone_by = ? WHERE id = ?",
+                [now_iso(), person.id, record_id],
+            )
+            self.store.audit(person.id, "record.undo", record=record_id)
+        return row
+
     def undo_last(self, person: Person) -> dict[str, Any] | None:
         with self.store.write():
             last = self.last_own(person)

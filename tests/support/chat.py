@@ -59,6 +59,15 @@ class Chat:
     def buttons(self) -> list[tuple[str, str]]:
         return [(b.label, b.data) for r in self.last for row in r.buttons for b in row]
 
+    def confirm(self, text: str = "", photos: int = 0) -> str:
+        """Say something that is proposed for confirmation, and tap choice 1."""
+        proposal = self.say(text, photos)
+        if not self.buttons():
+            return proposal
+        label, data = self.buttons()[0]
+        self.last = self.assistant.press(self.incoming(), data)
+        return "\n".join(r.text for r in self.last)
+
     def press(self, label: str) -> str:
         data = next(d for lbl, d in self.buttons() if label in lbl)
         self.last = self.assistant.press(self.incoming(), data)

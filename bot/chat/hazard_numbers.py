@@ -1,0 +1,60 @@
+"""Hazard numbers as people write them: 3号, 第12号, #7, 十一号, 三十七号, 【9】, No.4, 编号26,
+序号17, 隐患单号38, 0012, 连然-2026-0012, "前天报的7号", "那个12".
+
+Invariant: a number that is part of a date (11月3号, 3号那天), a count (跑了5家, 3个) or an
+address (12号楼, 5号院) is never taken for a hazard number. ``find`` returns the reference
+as a string the ledger resolves: the full number when written in full, else the digits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.textnorm import cn_to_int
+
+_CN = "零〇一二两三四五六七八九十百"
+_NUM = rf"(\d{{1,5}}|[{_CN}]{{1,4}})"
+_FULL = re.compile(r"([\u4e00-\u9fff]{1,8})\s*-\s*(20\d\d)\s*-\s*(\d{1,5})")
+# a word that names what follows as a hazard number
+_KEYED = re.compile(
+    r"(?:隐患(?:单|编)?号|整改单号|单号|编号|序号|[Nn][Oo]\s*[.．:：]?|[#＃]|隐患)\s*[:：]?\s*"
+    rf"{_NUM}(?![\d{_CN}]|\s*[个家处人次份条月日天年点时分])"
+)
+_BRACKET = re.compile(rf"[【\[［]\s*{_NUM}\s*号?\s*[】\]］]")
+_ORDINAL = re.compile(rf"第\s*{_NUM}\s*(?:号|个|条|处)(?:隐患|问题)?")
+# N号 that is a hazard: not a date (月/日 before, 那天/前/之前 after) nor an address
+_HAO = re.compile(
+    rf"(?<![月年\d{_CN}])(?<!周)(?<!星期){_NUM}\s*号"
+    r"(?!(?:楼|院|门|线|地块|铺|床|机|库|仓|车|厂|棚|桩|柜|箱|位|房|台|井|杆|窗|口|巷|街|路)|"
+    r"\s*(?:那天|当天|之前|以前|前|之后|以后|后|上午|下午|晚上|早上|中午|左右|开始|到|至|-|—|~))"
+)
+_THAT = re.compile(r"那(?:个|条|处)\s*(\d{1,4})(?!\d)")
+_LEADING = re.compile(r"^\s*(?:(0\d{1,4})(?!\d)|(\d{1,3})(?=\s|[,，:：、]|$))")
+_DATE_AFTER = re.compile(r"^\s*[./月-]\s*\d")
+
+
+def _value(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    try:
+        return cn_to_int(text)
+    except (ValueError, KeyError):
+        return None
+
+
+def find(text: str, leading: bool = False) -> str | None:
+    """The hazard a message names, or None. ``leading``: a bare number at the start
+    ("12 已处理好") counts too (only when the message is known to be about a hazard)."""
+    if m := _FULL.search(text):
+        return f"{m.group(1)}-{m.group(2)}-{int(m.group(3)):04d}"
+    for pattern in (_KEYED, _BRACKET, _ORDINAL, _HAO, _THAT):
+        for m in pattern.finditer(text):
+            if _DATE_AFTER.match(text[m.end() :]) and pattern is not _BRACKET:
+                continue
+            value = _value(m.group(1))
+            if value is not None and 0 < value < 100000:
+                return str(value)
+    if leading and (m := _LEADING.match(text)) and not _DATE_AFTER.match(text[m.end() :]):
+        value = int(m.group(1) or m.group(2))
+        return str(value) if value > 0 else None
+    return None

@@ -1,0 +1,86 @@
+"""The words of the hazard ledger's decisions: taking back, voiding, sending back, accepting,
+more time, more photos — and the refusals and negations that must never be read as the
+positive action (整改不了, 还没改, 不合格, 退回, 误报, 作废, 撤销, 重复了, 不是隐患 …).
+
+``ledger_intent`` reads only these; it returns None when the words are none of them, and
+``not_fixed`` tells a fix report from a statement that something is not fixed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.chat import hazard_numbers
+from bot.chat.intents import Intent
+
+UNDO = re.compile(
+    r"((撤回|撤销|删掉|删除|收回|取消)(一下)?(刚才|刚刚|上一条|最后一条|那条|这条|我刚)|"
+    r"(刚才|刚刚|上一条|那条|这条).{0,10}(发错|报错|弄错|填错|错了|点错).{0,8}(撤|删|取消|作废|不算)|"
+    r"^(撤回|撤销)[!！。]*$)"
+)
+VOID = re.compile(
+    r"(误报|报错了|报重了|报重复|重复(了|报|登记|上报)|重了|是同一(处|个)|不是隐患|不算隐患|算不上隐患|"
+    r"不属于(本|我们|我|这个|该|咱们)?(辖区|街道|社区|村|片区|管辖|范围)|不归(我们|本|咱)|不在(我们|本)(辖区|片区)|"
+    r"作废|(撤销|撤掉|删掉|删除|取消|撤回).{0,6}(号|隐患)|(号|隐患).{0,6}(撤销|撤掉|删掉|删除|取消|不要了))"
+)
+REJECT_STRONG = re.compile(
+    r"(退回|打回|驳回|复核不通过|复查不通过|验收不通过|不予(销号|通过)|不能销号|暂不销号|不同意销号|"
+    r"重新整改|重改|返工|重新拍|重拍|再拍)"
+)
+REJECT_WEAK = re.compile(
+    r"(不合格|不到位|不通过|没通过|未通过|看不出|不清楚|不彻底|没改好|没整改好)"
+)
+VERIFY = re.compile(
+    r"(复核通过|复查通过|复核合格|复查合格|复核没问题|验收(合格|通过)|核查通过|同意销号|可以销号|准予销号|"
+    r"予以销号|销号吧|给(予)?销号|通过销号|确认销号|审核通过|整改合格|整改到位.{0,4}销号)"
+)
+EXTEND = re.compile(
+    r"(延期|宽限|延长(期限|时间|几天)|推迟|缓(几|两|一|三)?天|多给.{0,3}(天|时间)|再给.{0,4}(天|时间)|"
+    r"来不及|改不完|整改不完|弄不完|搞不完|完不成|没法按期|不能按期|按期.{0,2}完不成|晚几天)"
+)
+EXTEND_DECISION = re.compile(
+    r"((同意|准予|批准|不同意|不批准|驳回|不予).{0,8}延期|延期.{0,6}(同意|批准|不行|不同意|驳回))"
+)
+REFUSED = re.compile(r"(不同意|不批准|驳回|不予|不行)")
+NOT_FIXED = re.compile(
+    r"((还没|还未|没有|没|未|尚未|暂未|暂时没|仍未|依然没)(有)?(能)?(整改|改|修|处理|弄|搞|清|拆|换|装|挪|搬)|"
+    r"整改不了|改不了|修不了|处理不了|弄不了|搞不了|清不了|拆不了|还在(整改|改|修|处理)|正在(整改|改|修|处理)|"
+    r"不好(改|整改)|没法(改|整改|修)|不配合)"
+)
+PHOTO = re.compile(
+    r"((现场|补|再发|补发|补一张|补几张|加|追加|补充)(一|几|两)?(张|下)?(的)?(照片|图|相片|图片|现场照)|"
+    r"隐患现场$|号现场|现场照|现场图)"
+)
+_HAZARD_TALK = re.compile(r"(隐患|整改|销号|复核|复查|验收|这处|那处)")
+
+
+def not_fixed(norm: str) -> bool:
+    return bool(NOT_FIXED.search(norm))
+
+
+def ledger_intent(norm: str, role: str, has_photo: bool, question: bool) -> Intent | None:
+    """Undo, void, reject, verify, extend or photo, when the words say so; else None."""
+    if question:
+        return None
+    if UNDO.search(norm):
+        return Intent.UNDO
+    number = hazard_numbers.find(norm)
+    about_hazard = bool(number or _HAZARD_TALK.search(norm))
+    office = role in ("street", "admin")
+    if VOID.search(norm) and (about_hazard or has_photo or office):
+        return Intent.VOID
+    if EXTEND_DECISION.search(norm) and office:
+        return Intent.EXTEND
+    if office and REJECT_STRONG.search(norm) and about_hazard:
+        return Intent.REJECT
+    if office and REJECT_WEAK.search(norm) and number:
+        return Intent.REJECT
+    if office and VERIFY.search(norm) and about_hazard:
+        return Intent.VERIFY
+    if EXTEND.search(norm) and about_hazard:
+        return Intent.EXTEND
+    if not_fixed(norm) and about_hazard:
+        return Intent.UNCLEAR  # a status, not a fix: nothing to record
+    if PHOTO.search(norm) and number and not re.search(r"(整改|修|好了|清|处理|完成)", norm):
+        return Intent.PHOTO
+    return None

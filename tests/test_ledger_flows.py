@@ -1,0 +1,255 @@
+"""Hazard and task flows from free words, through the whole core on a real SQLite file:
+every change is proposed and confirmed with one tap, refusals never become the positive
+action, prompts expire and never swallow a message that means something of its own."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.chat.assistant import Assistant
+from bot.settings import TIMEZONE
+from tests.support.chat import Chat
+
+
+@pytest.fixture
+def people(assistant: Assistant, street_org) -> dict[str, Chat]:
+    return {
+        "officer": street_org("officer", "金色社区", "王专干"),
+        "other": street_org("officer", "大屯村委会", "李专干"),
+        "street": street_org("street", "连然街道", "赵安办"),
+    }
+
+
+# distinct places and problems: none is a likely duplicate of another
+SITES = (
+    "加油站旁边电线乱拉",
+    "楼道堆满杂物",
+    "饭店液化气罐没固定",
+    "网吧安全出口锁死",
+    "仓库消防通道堵塞",
+    "敬老院灭火器过期",
+    "菜市场后面铺子私拉电线",
+    "鱼塘边护栏倒了一截",
+    "工地脚手架没有防护网",
+    "学校围墙开裂",
+    "出租屋电动车进楼充电",
+    "砖厂配电箱门破损",
+)
+
+
+def hazards(assistant: Assistant) -> list[dict]:
+    return assistant.ws.store.rows("SELECT * FROM hazards ORDER BY id")
+
+
+def state(assistant: Assistant, seq: int) -> str:
+    return str(assistant.ws.store.value("SELECT state FROM hazards WHERE seq = ?", [seq]))
+
+
+def registered(chat: Chat, text: str, photos: int = 0) -> None:
+    reply = chat.confirm(text, photos)
+    assert "已登记隐患" in reply, reply
+
+
+def fixed(chat: Chat, seq: int) -> None:
+    assert "已整改" in chat.confirm(f"/fixed {seq}")
+
+
+def test_worded_rejection_returns_the_hazard_with_its_reason(assistant, people):
+    officer, street = people["officer"], people["street"]
+    registered(officer, "发现加油站电线乱拉")
+    registered(officer, "发现楼道堆满杂物")
+    fixed(officer, 2)
+    proposal = street.say("2号隐患整改不到位，退回")
+    assert "退回隐患 连然-2026-0002" in proposal and "整改不到位" in proposal
+    assert state(assistant, 2) == "已整改待复核"  # nothing before the tap
+    assert street.buttons()[-1][0] == "取消"
+    reply = street.press("退回重新整改")
+    assert "已退回" in reply and state(assistant, 2) == "待整改"
+    notices = [n for r in street.last for n in r.notices]
+    assert notices and "整改不到位" in notices[0].reply.text
+    reason = assistant.ws.store.value("SELECT reject_reason FROM hazards WHERE seq = 2")
+    assert reason == "2号隐患整改不到位，退回"  # as written
+
+
+@pytest.mark.parametrize(
+    "words", ["2号隐患复核不通过", "2号不合格，退回重改", "No.2 照片看不出来 退回重拍"]
+)
+def test_other_worded_rejections(assistant, people, words):
+    officer, street = people["officer"], people["street"]
+    registered(officer, "发现加油站电线乱拉")
+    registered(officer, "发现楼道堆满杂物")
+    fixed(officer, 2)
+    assert "退回隐患 连然-2026-0002" in street.say(words)
+    assert len(hazards(assistant)) == 2  # no new hazard
+    street.press("退回重新整改")
+    assert state(assistant, 2) == "待整改"
+
+
+def test_the_reject_button_asks_for_the_reason_and_takes_the_next_message(assistant, people):
+    officer, street = people["officer"], people["street"]
+    registered(officer, "发现加油站电线乱拉")
+    officer.say("/fixed 1")
+    notice = next(n for r in officer.last for n in r.notices if n.person_id)
+    data = next(b.data for row in notice.reply.buttons for b in row if "退回" in b.label)
+    street.last = assistant.press(street.incoming(), data)
+    assert "原因" in street.last[0].text
+    reply = street.say("照片看不出已整改，电线还是乱的")
+    assert "已退回" in reply and state(assistant, 1) == "待整改"
+    reason = assistant.ws.store.value("SELECT reject_reason FROM hazards WHERE seq = 1")
+    assert reason == "照片看不出已整改，电线还是乱的"
+
+
+def test_cannot_fix_asks_for_more_time_and_the_street_decides(assistant, people, clock):
+    officer, street = people["officer"], people["street"]
+    for site in SITES[:11]:
+        registered(officer, f"发现{site}")
+    reply = officer.say("11号整改不了，需要延期")
+    assert "已整改" not in reply and state(assistant, 11) == "待整改"
+    assert "延期到哪天" in reply
+    proposal = officer.say("宽限一周")
+    assert "已提交" in proposal and "12月9日" in proposal  # 2026-12-02 + 7 days
+    notice = next(n for r in officer.last for n in r.notices)
+    grant = next(b.data for row in notice.reply.buttons for b in row if "同意" == b.label[:2])
+    clock.set(2026, 12, 4)  # past the old deadline: overdue until granted
+    assert assistant.ws.ledger.select([2], ("待整改",))[0].overdue(assistant.ws.today())
+    street.last = assistant.press(street.incoming(), grant)
+    assert "12月9日" in street.last[0].text
+    h = next(x for x in assistant.ws.ledger.select([2]) if x.seq == 11)
+    assert h.deadline.isoformat() == "2026-12-09" and not h.overdue(assistant.ws.today())
+    events = [e["action"] for e in assistant.ws.ledger.history(h.id)]
+    assert events[-2:] == ["extend_ask", "extend"]
+
+
+def test_a_fix_in_words_is_confirmed_first(assistant, people):
+    officer = people["officer"]
+    registered(officer, "发现加油站电线乱拉")
+    proposal = officer.say("1号隐患已整改", photos=1)
+    assert "已整改？" in proposal and state(assistant, 1) == "待整改"
+    officer.press("确认已整改")
+    assert state(assistant, 1) == "已整改待复核"
+
+
+@pytest.mark.parametrize("words", ["1号还没改好", "1号整改不了 业主不配合", "1号隐患还在整改"])
+def test_negation_never_records_a_fix(assistant, people, words):
+    officer = people["officer"]
+    registered(officer, "发现加油站电线乱拉")
+    officer.say(words)
+    for _label, data in officer.buttons():
+        assert not data.startswith("p:") or "整改" not in _label
+    assert state(assistant, 1) == "待整改"
+
+
+def test_wanting_to_report_asks_for_the_description(assistant, people):
+    officer = people["officer"]
+    assert "描述" in officer.say("我要报个隐患")
+    assert hazards(assistant) == []
+    proposal = officer.say("幸福小区地下室堆满纸")
+    assert "登记新隐患" in proposal
+    officer.press("确认登记")
+    row = hazards(assistant)[0]
+    assert row["description"] == "幸福小区地下室堆满纸" and row["place"] == "幸福小区地下室"
+
+
+def test_void_by_reporter_and_by_street(assistant, people):
+    officer, street = people["officer"], people["street"]
+    for site in SITES[:10]:
+        registered(officer, f"发现{site}")
+    assert "作废隐患 连然-2026-0010" in officer.say("撤销10号隐患")
+    assert len(hazards(assistant)) == 10
+    officer.press("作废")
+    assert state(assistant, 10) == "已作废"
+    assert "作废隐患 连然-2026-0009" in street.say("9号隐患是误报，作废")
+    street.press("作废")
+    assert state(assistant, 9) == "已作废"
+    assert len(hazards(assistant)) == 10  # no hazard was registered by these words
+    rates = assistant.ws.ledger.rates(assistant.ws.ledger.select([2]), assistant.ws.today())
+    assert rates["reported"] == 8  # voided ones count nowhere
+    # a fix reported: the reporter can no longer void it, the street office can
+    fixed(officer, 8)
+    officer.say("8号报重复了 作废")
+    assert "联系街道安办" in officer.press("作废") and state(assistant, 8) == "已整改待复核"
+
+
+def test_the_same_report_twice_asks_if_it_is_the_same_place(assistant, people):
+    officer = people["officer"]
+    registered(officer, "金色加油站旁边电线乱拉")
+    question = officer.say("金色加油站旁边电线乱拉")
+    assert "是不是和隐患 连然-2026-0001" in question
+    officer.press("是同一处")
+    assert len(hazards(assistant)) == 1
+
+
+def test_photos_follow_their_words(assistant, people):
+    officer = people["officer"]
+    for site in SITES[:6]:
+        registered(officer, f"发现{site}")
+    proposal = officer.say("6号隐患现场", photos=1)
+    assert "隐患 连然-2026-0006" in proposal and len(hazards(assistant)) == 6
+    officer.press("加为现场照片")
+    stages = assistant.ws.store.rows("SELECT stage, hazard_id FROM evidence")
+    assert stages == [{"stage": "现场", "hazard_id": 6}]
+    assert "补发整改后的照片" in officer.confirm("/fixed 5")
+    reply = officer.say("", photos=1)
+    assert "整改后照片 1 张" in reply
+    assert assistant.ws.store.value("SELECT COUNT(*) FROM evidence WHERE stage = '整改后'") == 1
+
+
+def test_an_open_prompt_expires(assistant, people, clock):
+    officer = people["officer"]
+    assert "描述" in officer.say("", photos=1) or officer.press("新发现的隐患")
+    assert "描述" in officer.last[0].text
+    clock.now = clock.now + timedelta(days=1)
+    reply = officer.say("本周巡查已完成")
+    assert "【4.2.3】" in reply and hazards(assistant) == []
+
+
+def test_a_message_of_its_own_drops_a_fresh_prompt(assistant, people):
+    officer = people["officer"]
+    officer.say("我要报个隐患")
+    reply = officer.say("本周巡查已完成")
+    assert "上一个问题已取消" in reply and "【4.2.3】" in reply
+    assert hazards(assistant) == []
+
+
+def test_a_double_tap_records_once(assistant, people):
+    officer = people["officer"]
+    officer.say("发现加油站电线乱拉")
+    data = officer.buttons()[0][1]
+    first = assistant.press(officer.incoming(), data)
+    second = assistant.press(officer.incoming(), data)
+    assert "已登记" in first[0].text and "已经处理过" in second[0].text
+    assert len(hazards(assistant)) == 1
+
+
+def test_a_typed_number_answers_the_choice(assistant, people):
+    officer = people["officer"]
+    officer.say("发现加油站电线乱拉")
+    assert "已登记隐患" in officer.say("1")
+    assert len(hazards(assistant)) == 1
+
+
+def test_undo_takes_back_the_last_action_of_any_kind(assistant, people):
+    officer = people["officer"]
+    registered(officer, "发现加油站电线乱拉")
+    assert "已撤回隐患 连然-2026-0001" in officer.say("/undo")
+    assert state(assistant, 1) == "已作废"
+    registered(officer, "发现楼道堆满杂物")
+    fixed(officer, 2)
+    assert "重新待整改" in officer.say("/undo")
+    assert state(assistant, 2) == "待整改"
+    proposal = officer.say("刚才那条发错了 撤回")
+    assert "要撤回" in proposal and state(assistant, 2) == "待整改"
+    audit = assistant.ws.store.value("SELECT COUNT(*) FROM audit WHERE action = 'hazard.undo'")
+    assert audit == 2
+
+
+def test_undo_is_only_for_recent_entries(assistant, people, monkeypatch):
+    officer = people["officer"]
+    registered(officer, "发现加油站电线乱拉")
+    old = (datetime.now(TIMEZONE) - timedelta(minutes=11)).isoformat(timespec="seconds")
+    with assistant.ws.store.write():
+        assistant.ws.store.db.execute("UPDATE hazard_events SET at = ?", [old])
+    assert "10分钟内" in officer.say("/undo")
+    assert state(assistant, 1) == "待整改"

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.chat import buttons
-from bot.chat.hazard_proposals import HazardProposals, means_its_own
+from bot.chat.hazard_proposals import HazardProposals, describes, means_its_own
 from bot.chat.hazard_reports import HazardReports
 from bot.chat.intents import Intent
+from bot.chat.ledger_words import decision_words
 from bot.chat.payloads import DonePayload, files_json, files_of
 from bot.chat.questions import Questions
 from bot.chat.reader import Reader
@@ -24,6 +25,7 @@ from bot.records.org import Person
 from bot.records.pending import Pending
 from bot.texts import t
 from bot.workspace import Workspace
+from knowledge.textnorm import normalize
 
 
 class FollowUps:
@@ -112,9 +114,12 @@ class FollowUps:
         u = self.reader.understand(msg.text, person.role, bool(msg.photos))
         if pending.kind == "await_hazard_text":
             text = msg.text.strip()
-            if not text or (means_its_own(u) and u.intent != Intent.HAZARD):
+            other = u.intent not in (Intent.HAZARD, Intent.UNCLEAR)
+            if not text or other or means_its_own(u) or decision_words(normalize(text)):
                 self.ws.pending.resolve(pending, "dropped")
                 return None
+            if not describes(text):
+                return [Reply(t("hazard.ask_text"))]  # still waiting for the words
             if not self.ws.pending.resolve(pending, "text"):
                 return [Reply(t("choice.already"))]
             files = files_of(pending.payload.get("files")) + list(msg.photos)

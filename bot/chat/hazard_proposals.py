@@ -69,7 +69,7 @@ class HazardProposals:
         """A hazard described in words: a description is asked for when there is none,
         a likely duplicate is asked about, else the registration is proposed."""
         text = msg.text.strip()
-        if not text or _ASKING.match(re.sub(r"\s+", "", text)):
+        if not describes(text) or _ASKING.match(re.sub(r"\s+", "", text)):
             payload = {"files": files_json(msg.photos), "source": msg.source}
             self.ws.pending.create(person.id, "await_hazard_text", payload, msg.source)
             return [Reply(t("hazard.ask_text"))]
@@ -269,6 +269,12 @@ class HazardProposals:
             self.ws.pending.resolve(pending, "date")
             return [self.carry_out(person, {**payload, "until": until}, msg.source)]
         return None
+
+
+def describes(text: str) -> bool:
+    """Words that can describe a hazard: at least two Chinese characters or letters (not a
+    bare number, not punctuation)."""
+    return len(re.findall(r"[\u4e00-\u9fffA-Za-z]", text)) >= 2
 
 
 def _plain(text: str) -> str:

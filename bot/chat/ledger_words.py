@@ -84,3 +84,11 @@ def ledger_intent(norm: str, role: str, has_photo: bool, question: bool) -> Inte
     if PHOTO.search(norm) and number and not re.search(r"(整改|修|好了|清|处理|完成)", norm):
         return Intent.PHOTO
     return None
+
+
+def decision_words(norm: str) -> bool:
+    """Words of a decision about a hazard (not a description of one)."""
+    return any(
+        p.search(norm)
+        for p in (UNDO, VOID, REJECT_STRONG, REJECT_WEAK, VERIFY, EXTEND, EXTEND_DECISION)
+    ) or not_fixed(norm)

@@ -412,7 +412,7 @@ class HazardLedger:
             )
             wanted = OPEN if event["action"] == "report" else FIXED
             if later or hazard.state != wanted:
-                raise UserError("undo.too_late", number=hazard.number)
+                raise UserError("undo.acted_on", number=hazard.number)
             if event["action"] == "report":
                 self.store.db.execute(
                     "UPDATE hazards SET state = ?, voided_on = ?, voided_by = ?, "

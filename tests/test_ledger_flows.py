@@ -111,7 +111,7 @@ def test_cannot_fix_asks_for_more_time_and_the_street_decides(assistant, people,
     proposal = officer.say("宽限一周")
     assert "已提交" in proposal and "12月9日" in proposal  # 2026-12-02 + 7 days
     notice = next(n for r in officer.last for n in r.notices)
-    grant = next(b.data for row in notice.reply.buttons for b in row if "同意" == b.label[:2])
+    grant = next(b.data for row in notice.reply.buttons for b in row if b.label[:2] == "同意")
     clock.set(2026, 12, 4)  # past the old deadline: overdue until granted
     assert assistant.ws.ledger.select([2], ("待整改",))[0].overdue(assistant.ws.today())
     street.last = assistant.press(street.incoming(), grant)

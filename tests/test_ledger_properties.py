@@ -157,7 +157,7 @@ def test_no_sequence_breaks_the_ledger(library, steps):
                 for b in row
             ]
             if pressable:
-                label, data = pressable[0 if kind == "confirm" else pick % len(pressable)]
+                _label, data = pressable[0 if kind == "confirm" else pick % len(pressable)]
                 target = chats["street"] if data.startswith(("v:", "r:", "x:")) else chat
                 target.last = assistant.press(target.incoming(), data)
         check(assistant, before, allowed_texts)

@@ -64,7 +64,7 @@ class Chat:
         proposal = self.say(text, photos)
         if not self.buttons():
             return proposal
-        label, data = self.buttons()[0]
+        _label, data = self.buttons()[0]
         self.last = self.assistant.press(self.incoming(), data)
         return "\n".join(r.text for r in self.last)
 

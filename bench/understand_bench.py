@@ -24,8 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.chat.commands import COMMAND_INTENTS  # noqa: E402
+from bot.chat.intent_model import ReaderModel  # noqa: E402
 from bot.chat.reader import read_offline  # noqa: E402
+from bot.chat.understand import Understander  # noqa: E402
 from bot.library import Library  # noqa: E402
+from bot.schedule.holidays import WorkCalendar, warm  # noqa: E402
+from bot.schedule.periods import Schedule  # noqa: E402
 from knowledge.loader import DEFAULT_RULEBOOK  # noqa: E402
 
 TODAY = date(2026, 11, 25)
@@ -90,6 +95,41 @@ def judge(reading, m: dict) -> Judged:
     )
 
 
+def fold_of(m: dict) -> int:
+    return sum(map(ord, m["text"] + m["role"])) % FOLDS[0]
+
+
+FOLDS = [5]
+
+
+def cv_readers(library: Library, folds: int) -> list:
+    """One reader per fold, its models trained on the tuned and dev rows of the other folds:
+    the tuned and dev figures are then those of messages the models never saw."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from train_reader import examples, fit, fit_items
+
+    FOLDS[0] = folds
+    rulebook = library.rulebook
+    base = Understander(rulebook, library.index, library.search, COMMAND_INTENTS)
+    schedule = Schedule(rulebook, WorkCalendar())
+
+    def period_of(unit, task, day):
+        inst = schedule.instance(unit, task, day)
+        return inst.period.key if inst else None
+
+    warm(TODAY.year)
+    messages = load("tuned") + load("dev")
+    readers = []
+    for k in range(folds):
+        ir, it, mr, mt = examples(base, [m for m in messages if fold_of(m) != k])
+        model = ReaderModel(fit(ir, it), fit_items(base, mr, mt), {})
+        u = Understander(rulebook, library.index, library.search, COMMAND_INTENTS, model)
+        readers.append(
+            lambda text, role, photo, u=u: u.understand(text, role, photo, TODAY, period_of)
+        )
+    return readers
+
+
 def share(values: list[bool | None]) -> str:
     known = [v for v in values if v is not None]
     return f"{sum(known) / len(known):.3f}" if known else "–"
@@ -101,9 +141,13 @@ def main() -> None:
     parser.add_argument("--batch", type=int, help="only this batch (1 = the first set)")
     parser.add_argument("--split", action="append", help="only these splits")
     parser.add_argument("--file", help="measure this JSONL file instead (a new batch)")
+    parser.add_argument(
+        "--cv", type=int, default=0, help="tuned and dev rows read by models that never saw them"
+    )
     args = parser.parse_args()
     library = Library.load(DEFAULT_RULEBOOK, ROOT / "data" / "cache")
     read = read_offline(library, TODAY)
+    folds = cv_readers(library, args.cv) if args.cv else None
     splits = args.split or ["tuned", "dev", "heldout"]
     print(
         "| split | messages | intent | item@1 (done) | item offered (done) | hazard recall "
@@ -122,8 +166,11 @@ def main() -> None:
             continue
         results = []
         for m in messages:
+            reader = read
+            if folds is not None and split in ("tuned", "dev"):
+                reader = folds[fold_of(m)]
             start = time.perf_counter()
-            reading = read(m["text"], m["role"], m["photo"])
+            reading = reader(m["text"], m["role"], m["photo"])
             timings.append(time.perf_counter() - start)
             results.append(judge(reading, m))
         row = [

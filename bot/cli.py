@@ -215,12 +215,22 @@ def chat(invite: str | None = None, demo: bool = False, as_id: int | None = None
 
 
 @cli.command(help=t("cli.help.understand"))
-@click.argument("message", nargs=-1, required=True)
+@click.argument("message", nargs=-1)
 @click.option("--role", type=ROLES, default="officer")
 @click.option("--photo", is_flag=True, help=t("cli.help.photo"))
 @click.option("--json", "as_json", is_flag=True)
-def understand(message: tuple[str, ...], role: str, photo: bool, as_json: bool) -> int:
-    data = _assistant().understand(" ".join(message), role, photo).as_json()
+@click.option("--batch", type=click.Path(dir_okay=False), help=t("cli.help.understand_batch"))
+def understand(
+    message: tuple[str, ...], role: str, photo: bool, as_json: bool, batch: str | None
+) -> int:
+    if not message and not batch:
+        raise click.UsageError(t("cli.understand_usage"))
+    assistant = _assistant()
+    if batch:  # one message per line in, one JSON object per line out, same order
+        for line in Path(batch).read_text(encoding="utf-8").splitlines():
+            _print_json(assistant.understand(line, role, photo).as_json())
+        return 0
+    data = assistant.understand(" ".join(message), role, photo).as_json()
     if as_json:
         _print_json(data)
     else:

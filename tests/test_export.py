@@ -158,8 +158,8 @@ def test_year_export_has_every_record_hazard_and_photo(assistant, year_of_work, 
         assert names == {n for n in listed if "（" not in n}
         assert all(archive.read(n)[:2] == b"\xff\xd8" for n in names)  # JPEG data
     assert "金色社区/4.2.3_2026-03-04_1.jpg" in names
-    assert "金色社区/隐患_连然-2026-0001_2026-03-01_1.jpg" in names
-    assert "金色社区/隐患_连然-2026-0001_2026-03-05_1.jpg" in names
+    assert "金色社区/隐患_连然-2026-0001_现场_2026-03-01_1.jpg" in names
+    assert "金色社区/隐患_连然-2026-0001_整改后_2026-03-05_1.jpg" in names
     missing = [n for n in listed if "（" in n]
     assert len(missing) == 2 and all("gone.jpg" in n or "lost.jpg" in n for n in missing)
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from bot.chat import buttons
 from bot.chat.commands import BY_NAME, help_reply
 from bot.chat.features import Features
-from bot.chat.intents import NUMBERED, Intent
+from bot.chat.intents import NUMBERED, RECORDING, Intent
+from bot.chat.payloads import files_json, files_of
 from bot.chat.replies import Incoming, Reply
 from bot.chat.todo import wants_all
 from bot.chat.understand import Understanding
@@ -100,12 +101,13 @@ class Assistant:
         choices = pending.payload.get("choices") if pending else None
         if pending is None or not choices or not 1 <= int(text) <= len(choices):
             return None
-        return self.features.followups.choice(person, msg, pending.id, choices[int(text) - 1])
+        return self._choose(person, msg, pending.id, choices[int(text) - 1])
 
     def _read(self, person: Person, msg: Incoming, text: str) -> list[Reply]:
         f = self.features
         u = self.understand(text, person.role if person.id else "", bool(msg.photos))
-        if u.command and u.intent == Intent.COMMAND:
+        command = BY_NAME.get(u.command or "")
+        if u.command and (u.intent == Intent.COMMAND or (command and command.run)):
             return self._command(person, msg, u.command, u.text)
         if u.command and (refusal := self._refusal(person, u.command)):
             return [Reply(refusal)]
@@ -115,6 +117,14 @@ class Assistant:
             return [help_reply(person)]
         if u.intent == Intent.QUESTION:
             return [f.questions.answer(person, u.text or text, public=msg.is_group)]
+        generic = f.reader.understander.generic_done(text)  # "弄完了": asks which item instead
+        if person.id and u.alternatives and u.intent in RECORDING and not generic:
+            return [self._ask_which(person, msg, u)]
+        return self._route(person, msg, u)
+
+    def _route(self, person: Person, msg: Incoming, u: Understanding) -> list[Reply]:
+        f = self.features
+        text = msg.text.strip()
         if not person.id:
             # A guest can only ask, so a bare keyword ("安康杯") is a question to them, and
             # so is one about a topic the rulebook does not cover ("年假怎么请").
@@ -134,6 +144,44 @@ class Assistant:
         if u.intent == Intent.UNDO:
             return [f.tasks.propose_undo(person, msg)]
         return f.followups.unclear(person, msg, u)
+
+    def _ask_which(self, person: Person, msg: Incoming, u: Understanding) -> Reply:
+        """Not sure what the message means: ask, the likeliest reading first."""
+        options = [u.intent.value, *(i.value for i in u.alternatives if i != u.intent)]
+        if Intent.UNCLEAR.value in options:
+            options.remove(Intent.UNCLEAR.value)
+        payload = {
+            "options": options,
+            "text": msg.text,
+            "files": files_json(msg.photos),
+            "source": msg.source,
+            "choices": [*map(str, range(len(options))), "no"],
+        }
+        pending, _ = self.ws.pending.create(person.id, "which_intent", payload, msg.source)
+        rows = [(buttons.choice(t(f"intent.{o}"), pending.id, i),) for i, o in enumerate(options)]
+        rows.append((buttons.choice(t("btn.cancel"), pending.id, "no"),))
+        return Reply(t("ask.which_intent"), tuple(rows))
+
+    def _choose(self, person: Person, msg: Incoming, pending_id: int, choice: str) -> list[Reply]:
+        """A choice made: what the message meant is read again as chosen; every other
+        prompt is answered by the follow-ups."""
+        pending = self.ws.pending.get(pending_id)
+        if pending is None or pending.kind != "which_intent" or pending.person_id != person.id:
+            return self.features.followups.choice(person, msg, pending_id, choice)
+        if (
+            choice == "no"
+            or not choice.isdigit()
+            or int(choice) >= len(pending.payload["options"])
+        ):
+            return self.features.followups.choice(person, msg, pending_id, "no")
+        if not self.ws.pending.resolve(pending, choice):
+            return [Reply(t("choice.already"))]
+        payload = pending.payload
+        again = Incoming(msg.channel, msg.user_id, msg.chat_id, f"{payload.get('source')}:as",
+                         payload["text"], tuple(files_of(payload.get("files"))))  # fmt: skip
+        intent = Intent(payload["options"][int(choice)])
+        u = self.features.reader.read_as(intent, payload["text"], person.role, bool(again.photos))
+        return self._route(person, again, u)
 
     def _refusal(self, person: Person, name: str) -> str | None:
         command = BY_NAME.get(name)
@@ -175,7 +223,7 @@ class Assistant:
         source = f"button:{msg.chat_id}:{msg.message_id}"
         match pressed:
             case buttons.Choice(pending_id, choice):
-                return f.followups.choice(person, msg, pending_id, choice)
+                return self._choose(person, msg, pending_id, choice)
             case buttons.Verify(hazard_id):
                 hazard = f.hazards.by_id(hazard_id)
                 return [f.hazards.verify(person, hazard, f"{source}:v")]

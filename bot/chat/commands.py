@@ -72,7 +72,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("item", ALL, Intent.QUESTION),
     Command("todo", MEMBERS, Intent.CHECKLIST),
     Command("done", REPORTERS, Intent.DONE),
-    Command("undo", REPORTERS, run=lambda f, p, m, a: [f.tasks.undo(p)]),
+    Command("undo", REPORTERS, Intent.UNDO, run=lambda f, p, m, a: [f.tasks.undo(p)]),
     Command("hazard", REPORTERS, Intent.HAZARD),
     Command("fixed", REPORTERS, Intent.FIX, aliases=("fix",)),
     Command("hazards", MEMBERS, run=lambda f, p, m, a: [f.todo.hazards(p)]),

@@ -92,3 +92,19 @@ def decision_words(norm: str) -> bool:
         p.search(norm)
         for p in (UNDO, VOID, REJECT_STRONG, REJECT_WEAK, VERIFY, EXTEND, EXTEND_DECISION)
     ) or not_fixed(norm)
+
+
+def ledger_signals(norm: str) -> dict[str, bool]:
+    """Which of these word groups a message has (features for the learned reader)."""
+    return {
+        "undo": bool(UNDO.search(norm)),
+        "void": bool(VOID.search(norm)),
+        "reject_s": bool(REJECT_STRONG.search(norm)),
+        "reject_w": bool(REJECT_WEAK.search(norm)),
+        "verify": bool(VERIFY.search(norm)),
+        "extend": bool(EXTEND.search(norm)),
+        "extend_dec": bool(EXTEND_DECISION.search(norm)),
+        "notfixed": not_fixed(norm),
+        "photo_w": bool(PHOTO.search(norm)),
+        "haz_talk": bool(_HAZARD_TALK.search(norm)),
+    }

@@ -49,6 +49,10 @@ class TaskReports:
             return [self.ask_task(person, base, msg)]
         if len(u.tasks) > 1:
             return [self.choose_task(person, base, msg, u.tasks)]
+        if ":" not in u.tasks[0] and u.command:
+            item = ws.rulebook.unit(u.tasks[0])
+            assert item is not None
+            return [self.record_loose(person, item, base)]
         payload = base.for_task(u.tasks[0], u.period)
         if u.command and u.confidence >= 0.9:
             return [self.record(person, payload)]
@@ -56,6 +60,8 @@ class TaskReports:
 
     def confirm(self, person: Person, payload: DonePayload, msg: Incoming) -> Reply:
         assert payload.task_id is not None
+        if ":" not in payload.task_id:  # an item without a recurring task: evidence for it
+            return self._confirm_loose(person, payload, msg)
         unit, task, period = self.task_instance(payload.task_id, payload.day, payload.period)
         payload = payload.for_task(payload.task_id, period)
         pending, _ = self.ws.pending.create(
@@ -87,7 +93,11 @@ class TaskReports:
         for i, option in enumerate(options):
             task_id, _, period = option.partition("|")
             found = self.ws.rulebook.task(task_id)
-            if found:
+            loose = self.ws.rulebook.unit(task_id) if ":" not in task_id else None
+            if loose is not None:
+                rows.append((buttons.choice(t("btn.task", code=loose.code, name=loose.name),
+                                            pending.id, i),))  # fmt: skip
+            elif found:
                 label = t("btn.task", code=found[0].code, name=found[1].name)
                 if period:
                     label += t("btn.task_period", period=self.period_words(found[1], period))
@@ -128,8 +138,32 @@ class TaskReports:
                 period = inst.period.key if inst else None
         return unit, task, period
 
+    def _confirm_loose(self, person: Person, payload: DonePayload, msg: Incoming) -> Reply:
+        assert payload.task_id is not None
+        unit = self.ws.rulebook.unit(payload.task_id)
+        if unit is None:
+            raise UserError("done.unknown_code", code=payload.task_id)
+        pending, _ = self.ws.pending.create(
+            person.id, "confirm_done", {**payload.to_json(), "choices": ["ok", "other", "no"]},
+            msg.source,
+        )  # fmt: skip
+        key = "done.confirm_street" if contributes(person, unit) else "done.confirm_loose"
+        text = t(key, code=unit.code, name=unit.name, day=md(payload.day),
+                 photos=photos_words(payload))  # fmt: skip
+        row = (
+            buttons.choice(t("btn.confirm"), pending.id, "ok"),
+            buttons.choice(t("btn.other_task"), pending.id, "other"),
+            buttons.choice(t("btn.cancel"), pending.id, "no"),
+        )
+        return Reply(text, (row,))
+
     def record(self, person: Person, payload: DonePayload) -> Reply:
         assert payload.task_id is not None
+        if ":" not in payload.task_id:
+            unit = self.ws.rulebook.unit(payload.task_id)
+            if unit is None:
+                raise UserError("done.unknown_code", code=payload.task_id)
+            return self.record_loose(person, unit, payload)
         day = payload.day
         unit, task, period = self.task_instance(payload.task_id, day, payload.period)
         if person.role not in task.roles:
@@ -164,9 +198,10 @@ class TaskReports:
         return Reply(text, recorded=True, meta={"record_id": result.record_id})
 
     def record_loose(self, person: Person, unit: Unit, payload: DonePayload) -> Reply:
-        """Evidence for a unit without scheduled tasks (events, standing duties)."""
+        """Evidence for a unit without scheduled tasks (events, standing duties), or a
+        community's work towards one of the street's items (counted for the street)."""
         assert person.unit_id is not None
-        if person.role not in unit.roles:
+        if person.role not in unit.roles and not contributes(person, unit):
             raise UserError("done.not_your_role", code=unit.code)
         day = payload.day
         result = self.ws.tasklog.record(
@@ -181,7 +216,7 @@ class TaskReports:
             source=payload.source,
         )
         text = t(
-            "done.recorded_loose",
+            "done.recorded_street" if contributes(person, unit) else "done.recorded_loose",
             code=unit.code,
             name=unit.name,
             day=md(day),
@@ -280,6 +315,12 @@ class TaskReports:
             period, task.every, task.window is not None, self.ws.today(), start, end
         )
         return label or period
+
+
+def contributes(person: Person, unit: Unit) -> bool:
+    """A community officer's work on one of the street's items (疏散场地, 应急物资 …): it
+    is recorded for the officer's community and counted towards the street's item."""
+    return person.role == "officer" and "officer" not in unit.roles and "street" in unit.roles
 
 
 def photos_words(payload: DonePayload) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -141,6 +141,8 @@ class Understanding:
     place: str = ""
     enterprise: str = ""
     error: str | None = None  # a texts.yaml key when the message cannot be taken as meant
+    # other likely readings, best first, when the reader is not sure of this one
+    alternatives: tuple[Intent, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "intent", Intent(self.intent))  # "done" → Intent.DONE
@@ -149,8 +151,10 @@ class Understanding:
 
     @property
     def clarifies(self) -> bool:
-        """Whether the reply is a question back (which item? which hazard?) rather than one
-        proposed reading or a record."""
+        """Whether the reply is a question back (what do you mean? which item? which
+        hazard?) rather than one proposed reading or a record."""
+        if self.alternatives:
+            return True
         if self.intent == Intent.DONE:
             return len(set(self.codes)) != 1
         if self.intent in NUMBERED:
@@ -159,10 +163,14 @@ class Understanding:
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
-        for key in ("text", "place", "enterprise", "error", "command", "severity"):
+        for key in ("text", "place", "enterprise", "error", "command", "severity", "alternatives"):
             if not data[key]:
                 data.pop(key)
         return data
+
+
+# the item of a completion report that names none: (text, day, period hint) -> reading
+Ranker = Callable[[str, date, "PeriodHint | None"], "Understanding"]
 
 
 @dataclass(frozen=True)
@@ -205,7 +213,21 @@ class Understander:
             )
         if not norm:
             return Understanding(Intent.UNCLEAR, confidence=0.2 if has_photo else 0.0)
-        intent = self._intent(norm, role, has_photo)
+        return self.read_as(self.intent(norm, role, has_photo), raw, norm, role, today,
+                             period_of)  # fmt: skip
+
+    def read_as(
+        self,
+        intent: Intent,
+        raw: str,
+        norm: str,
+        role: str,
+        today: date,
+        period_of: Any,
+        ranked: Ranker | None = None,
+    ) -> Understanding:
+        """The message read as ``intent``: its item, day, hazard number, description.
+        ``ranked`` finds the item of a completion report that names none."""
         if intent in NUMBERED:
             return self._numbered(intent, raw, norm, today)
         if intent == Intent.UNDO:
@@ -213,7 +235,7 @@ class Understander:
         if intent == Intent.HAZARD:
             return self._hazard(raw, norm, today)
         if intent == Intent.DONE:
-            return self._done(norm, role, today, period_of, explicit=False)
+            return self._done(norm, role, today, period_of, explicit=False, ranked=ranked)
         if intent == Intent.QUESTION:
             found = self.search(raw)
             return Understanding(
@@ -226,7 +248,7 @@ class Understander:
         """ "弄完了", "搞好了": something was finished, but the words do not say what."""
         return bool(_GENERIC_DONE.match(re.sub(r"[\W_]+", "", normalize(text))))
 
-    def _intent(self, norm: str, role: str, has_photo: bool) -> Intent:
+    def intent(self, norm: str, role: str, has_photo: bool) -> Intent:
         content = re.sub(r"[\W_]+", "", norm)
         if not content or _GREETING.match(norm):
             return Intent.UNCLEAR
@@ -269,7 +291,7 @@ class Understander:
         if done or no_hazard:
             if _GENERIC_DONE.match(content) and not has_photo:
                 return Intent.UNCLEAR
-            if _REPAIR.search(norm) and not self._task_candidates(norm, None):
+            if _REPAIR.search(norm) and not self.task_candidates(norm, None):
                 return Intent.FIX
             return Intent.DONE
         if _WEAK_HAZARD.search(norm) and not question and len(content) > 4:
@@ -277,7 +299,7 @@ class Understander:
         if question or find_refs(norm, self.rulebook.is_code):
             return Intent.QUESTION
         if has_photo:
-            return Intent.DONE if self._task_candidates(norm, None) else Intent.UNCLEAR
+            return Intent.DONE if self.task_candidates(norm, None) else Intent.UNCLEAR
         return Intent.UNCLEAR
 
     def _command(
@@ -288,8 +310,11 @@ class Understander:
             intent = Intent.HELP
         if intent == Intent.DONE:
             return self._done(normalize(args), role, today, period_of, explicit=True, command=name)
-        if intent == Intent.FIX:
-            return self._numbered(Intent.FIX, args, normalize(args), today, command=name)
+        if intent in NUMBERED:
+            u = self._numbered(intent, args, normalize(args), today, command=name)
+            # /fixed N words: the words are the note; a command that acts at once (/verify,
+            # /reject) is handed its arguments as typed
+            return u if intent == Intent.FIX else replace(u, text=args)
         if intent == Intent.HAZARD:
             return self._hazard(args, normalize(args), today, command=name)
         if intent == Intent.QUESTION:
@@ -308,6 +333,7 @@ class Understander:
         period_of: Any,
         explicit: bool,
         command: str | None = None,
+        ranked: Ranker | None = None,
     ) -> Understanding:
         refs = find_refs(norm, self.rulebook.is_code)
         plain = norm
@@ -340,10 +366,12 @@ class Understander:
             candidates = [
                 TaskMatch(u, t, 1.0) for u in units for t in u.tasks if role in t.roles or not role
             ]
-            candidates = self._best(self._scored(norm, candidates, hint, day, period_of))
+            candidates = self.best(self.scored(norm, candidates, hint, day, period_of))
             confidence = 0.95 if len(candidates) <= 1 else 0.6
+        elif ranked is not None:
+            return ranked(norm, day, hint)
         else:
-            candidates = self._task_candidates(norm, role, hint, day, period_of)
+            candidates = self.task_candidates(norm, role, hint, day, period_of)
             codes = list(dict.fromkeys(c.unit.code for c in candidates))
             best = candidates[0].score if candidates else 0
             clear = len(candidates) == 1 or (len(candidates) > 1 and candidates[1].score < best)
@@ -373,7 +401,7 @@ class Understander:
             corrected = corrected.replace(span, word)
         return norm + " " + corrected
 
-    def _scored(
+    def scored(
         self,
         norm: str,
         candidates: list[TaskMatch],
@@ -391,7 +419,7 @@ class Understander:
         return sorted(out, key=lambda c: -c.score)
 
     @staticmethod
-    def _best(scored: list[TaskMatch]) -> list[TaskMatch]:
+    def best(scored: list[TaskMatch]) -> list[TaskMatch]:
         """The single best candidate when it clearly leads, else all tied at the top."""
         if len(scored) <= 1:
             return scored
@@ -407,7 +435,7 @@ class Understander:
             score += 0.5
         return score
 
-    def _task_candidates(
+    def task_candidates(
         self,
         norm: str,
         role: str | None,
@@ -420,14 +448,14 @@ class Understander:
         owned = [
             TaskMatch(u, t, 0.0) for u, t in self.rulebook.tasks() if not role or role in t.roles
         ]
-        scored = [m for m in self._scored(norm, owned, hint, day, period_of) if m.score >= 1]
+        scored = [m for m in self.scored(norm, owned, hint, day, period_of) if m.score >= 1]
         if not scored or scored[0].score < 2:
             found = self.search(norm)
             codes = found.codes[:3] if found.found else []
             for rank, code in enumerate(codes):
                 bonus = 2.0 - rank * 0.5
                 scored += [TaskMatch(m.unit, m.task, bonus) for m in owned if m.unit.code == code]
-            scored = self._scored(norm, scored, hint, day, period_of) if scored else []
+            scored = self.scored(norm, scored, hint, day, period_of) if scored else []
         if not scored:
             return []
         top = scored[0].score

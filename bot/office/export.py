@@ -195,7 +195,8 @@ def _name_files(data: YearData, where: str, params: list[Any]) -> None:
     ):
         hazard = hazards[row["hazard_id"]]
         day = _event_day(hazard, data.events.get(hazard.id, []), row)
-        stem = f"{t('export.hazard_prefix')}_{hazard.number}_{day}"
+        stage = row.get("stage") or "现场"  # 现场 (as found) or 整改后 (after the fix)
+        stem = f"{t('export.hazard_prefix')}_{hazard.number}_{stage}_{day}"
         name = names.name(data.unit_names[hazard.unit_id], stem, row["path"])
         data.hazard_files.setdefault(hazard.id, []).append(_evidence(row, name, data_dir))
 
@@ -511,7 +512,7 @@ def hazard_rows(data: YearData) -> Iterable[list[Any]]:
             h.enterprise,
             h.description,
             h.severity,
-            h.state,
+            f"{h.state}（{h.void_reason}）" if h.void_reason else h.state,
             h.deadline,
             h.fixed_on,
             data.people.get(fixer["person_id"], "") if fixer and h.fixed_on else "",

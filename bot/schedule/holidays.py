@@ -37,6 +37,14 @@ def festival_day(name: str, year: int) -> date:
     return date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
+def warm(year: int) -> None:
+    """Work out the festivals of the years around ``year`` now (the lunar tables take some
+    milliseconds the first time), so that no message pays for it."""
+    for y in (year - 1, year, year + 1):
+        for name in FESTIVALS:
+            festival_day(name, y)
+
+
 class WorkCalendar:
     def __init__(
         self, extra_holidays: Iterable[date] = (), extra_workdays: Iterable[date] = ()

@@ -1,0 +1,208 @@
+"""The message reader with its learned model: the rules' signals and the words go into a
+linear model (bot/chat/intent_model.py) that chooses the intent, and a second one that ranks
+the item of a completion report; the rules read everything else (numbers, dates, places).
+
+Invariants: a refusal or a negation is never read as the positive action (整改不了 is never a
+fix, 退回 never a verification); only the street office verifies or sends back; when the
+model is not sure of a recording intent, the likely readings go along and the reply asks.
+Slash commands and guests are read by the rules alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from bot.chat import hazard_numbers
+from bot.chat.intent_model import LinearModel, ReaderModel, features
+from bot.chat.intents import RECORDING, Intent
+from bot.chat.ledger_words import ledger_signals, not_fixed
+from bot.chat.understand import (
+    _CHECKLIST,
+    _COMMAND,
+    _DONE_WORDS,
+    _FIX_WORDS,
+    _FUTURE,
+    _HAZARD_WORDS,
+    _HELP,
+    _LATE_ENTRY,
+    _NEGATED,
+    _NO_HAZARD,
+    _NOT_A_QUESTION,
+    _QUESTION,
+    _REPAIR,
+    _REPORTED,
+    _WEAK_HAZARD,
+    TaskMatch,
+    Understander,
+    Understanding,
+)
+from bot.schedule.dates import PeriodHint
+from knowledge.textnorm import normalize
+
+# Below this probability of its best intent the reader asks (a recording intent) or leaves
+# the choice to the rules (anything else); readings at least ALTERNATIVE likely are offered
+# beside it; an item at least ITEM_SURE likely is proposed alone, else up to ITEM_CHOICES
+# are offered. Chosen by cross-validation on tuned+dev (README, "Message understanding").
+INTENT_SURE = 0.6
+ALTERNATIVE = 0.1
+ITEM_SURE = 0.5
+ITEM_CHOICES = 4
+
+
+class LearnedReader:
+    def __init__(self, rules: Understander, model: ReaderModel) -> None:
+        self.rules = rules
+        self.model = model
+
+    def understand(
+        self, text: str, role: str, has_photo: bool, today: date, period_of: Any = None
+    ) -> Understanding:
+        raw = (text or "").strip()
+        norm = normalize(raw)
+        if not norm or not role or _COMMAND.match(norm):  # learned from people with a role
+            return self.rules.understand(text, role, has_photo, today, period_of)
+        return self._learned(self.model, raw, norm, role, has_photo, today, period_of)
+
+    def generic_done(self, text: str) -> bool:
+        return self.rules.generic_done(text)
+
+    def signals(self, norm: str, role: str, has_photo: bool) -> list[str]:
+        """What the rules see in a message, as features for the learned model."""
+        out = [f"rule:{self.rules.intent(norm, role, has_photo).value}"]
+        flags = {
+            "num": hazard_numbers.find(norm) is not None,
+            "num_lead": hazard_numbers.find(norm, leading=True) is not None,
+            "q": bool(_QUESTION.search(_NOT_A_QUESTION.sub("", norm))),
+            "future": bool(_FUTURE.search(norm)),
+            "reported": bool(_REPORTED.search(norm)),
+            "done_w": bool(_DONE_WORDS.search(norm)),
+            "late": bool(_LATE_ENTRY.search(norm)),
+            "haz_w": bool(_HAZARD_WORDS.search(norm)),
+            "weak_haz": bool(_WEAK_HAZARD.search(norm)),
+            "nohaz": bool(_NO_HAZARD.search(norm)),
+            "checklist": bool(_CHECKLIST.search(norm)),
+            "negated": bool(_NEGATED.search(norm)),
+            "repair": bool(_REPAIR.search(norm)),
+            "fix_w": bool(_FIX_WORDS.search(norm)),
+            "help": bool(_HELP.search(norm)),
+            "command": norm.startswith("/"),
+        }
+        flags.update(ledger_signals(norm))
+        out += [name for name, on in flags.items() if on]
+        result = self.rules.search(norm)
+        if result.found:
+            out += ["sfound", *(f"scode:{c}" for c in result.codes[:2])]
+        if result.offtopic:
+            out.append("soff")
+        out += [f"kw:{m.unit.code}" for m in self.rules.task_candidates(norm, role or None)[:3]]
+        return out
+
+    def read_as(
+        self, intent: Intent, text: str, role: str, has_photo: bool, today: date, period_of: Any
+    ) -> Understanding:
+        """The message read as the intent the person chose (after a question back)."""
+        raw = (text or "").strip()
+        norm = normalize(raw)
+        feats = self._features(norm, role, has_photo)
+        return self.rules.read_as(intent, raw, norm, role, today, period_of,
+                                  self._ranker(feats, role, period_of))  # fmt: skip
+
+    def _features(self, norm: str, role: str, has_photo: bool) -> list[str]:
+        words = self.rules.index.segmenter.words(norm)
+        return features(norm, words, role, has_photo, self.signals(norm, role, has_photo))
+
+    def _ranker(self, feats: list[str], role: str, period_of: Any) -> Any:
+        items = self._items(self.model.item, feats, role)
+
+        def rank(norm: str, day: date, hint: PeriodHint | None) -> Understanding:
+            return self._done_ranked(norm, role, day, hint, period_of, items)
+
+        return rank
+
+    def _learned(
+        self,
+        model: ReaderModel,
+        raw: str,
+        norm: str,
+        role: str,
+        has_photo: bool,
+        today: date,
+        period_of: Any,
+    ) -> Understanding:
+        """The learned model's reading, kept away from what it must never be: a refusal or
+        a negation is never the positive action, only the street office verifies or sends
+        back. When it is not sure, the next likely readings go along (the reply asks)."""
+        feats = self._features(norm, role, has_photo)
+        signals = [f[2:] for f in feats if f.startswith("s:") and "|" not in f]
+        probs = model.intent.probabilities(feats)
+        barred = set()
+        if not_fixed(norm) or "reject_s" in signals or "void" in signals:
+            barred |= {Intent.FIX.value, Intent.VERIFY.value}
+        if role not in ("street", "admin"):
+            barred |= {Intent.VERIFY.value, Intent.REJECT.value}
+        if "help" not in signals:  # asking how to use the assistant is in the help words
+            barred.add(Intent.HELP.value)
+        ranked = sorted((p, i) for i, p in probs.items() if i not in barred)[::-1]
+        intent = Intent(ranked[0][1])
+        rule = next(Intent(f[7:]) for f in feats if f.startswith("s:rule:") and "|" not in f)
+        if ranked[0][0] < INTENT_SURE and (intent not in RECORDING or rule not in RECORDING):
+            intent = rule  # not sure, and the rules read no record into it: theirs
+        u = self.rules.read_as(intent, raw, norm, role, today, period_of,
+                               self._ranker(feats, role, period_of))  # fmt: skip
+        if u.hazard is None and (ref := hazard_numbers.find(norm)):
+            u = replace(u, hazard=ref)  # named, though the message may be about something else
+        unsure = ranked[0][0] < INTENT_SURE and intent in RECORDING and intent != rule
+        if unsure:
+            others = tuple(Intent(i) for p, i in ranked[1:3] if p >= ALTERNATIVE)
+            return replace(u, alternatives=others or (Intent.UNCLEAR,), confidence=ranked[0][0])
+        return replace(u, confidence=ranked[0][0])
+
+    def _items(self, items: LinearModel, feats: list[str], role: str) -> list[tuple[str, float]]:
+        """Rulebook items a completion report may be about, best first, with the learned
+        model's probability: the person's own items and, for an officer, the street's items
+        that communities work towards."""
+        probs = items.probabilities(feats)
+        allowed = [
+            (code, p) for code, p in probs.items()
+            if (unit := self.rules.rulebook.unit(code)) is not None
+            and (not role or role in unit.roles or (role == "officer" and "street" in unit.roles))
+        ]  # fmt: skip
+        return sorted(allowed, key=lambda x: -x[1])
+
+    def _done_ranked(
+        self,
+        norm: str,
+        role: str,
+        day: date,
+        hint: PeriodHint | None,
+        period_of: Any,
+        ranked: list[tuple[str, float]],
+    ) -> Understanding:
+        """A completion report whose item the learned model ranked: the best one when it is
+        sure, else the likely ones to choose from."""
+        sure = bool(ranked) and ranked[0][1] >= ITEM_SURE
+        shown = ranked[:1] if sure else [(c, p) for c, p in ranked[:ITEM_CHOICES] if p >= 0.05]
+        codes = [c for c, _ in shown]
+        tasks: list[str] = []
+        period = None
+        for code in codes:
+            unit = self.rules.rulebook.unit(code)
+            assert unit is not None
+            own = [t for t in unit.tasks if not role or role in t.roles]
+            matches = [TaskMatch(unit, t, 1.0) for t in own]
+            scored = self.rules.best(self.rules.scored(norm, matches, hint, day, period_of))
+            tasks += [f"{unit.code}:{m.task.key}" for m in scored] or [unit.code]
+            if period is None and scored and period_of is not None:
+                anchor = hint.anchor if hint and hint.every == scored[0].task.every else day
+                period = period_of(scored[0].unit, scored[0].task, anchor)
+        return Understanding(
+            Intent.DONE,
+            codes,
+            tasks,
+            period if len(codes) == 1 else None,
+            day.isoformat(),
+            confidence=ranked[0][1] if ranked else 0.0,
+            text=norm,
+        )

@@ -1,0 +1,132 @@
+"""The message reader's parts that must hold whatever the learned model says: hazard numbers in
+every written form, dates that are not hazard numbers, refusals never read as the positive
+action, an unsure reading that asks, the rules when no model can be loaded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.chat import hazard_numbers
+from bot.chat.assistant import Assistant
+from bot.chat.intent_model import ReaderModel
+from bot.chat.intents import Intent
+from bot.chat.understand import Understander
+from bot.schedule.dates import parse_until
+from tests.support.chat import Chat
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("3号整改好了", "3"),
+        ("第12号隐患已处理", "12"),
+        ("#7 弄好了", "7"),
+        ("十一号 已处理", "11"),
+        ("三十七号修好了", "37"),
+        ("【9】那个楼道清了", "9"),
+        ("No.4 电线已重新布好", "4"),
+        ("编号26 灭火器补齐了", "26"),
+        ("序号17 已整改", "17"),
+        ("隐患单号38 已处理完毕", "38"),
+        ("连然-2026-0012 已整改", "连然-2026-0012"),
+        ("前天报的7号 灭火器补齐了", "7"),
+        ("二十一号 门口的车挪走了", "21"),
+        ("那个12 清走了", "12"),
+        ("0012整改好了", "12"),
+    ],
+)
+def test_hazard_numbers_as_written(text: str, number: str):
+    assert hazard_numbers.find(text, leading=True) == number
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["11月3号巡查了", "跑了5家", "12号楼楼道堆物", "3号那天去的", "5号院门口", "11.20 整改"],
+)
+def test_dates_counts_and_addresses_are_not_hazard_numbers(text: str):
+    assert hazard_numbers.find(text, leading=True) is None
+
+
+def test_a_new_deadline_in_words():
+    from datetime import date
+
+    today, deadline = date(2026, 11, 25), date(2026, 12, 2)
+    assert parse_until("延期到12月10日", today) == date(2026, 12, 10)
+    assert parse_until("宽限一周", today, deadline) == date(2026, 12, 9)
+    assert parse_until("下周五前整改完", today) == date(2026, 12, 4)
+    assert parse_until("申请延期", today) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "barred"),
+    [
+        ("11号整改不了，需要延期", "officer", {"fix"}),
+        ("3号还没改好", "officer", {"fix"}),
+        ("2号隐患整改不到位，退回", "street", {"fix", "verify"}),
+        ("12号不合格，退回重改", "street", {"fix", "verify"}),
+        ("10号隐患是误报，作废", "street", {"fix", "verify", "hazard"}),
+        ("撤销10号隐患", "officer", {"fix", "hazard"}),
+        ("1号复核通过", "officer", {"verify", "reject"}),
+    ],
+)
+def test_refusals_are_never_the_positive_action(assistant: Assistant, text, role, barred):
+    u = assistant.understand(text, role)
+    assert u.intent not in barred, u.as_json()
+
+
+def test_the_model_can_be_missing(tmp_path: Path, library):
+    assert ReaderModel.load(tmp_path / "none.json") is None
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    assert ReaderModel.load(tmp_path / "bad.json") is None
+    rules = Understander(library.rulebook, library.index, library.search)
+    from datetime import date
+
+    assert rules.understand("发现加油站电线乱拉", "officer", False, date(2026, 11, 25)).intent == (
+        "hazard"
+    )
+
+
+def test_an_unsure_reading_asks_with_choices(assistant: Assistant, street_org):
+    from dataclasses import replace
+
+    officer: Chat = street_org("officer", "金色社区")
+    reader = assistant.features.reader
+    real = reader.understand
+
+    def unsure(text, role, photo=False):
+        u = real(text, role, photo)
+        return replace(u, alternatives=(Intent.HAZARD,)) if text == "砖厂那边弄了一下" else u
+
+    reader.understand = unsure  # type: ignore[method-assign]
+    reply = officer.say("砖厂那边弄了一下")
+    labels = [label for label, _ in officer.buttons()]
+    assert "看明白" in reply and labels[-1] == "取消" and len(labels) >= 3
+    officer.press("登记新发现的隐患")
+    assert "登记新隐患" in officer.last[0].text  # read again as chosen: a proposal, no record
+    assert assistant.ws.store.value("SELECT COUNT(*) FROM hazards") == 0
+
+
+def test_a_community_records_work_towards_a_street_item(assistant: Assistant, street_org):
+    officer = street_org("officer", "金色社区")
+    reply = officer.say("/done 9.5 龙泉自然村疏散场地牌子挂好了")
+    assert "计入街道【9.5】" in reply
+    row = assistant.ws.store.one("SELECT code, unit_id FROM records")
+    assert row is not None and row["code"] == "9.5"
+    assert row["unit_id"] == assistant.ws.org.unit_named("金色社区").id
+
+
+def test_understand_batch(tmp_path: Path, monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("GRIDSAFE_DATA", str(tmp_path))
+    monkeypatch.delenv("GRIDSAFE_DB", raising=False)
+    monkeypatch.delenv("GRIDSAFE_CONFIG", raising=False)
+    batch = tmp_path / "m.txt"
+    batch.write_text("本周巡查已完成\n3号整改好了\n巡查一周几次\n", encoding="utf-8")
+    assert main(["understand", "--batch", str(batch), "--role", "officer"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["intent"] for r in rows] == ["done", "fix", "question"]
+    assert rows[1]["hazard"] == "3"

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.chat.commands import COMMAND_INTENTS  # noqa: E402
 from bot.chat.intent_model import LinearModel, ReaderModel, features  # noqa: E402
+from bot.chat.learned import signals  # noqa: E402
 from bot.chat.understand import Understander  # noqa: E402
 from bot.library import Library  # noqa: E402
 from knowledge.loader import DEFAULT_RULEBOOK  # noqa: E402
@@ -47,8 +48,8 @@ def load(split: str) -> list[dict]:
 def featurize(understander: Understander, m: dict) -> list[str]:
     norm = normalize(m["text"])
     words = understander.index.segmenter.words(norm) if norm else []
-    signals = understander.signals(norm, m["role"], m["photo"]) if norm else ["empty"]
-    return features(norm, words, m["role"], m["photo"], signals)
+    found = signals(understander, norm, m["role"], m["photo"]) if norm else ["empty"]
+    return features(norm, words, m["role"], m["photo"], found)
 
 
 def fit(

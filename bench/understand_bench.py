@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.chat.commands import COMMAND_INTENTS  # noqa: E402
 from bot.chat.intent_model import ReaderModel  # noqa: E402
+from bot.chat.learned import LearnedReader  # noqa: E402
 from bot.chat.reader import read_offline  # noqa: E402
 from bot.chat.understand import Understander  # noqa: E402
 from bot.library import Library  # noqa: E402
@@ -123,7 +124,7 @@ def cv_readers(library: Library, folds: int) -> list:
     for k in range(folds):
         ir, it, mr, mt = examples(base, [m for m in messages if fold_of(m) != k])
         model = ReaderModel(fit(ir, it), fit_items(base, mr, mt), {})
-        u = Understander(rulebook, library.index, library.search, COMMAND_INTENTS, model)
+        u = LearnedReader(base, model)
         readers.append(
             lambda text, role, photo, u=u: u.understand(text, role, photo, TODAY, period_of)
         )

@@ -253,3 +253,21 @@ def test_undo_is_only_for_recent_entries(assistant, people, monkeypatch):
         assistant.ws.store.db.execute("UPDATE hazard_events SET at = ?", [old])
     assert "10分钟内" in officer.say("/undo")
     assert state(assistant, 1) == "待整改"
+
+
+def test_a_shared_location_goes_with_the_hazard(assistant, people):
+    from dataclasses import replace
+
+    officer = people["officer"]
+    officer.say("发现加油站旁边电线乱拉")
+    confirm = officer.buttons()[0][1]
+    reply = officer.send(replace(officer.incoming(), location=(24.9196, 102.4781)))
+    assert "位置已记下" in reply
+    assistant.press(officer.incoming(), confirm)
+    assert hazards(assistant)[0]["location"] == "24.919600,102.478100"
+    registered(officer, "发现楼道堆满杂物")
+    assert "已把位置加到隐患 连然-2026-0002" in officer.send(
+        replace(officer.incoming(), location=(24.9, 102.4))
+    )
+    audit = assistant.ws.store.value("SELECT COUNT(*) FROM audit WHERE action = 'hazard.location'")
+    assert audit == 1

@@ -73,6 +73,8 @@ class Assistant:
     def _handle(self, person: Person, msg: Incoming) -> list[Reply]:
         f = self.features
         text = msg.text.strip()
+        if msg.location is not None and person.id and not text and not msg.photos:
+            return [f.proposals.located(person, msg)]
         if not text and not msg.photos:
             return [Reply(t("msg.empty"))]
         dropped: list[Reply] = []

@@ -202,6 +202,28 @@ class HazardProposals:
             action.update(stage=SITE, files=files_json(msg.photos))
         return action
 
+    def located(self, person: Person, msg: Incoming) -> Reply:
+        """A shared location: it goes with the hazard being proposed, or the person's own
+        hazard reported in the last half hour."""
+        assert msg.location is not None
+        where = f"{msg.location[0]:.6f},{msg.location[1]:.6f}"
+        ws = self.ws
+        open_ = ws.pending.latest_choice(person.id, ws.now(), ws.settings.prompt_minutes)
+        if open_ is not None and open_.kind == "act":
+            options = open_.payload["options"]
+            if any(o.get("do") == "report" for o in options):
+                for o in options:
+                    o["location"] = where
+                ws.pending.update(open_, {**open_.payload, "options": options})
+                return Reply(t("hazard.location_pending"))
+        since = (ws.now() - timedelta(minutes=ws.settings.prompt_minutes)).date()
+        own = [h for h in ws.ledger.select([person.unit_id or 0], LIVE)
+               if h.reporter_id == person.id and h.reported_on >= since]  # fmt: skip
+        if not own:
+            return Reply(t("hazard.location_which"))
+        hazard = ws.ledger.set_location(person, own[-1], where)
+        return Reply(t("hazard.location_set", number=hazard.number), recorded=True)
+
     # ---- carrying out what was chosen -------------------------------------------------------
 
     def carry_out(self, person: Person, action: dict[str, Any], source: str | None) -> Reply:

@@ -67,6 +67,7 @@ class HazardReports:
             enterprise=fields.get("enterprise") or "",
             files=files,
             source=source,
+            location=fields.get("location"),
         )
         h = result.hazard
         text = t(

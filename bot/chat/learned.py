@@ -69,35 +69,7 @@ class LearnedReader:
         return self.rules.generic_done(text)
 
     def signals(self, norm: str, role: str, has_photo: bool) -> list[str]:
-        """What the rules see in a message, as features for the learned model."""
-        out = [f"rule:{self.rules.intent(norm, role, has_photo).value}"]
-        flags = {
-            "num": hazard_numbers.find(norm) is not None,
-            "num_lead": hazard_numbers.find(norm, leading=True) is not None,
-            "q": bool(_QUESTION.search(_NOT_A_QUESTION.sub("", norm))),
-            "future": bool(_FUTURE.search(norm)),
-            "reported": bool(_REPORTED.search(norm)),
-            "done_w": bool(_DONE_WORDS.search(norm)),
-            "late": bool(_LATE_ENTRY.search(norm)),
-            "haz_w": bool(_HAZARD_WORDS.search(norm)),
-            "weak_haz": bool(_WEAK_HAZARD.search(norm)),
-            "nohaz": bool(_NO_HAZARD.search(norm)),
-            "checklist": bool(_CHECKLIST.search(norm)),
-            "negated": bool(_NEGATED.search(norm)),
-            "repair": bool(_REPAIR.search(norm)),
-            "fix_w": bool(_FIX_WORDS.search(norm)),
-            "help": bool(_HELP.search(norm)),
-            "command": norm.startswith("/"),
-        }
-        flags.update(ledger_signals(norm))
-        out += [name for name, on in flags.items() if on]
-        result = self.rules.search(norm)
-        if result.found:
-            out += ["sfound", *(f"scode:{c}" for c in result.codes[:2])]
-        if result.offtopic:
-            out.append("soff")
-        out += [f"kw:{m.unit.code}" for m in self.rules.task_candidates(norm, role or None)[:3]]
-        return out
+        return signals(self.rules, norm, role, has_photo)
 
     def read_as(
         self, intent: Intent, text: str, role: str, has_photo: bool, today: date, period_of: Any
@@ -206,3 +178,35 @@ class LearnedReader:
             confidence=ranked[0][1] if ranked else 0.0,
             text=norm,
         )
+
+
+def signals(rules: Understander, norm: str, role: str, has_photo: bool) -> list[str]:
+    """What the rules see in a message, as features for the learned model."""
+    out = [f"rule:{rules.intent(norm, role, has_photo).value}"]
+    flags = {
+        "num": hazard_numbers.find(norm) is not None,
+        "num_lead": hazard_numbers.find(norm, leading=True) is not None,
+        "q": bool(_QUESTION.search(_NOT_A_QUESTION.sub("", norm))),
+        "future": bool(_FUTURE.search(norm)),
+        "reported": bool(_REPORTED.search(norm)),
+        "done_w": bool(_DONE_WORDS.search(norm)),
+        "late": bool(_LATE_ENTRY.search(norm)),
+        "haz_w": bool(_HAZARD_WORDS.search(norm)),
+        "weak_haz": bool(_WEAK_HAZARD.search(norm)),
+        "nohaz": bool(_NO_HAZARD.search(norm)),
+        "checklist": bool(_CHECKLIST.search(norm)),
+        "negated": bool(_NEGATED.search(norm)),
+        "repair": bool(_REPAIR.search(norm)),
+        "fix_w": bool(_FIX_WORDS.search(norm)),
+        "help": bool(_HELP.search(norm)),
+        "command": norm.startswith("/"),
+    }
+    flags.update(ledger_signals(norm))
+    out += [name for name, on in flags.items() if on]
+    result = rules.search(norm)
+    if result.found:
+        out += ["sfound", *(f"scode:{c}" for c in result.codes[:2])]
+    if result.offtopic:
+        out.append("soff")
+    out += [f"kw:{m.unit.code}" for m in rules.task_candidates(norm, role or None)[:3]]
+    return out

@@ -57,6 +57,7 @@ class Incoming:
     photos: tuple[EvidenceFile, ...] = ()
     display_name: str = ""
     is_group: bool = False
+    location: tuple[float, float] | None = None  # (latitude, longitude) of a shared place
 
     @property
     def source(self) -> str | None:

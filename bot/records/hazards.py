@@ -393,6 +393,17 @@ class HazardLedger:
             self.store.audit(person.id, "hazard.photo", hazard=hazard.id, stage=stage)
         return HazardResult(self.reload(hazard))
 
+    def set_location(self, person: Person, hazard: Hazard, location: str) -> Hazard:
+        """Where the hazard is, as shared from a phone ("lat,lon"); audited."""
+        if not self.org.can_act_on(person, hazard.unit_id):
+            raise UserError("hazard.not_yours", number=hazard.number)
+        with self.store.write():
+            self.store.db.execute(
+                "UPDATE hazards SET location = ? WHERE id = ?", [location, hazard.id]
+            )
+            self.store.audit(person.id, "hazard.location", hazard=hazard.id, location=location)
+        return self.reload(hazard)
+
     def last_own_event(self, person: Person) -> dict[str, Any] | None:
         """The person's latest report or fix report that still stands."""
         return self.store.one(

@@ -73,6 +73,14 @@ class PendingStore:
         row = self.store.one("SELECT * FROM pending WHERE id = ?", [pending_id])
         return _pending(row) if row else None
 
+    def update(self, pending: Pending, payload: dict[str, Any]) -> None:
+        """Change what an open question remembers (a location shared while it is open)."""
+        with self.store.write():
+            self.store.db.execute(
+                "UPDATE pending SET payload = ? WHERE id = ? AND resolved_at IS NULL",
+                [json.dumps(payload, ensure_ascii=False), pending.id],
+            )
+
     def resolve(self, pending: Pending, outcome: str) -> bool:
         """Mark answered; False if it already was (a button pressed twice)."""
         with self.store.write():

@@ -40,7 +40,13 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """Every handler, in the order they are tried."""
     return [
         MessageHandler(
-            (filters.TEXT | filters.PHOTO | filters.Document.ALL | filters.COMMAND)
+            (
+                filters.TEXT
+                | filters.PHOTO
+                | filters.Document.ALL
+                | filters.COMMAND
+                | filters.LOCATION
+            )
             & ~filters.UpdateType.EDITED,
             on_message,
         ),

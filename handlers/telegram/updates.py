@@ -88,6 +88,7 @@ async def download_evidence(message: Message, settings: Settings) -> list[Eviden
 def incoming(message: Message, text: str, files: list[EvidenceFile]) -> Incoming:
     user = message.from_user
     assert user is not None
+    where = message.location
     return Incoming(
         channel=CHANNEL,
         user_id=str(user.id),
@@ -97,6 +98,7 @@ def incoming(message: Message, text: str, files: list[EvidenceFile]) -> Incoming
         photos=tuple(files),
         display_name=user.full_name,
         is_group=is_group(message),
+        location=(where.latitude, where.longitude) if where is not None else None,
     )
 
 

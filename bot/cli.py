@@ -39,9 +39,10 @@ def _settings() -> Settings:
 
 
 def _library(settings: Settings) -> Library:
-    from bot.workspace import load_library
+    from bot.library import Library  # not the workspace: `gridsafe ask` starts fast
+    from bot.rulebooks import active_path
 
-    return load_library(settings)
+    return Library.load(active_path(settings), settings.cache_dir, settings.taught_dir)
 
 
 def _assistant(demo: bool = False) -> Assistant:

@@ -13,7 +13,8 @@ TEXTS_FILE = Path(__file__).with_name("texts.yaml")
 
 @cache
 def _texts() -> dict[str, str]:
-    data = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: faster start
+    data = yaml.load(TEXTS_FILE.read_text(encoding="utf-8"), Loader=loader)
     return {str(k): str(v).rstrip("\n") for k, v in data.items()}
 
 

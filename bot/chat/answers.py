@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.chat.replies import Reply
-from bot.schedule.wording import describe_task
+from bot.schedule.duty_words import describe_task
 from bot.texts import t
 from knowledge.model import Rulebook, Unit
 from knowledge.search import SearchIndex, SearchResult

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.records.store import Store, now_iso
+if TYPE_CHECKING:  # light to import: chat messages carry EvidenceFile
+    from bot.records.store import Store
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ def attach(
 ) -> None:
     """Inside the caller's transaction. ``stage``: 现场 (the site as found) or 整改后 (after
     the fix), for a hazard's photos."""
+    from bot.records.store import now_iso  # here: EvidenceFile alone stays light to import
+
     for f in files:
         store.insert(
             "evidence",

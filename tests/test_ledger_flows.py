@@ -87,6 +87,16 @@ def test_other_worded_rejections(assistant, people, words):
     assert state(assistant, 2) == "待整改"
 
 
+def test_twelve_not_up_to_standard_sent_back(assistant, people):
+    officer, street = people["officer"], people["street"]
+    for site in SITES:
+        registered(officer, f"发现{site}")
+    fixed(officer, 12)
+    assert "退回隐患 连然-2026-0012" in street.say("12号不合格，退回重改")
+    street.press("退回重新整改")
+    assert state(assistant, 12) == "待整改" and len(hazards(assistant)) == 12
+
+
 def test_the_reject_button_asks_for_the_reason_and_takes_the_next_message(assistant, people):
     officer, street = people["officer"], people["street"]
     registered(officer, "发现加油站电线乱拉")
@@ -156,6 +166,9 @@ def test_void_by_reporter_and_by_street(assistant, people):
     officer, street = people["officer"], people["street"]
     for site in SITES[:10]:
         registered(officer, f"发现{site}")
+    assert "作废隐患 连然-2026-0010" in street.say("10号隐患是误报，作废")
+    street.press("取消")
+    assert state(assistant, 10) == "待整改"
     assert "作废隐患 连然-2026-0010" in officer.say("撤销10号隐患")
     assert len(hazards(assistant)) == 10
     officer.press("作废")

@@ -314,9 +314,7 @@ class HazardLedger:
         return HazardResult(self.reload(hazard))
 
     def check_verifier(self, person: Person, hazard: Hazard) -> None:
-        if person.role == "admin":
-            return
-        if person.role != "street" or person.unit_id != hazard.street_id:
+        if not is_office(person, hazard):
             raise UserError("hazard.verify_street_only", number=hazard.number)
 
     def seen(self, source: str | None) -> bool:
@@ -359,7 +357,7 @@ class HazardLedger:
             if self.seen(source):
                 return HazardResult(self.reload(hazard), duplicate=True)
             current = self.reload(hazard)
-            office = self.is_office(person, current)
+            office = is_office(person, current)
             if current.state not in LIVE:
                 raise UserError("hazard.cannot_void", number=hazard.number, state=current.state)
             if not office and not (current.reporter_id == person.id and current.state == OPEN):
@@ -439,11 +437,6 @@ class HazardLedger:
             self.store.audit(person.id, "hazard.undo", hazard=hazard.id, what=event["action"])
         return self.reload(hazard)
 
-    def is_office(self, person: Person, hazard: Hazard) -> bool:
-        return person.role == "admin" or (
-            person.role == "street" and person.unit_id == hazard.street_id
-        )
-
     def reload_id(self, hazard_id: int) -> Hazard:
         found = self.get(hazard_id)
         if found is None:
@@ -451,6 +444,13 @@ class HazardLedger:
         return found
 
     rates = staticmethod(lambda hazards, today: rates(hazards, today))
+
+
+def is_office(person: Person, hazard: Hazard) -> bool:
+    """The street office of the hazard's street, or an admin."""
+    return person.role == "admin" or (
+        person.role == "street" and person.unit_id == hazard.street_id
+    )
 
 
 def rates(hazards: list[Hazard], today: date) -> dict[str, float | int]:

@@ -11,7 +11,8 @@ import re
 from datetime import timedelta
 
 from bot import rulebooks
-from bot.chat.replies import Reply
+from bot.chat.commands import help_reply
+from bot.chat.replies import Incoming, Reply
 from bot.library import Library
 from bot.records.org import Person
 from bot.records.unanswered import open_questions_text, parse_teach
@@ -37,6 +38,26 @@ _HHMM = re.compile(r"([01]?\d|2[0-3])[:：]([0-5]\d)")
 class Admin:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
+
+    def start(self, person: Person, msg: Incoming, code: str) -> list[Reply]:
+        """/start CODE: bind the sender to the person an invite was made for, in a
+        private chat only."""
+        if not code:
+            return [help_reply(person)]
+        if msg.is_group:  # a group's chat would receive this person's checklist and notices
+            return [Reply(t("org.private_only"), public=True)]
+        if person.id:
+            return [Reply(t("org.already_bound"))]
+        org = self.ws.org
+        new = org.redeem(code, msg.channel, msg.user_id, msg.chat_id, msg.display_name)
+        unit = org.unit(new.unit_id)
+        welcome = t(
+            "org.welcome",
+            name=new.name,
+            role=t(f"role.{new.role}"),
+            unit=unit.name if unit else "",
+        )
+        return [Reply(welcome), help_reply(new)]
 
     # ---- a person's own settings --------------------------------------------------------
 

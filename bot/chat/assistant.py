@@ -114,7 +114,7 @@ class Assistant:
         if u.command and (refusal := self._refusal(person, u.command)):
             return [Reply(refusal)]
         if u.intent == Intent.START:
-            return self._start(person, msg, u.text)
+            return self.features.admin.start(person, msg, u.text)
         if u.intent == Intent.HELP:
             return [help_reply(person)]
         if u.intent == Intent.QUESTION:
@@ -196,22 +196,6 @@ class Assistant:
         if refusal := self._refusal(person, name):
             return [Reply(refusal)]
         return command.run(self.features, person, msg, args)
-
-    def _start(self, person: Person, msg: Incoming, code: str) -> list[Reply]:
-        if not code:
-            return [help_reply(person)]
-        if person.id:
-            return [Reply(t("org.already_bound"))]
-        org = self.ws.org
-        new = org.redeem(code, msg.channel, msg.user_id, msg.chat_id, msg.display_name)
-        unit = org.unit(new.unit_id)
-        welcome = t(
-            "org.welcome",
-            name=new.name,
-            role=t(f"role.{new.role}"),
-            unit=unit.name if unit else "",
-        )
-        return [Reply(welcome), help_reply(new)]
 
     # ---- buttons ----------------------------------------------------------------------
 

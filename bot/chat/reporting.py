@@ -9,7 +9,7 @@ import re
 from bot.chat.replies import Attachment, Reply
 from bot.errors import UserError
 from bot.office.charts import render_report_chart
-from bot.office.export import export_year
+from bot.office.export import export_year, safe_name
 from bot.office.reports import build_report, report_text, scope_of
 from bot.records.org import OrgUnit, Person
 from bot.texts import t
@@ -52,7 +52,7 @@ class Office:
         year = int(years[0]) if years else ws.today().year
         folder = ws.settings.data_dir / "exports"
         folder.mkdir(parents=True, exist_ok=True)
-        result = export_year(ws, street, year, folder / f"{street.label}_{year}.xlsx")
+        result = export_year(ws, street, year, folder / f"{safe_name(street.label)}_{year}.xlsx")
         text = t(
             "export.done",
             unit=street.name,

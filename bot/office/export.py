@@ -125,7 +125,7 @@ def export_year(ws: Workspace, unit: OrgUnit, year: int, out: Path) -> ExportRes
     """Write the workbook at ``out`` (a folder gets a default file name) and the evidence zip
     beside it. A street covers itself and its communities; a community only itself."""
     if out.is_dir():
-        out = out / f"{_safe(unit.name)}_{year}.xlsx"
+        out = out / f"{safe_name(unit.name)}_{year}.xlsx"
     out.parent.mkdir(parents=True, exist_ok=True)
     data = collect(ws, unit, year)
     files = data.all_files()
@@ -226,12 +226,14 @@ class _Namer:
         self.counts: dict[str, int] = defaultdict(int)
 
     def name(self, folder: str, stem: str, source: str) -> str:
-        key = f"{_safe(folder)}/{_safe(stem)}"
+        key = f"{safe_name(folder)}/{safe_name(stem)}"
         self.counts[key] += 1
         return f"{key}_{self.counts[key]}{Path(source).suffix.lower()}"
 
 
-def _safe(text: str) -> str:
+def safe_name(text: str) -> str:
+    """A file or folder name made from a unit's or a hazard's name: no separators, no
+    leading dots, so a name like ../../x stays inside the folder it is written to."""
     return _UNSAFE.sub("_", text).strip("._") or "_"
 
 

@@ -133,9 +133,10 @@ class HazardLedger:
         mine = [r for r in rows if r["unit_id"] in visible or r["street_id"] in visible]
         if mine:
             return _hazard(mine[0])
-        if rows:
+        street = self.org.street_id_of(person)
+        if street is not None and any(r["street_id"] == street for r in rows):
             raise UserError("hazard.not_yours", number=rows[0]["number"])
-        raise UserError("hazard.unknown", ref=ref)
+        raise UserError("hazard.unknown", ref=ref)  # another street's: not even its existence
 
     def select(
         self,

@@ -104,6 +104,11 @@ class Org:
                 return parent
         return unit
 
+    def street_id_of(self, person: Person) -> int | None:
+        """The street a person works in (their own, or their community's)."""
+        unit = self.unit(person.unit_id)
+        return self.street_of(unit).id if unit is not None else None
+
     def add_unit(
         self,
         name: str,

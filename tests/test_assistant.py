@@ -81,9 +81,10 @@ def test_wrong_and_used_invite_codes(assistant: Assistant, street_org):
     assert "绑定成功" in first.say(f"/start {code}")
     before = snapshot(assistant)
     second = Chat(assistant, "second")
-    assert "用过了" in second.say(f"/start {code}")
-    assert "邀请码不对" in second.say("/start NOPE1234")
-    assert "邀请码不对" in second.say("/start 这不是邀请码")
+    # one answer for a used and a wrong code: a stranger cannot tell a used one from none
+    assert "邀请码无效" in second.say(f"/start {code}")
+    assert "邀请码无效" in second.say("/start NOPE1234")
+    assert "邀请码无效" in second.say("/start 这不是邀请码")
     assert "已经绑定" in first.say(f"/start {code}")
     assert snapshot(assistant) == before
 

@@ -284,7 +284,7 @@ def test_gridsafe_run_as_a_process_keeps_the_token_out_of_the_log(tmp_path: Path
             api.send_text(OFFICER, "巡查一周几次")
             assert api.wait_for(lambda _: any("【4.2.3】" in t for t in api.texts(OFFICER)), 30)
             api.send_text(OFFICER, "/start WRONGCODE")
-            assert api.wait_for(lambda _: any("邀请码不对" in t for t in api.texts(OFFICER)), 30)
+            assert api.wait_for(lambda _: any("邀请码无效" in t for t in api.texts(OFFICER)), 30)
         finally:
             proc.send_signal(signal.SIGINT)
             out, _ = proc.communicate(timeout=30)

@@ -46,6 +46,13 @@ STATES = {
 }
 
 
+STATE_WORDS = {
+    Intent.FIX: "hazard.not_open",
+    Intent.VERIFY: "hazard.not_fixed",
+    Intent.REJECT: "hazard.not_fixed",
+}
+
+
 class HazardProposals:
     def __init__(self, ws: Workspace, hazards: HazardReports) -> None:
         self.ws = ws
@@ -145,6 +152,13 @@ class HazardProposals:
         self, person: Person, msg: Incoming, u: Understanding, intent: Intent, hazard: Hazard
     ) -> Reply:
         what = hazard.description[:20]
+        if hazard.state not in STATES[intent]:  # e.g. sending back a fix never reported
+            key = (
+                "hazard.not_fixed"
+                if intent in (Intent.VERIFY, Intent.REJECT)
+                else "hazard.not_open"
+            )
+            return Reply(t(key, number=hazard.number, state=hazard.state))
         action = self._action(intent, hazard, u, msg)
         if intent == Intent.EXTEND:
             return self._propose_extension(person, msg, u, hazard, action)

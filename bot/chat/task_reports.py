@@ -261,8 +261,9 @@ class TaskReports:
         if undone is None:
             return Reply(t("undo.none"))
         found = self.ws.rulebook.task(f"{undone['code']}:{undone['task']}")
-        name = found[1].name if found else ""
-        period = self.period_words(found[1], undone["period"]) if found else undone["period"]
+        item = self.ws.rulebook.unit(undone["code"])
+        name = found[1].name if found else (item.name if item else "")
+        period = self.period_words(found[1], undone["period"]) if found else ""
         return Reply(
             t("undo.done", code=undone["code"], name=name, period=period, id=undone["id"]),
             recorded=True,

@@ -45,10 +45,26 @@ def _library(settings: Settings) -> Library:
     return Library.load(active_path(settings), settings.cache_dir, settings.taught_dir)
 
 
+def _log_to_file(settings: Settings) -> None:
+    """Library warnings (a holiday table that ends, a deprecation) go to data/gridsafe.log,
+    never among the chat's replies or a command's output."""
+    import logging
+
+    root = logging.getLogger()
+    if not root.handlers:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(settings.data_dir / "gridsafe.log", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+        logging.captureWarnings(True)
+
+
 def _assistant(demo: bool = False) -> Assistant:
     from bot.chat.assistant import build_assistant
 
     settings = _settings()
+    _log_to_file(settings)
     return build_assistant(settings, db_path=settings.data_dir / "demo.db" if demo else None)
 
 

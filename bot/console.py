@@ -16,6 +16,7 @@ from typing import TextIO
 
 from bot.chat.assistant import Assistant
 from bot.chat.replies import Button, Incoming, Reply
+from bot.errors import UserError
 from bot.records.evidence import EvidenceFile
 from bot.records.org import Person
 from bot.texts import t
@@ -37,7 +38,7 @@ class ConsoleChat:
         org = self.assistant.ws.org
         person = org.person(person_id)
         if person is None:
-            raise SystemExit(t("console.no_person", id=person_id))
+            raise UserError("console.no_person", id=person_id)
         external = f"person-{person_id}"
         org.bind_account(person_id, CHANNEL, external, f"console-{person_id}")
         self.user_id = external
@@ -89,8 +90,15 @@ class ConsoleChat:
         if line.startswith("/photo"):
             self._photo(line)
             return
-        if line.startswith("/as "):
-            person = self.act_as(int(line.split()[1]))
+        if line.startswith("/as"):
+            who = line[3:].strip()
+            try:
+                if not who.isdigit():
+                    raise UserError("console.as_usage")
+                person = self.act_as(int(who))
+            except UserError as error:  # an unknown identity: say so and stay in the chat
+                self.print(error.text)
+                return
             self.print(t("console.switched", name=person.name))
             return
         if line == "/whoami":

@@ -135,3 +135,25 @@ def test_kill_in_a_burst_loses_no_confirmed_report(data_dir: Path):
     for number in confirmed:
         assert number in stored
     assert len(stored) < 400  # the burst really was cut short
+
+
+def test_bad_identity_and_date_end_in_one_line(data_dir: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["chat", "--as", "99"]) == 2
+    assert capsys.readouterr().err.strip() == "没有身份号为 99 的人员。"
+    assert main(["checklist", "--unit", "x", "--role", "street", "--date", "2026-13-45"]) == 2
+    err = capsys.readouterr().err
+    assert "2026-13-45" in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_console_as_of_an_unknown_identity_stays_in_the_chat(data_dir: Path):
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--demo"],
+        input="/as abc\n/as 99\n/whoami\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "用法：/as 身份号" in out.stdout and "没有身份号为 99 的人员" in out.stdout
+    assert "示例专干" in out.stdout.splitlines()[-1]  # still chatting as before
+    assert "Traceback" not in out.stderr and "chinese_calendar" not in out.stdout + out.stderr

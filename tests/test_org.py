@@ -66,3 +66,11 @@ def test_admin_only_changes(org: Org):
         org.add_unit("新社区", "连然街道", by=officer)
     with pytest.raises(UserError, match="admin_only"):
         org.create_invite("officer", "金色社区", by=officer)
+
+
+def test_unit_names_match_with_either_width_of_brackets(org: Org):
+    org.add_unit("连然街道（示例）")
+    assert org.unit_named("连然街道(示例)") is not None
+    assert org.unit_named(" 连然街道 （示例）") is not None
+    community = org.add_unit("青龙社区", "连然街道(示例)")
+    assert community.parent_id == org.unit_named("连然街道（示例）").id

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,11 @@ ROLES = ("officer", "street", "admin")
 ROLE_UNIT_KIND = {"officer": "community", "street": "street"}
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 _INVITE_RE = re.compile(r"^[A-Z0-9]{6,12}$")
+
+
+def name_key(name: str) -> str:
+    """A unit name for matching: NFKC (full-width to half-width), no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
 
 
 @dataclass(frozen=True)
@@ -84,8 +90,13 @@ class Org:
         return _unit(row) if row else None
 
     def unit_named(self, name: str) -> OrgUnit | None:
+        """By name as written; full-width and half-width brackets and spaces count alike
+        (连然街道（示例） = 连然街道(示例))."""
         row = self.store.one("SELECT * FROM units WHERE name = ?", [name.strip()])
-        return _unit(row) if row else None
+        if row:
+            return _unit(row)
+        wanted = name_key(name)
+        return next((u for u in self.units() if name_key(u.name) == wanted), None)
 
     def find_unit(self, name: str) -> OrgUnit:
         unit = self.unit_named(name)

@@ -296,7 +296,7 @@ def checklist(unit_name: str, role: str, day_text: str | None, as_json: bool) ->
                 "role": role,
                 "date": day.isoformat(),
                 "tasks": rows,
-                "hazards": [_hazard_json(h, day) for h in hazards],
+                "hazards": [_hazard_json(h, day, ws.org) for h in hazards],
             }
         )
         return 0
@@ -308,9 +308,11 @@ def checklist(unit_name: str, role: str, day_text: str | None, as_json: bool) ->
     return 0
 
 
-def _hazard_json(h: Any, day: date) -> dict[str, Any]:
+def _hazard_json(h: Any, day: date, org: Any) -> dict[str, Any]:
+    unit = org.unit(h.unit_id)
     return {
         "number": h.number,
+        "community": unit.name if unit else "",
         "code": h.code,
         "state": h.state,
         "severity": h.severity,
@@ -338,7 +340,7 @@ def hazards(unit_name: str | None, as_json: bool) -> int:
         ids = [u.id for u in ws.org.units()]
     found = ws.ledger.select(ids)
     if as_json:
-        _print_json([_hazard_json(h, day) for h in found])
+        _print_json([_hazard_json(h, day, ws.org) for h in found])
     else:
         for h in found:
             click.echo(views.hazard_line(h, day, ws.org))

@@ -176,3 +176,12 @@ def test_admin_manages_units_and_invites_in_chat(assistant: Assistant, street_or
     newcomer = Chat(assistant, "newcomer")
     assert "绑定成功：赵六" in newcomer.say(f"/start {code}")
     assert "没有叫“无此社区”的单位" in admin.say("/invite 专干 无此社区")
+
+
+def test_settings_say_what_they_did(assistant: Assistant, officer: Chat):
+    reply = officer.say("/settings 暂停")
+    assert reply.startswith("已改好") and "已暂停" in reply and "仅工作日" not in reply
+    assert "已改好" not in officer.say("/settings")
+    assert "工作日 07:30" in officer.say("/settings 恢复") or "07:30" in officer.say(
+        "/settings 07:30"
+    )

@@ -157,3 +157,19 @@ def test_console_as_of_an_unknown_identity_stays_in_the_chat(data_dir: Path):
     assert "用法：/as 身份号" in out.stdout and "没有身份号为 99 的人员" in out.stdout
     assert "示例专干" in out.stdout.splitlines()[-1]  # still chatting as before
     assert "Traceback" not in out.stderr and "chinese_calendar" not in out.stdout + out.stderr
+
+
+def test_hazards_json_names_the_community(data_dir: Path, capsys: pytest.CaptureFixture[str]):
+    from bot.chat.assistant import build_assistant
+    from bot.settings import load_settings
+
+    assistant = build_assistant(load_settings())
+    assistant.ws.org.add_unit("连然街道", short="连然")
+    assistant.ws.org.add_unit("金色社区", "连然街道")
+    officer = assistant.ws.org.add_person("王", "officer", "金色社区")
+    from datetime import date
+
+    assistant.ws.ledger.report(officer, "楼道堆满杂物", date(2026, 11, 25))
+    assistant.ws.store.close()
+    rows = json.loads(run(capsys, "hazards", "--json"))
+    assert rows[0]["community"] == "金色社区" and rows[0]["description"] == "楼道堆满杂物"

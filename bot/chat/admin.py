@@ -75,9 +75,11 @@ class Admin:
             else:
                 return Reply(t("settings.usage"))
         push_time = person.push_time or ws.settings.push_time.strftime("%H:%M")
-        state = t("settings.muted") if person.muted else t("settings.on", time=push_time)
         days = t("settings.all_days") if ws.settings.push_all_days else t("settings.workdays")
-        return Reply(t("settings.show", state=state, days=days))
+        on = t("settings.on", time=push_time, days=days)
+        state = t("settings.muted") if person.muted else on
+        done = t("settings.changed") if words else ""
+        return Reply(t("settings.show", state=state, done=done))
 
     # ---- units and invites ----------------------------------------------------------------
 

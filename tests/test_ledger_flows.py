@@ -284,3 +284,73 @@ def test_a_shared_location_goes_with_the_hazard(assistant, people):
     )
     audit = assistant.ws.store.value("SELECT COUNT(*) FROM audit WHERE action = 'hazard.location'")
     assert audit == 1
+
+
+# ---- found in review: each of these once recorded what nobody confirmed, or crashed ------
+
+
+def test_a_street_decision_in_words_on_an_open_request(assistant, people):
+    officer, street = people["officer"], people["street"]
+    registered(officer, "发现加油站旁边电线乱拉")
+    officer.say("1号整改不了，需要延期")
+    officer.say("宽限一周")
+    assert "同意隐患 连然-2026-0001 延期" in street.say("同意1号延期")
+    street.press("同意延期")
+    assert assistant.ws.store.value("SELECT deadline FROM hazards") == "2026-12-09"
+    assert "已有一条延期申请" not in officer.say("1号还要延期，宽限一周")
+
+
+@pytest.mark.parametrize("words", ["1号整改不了，宽限九九天", "十十月三日巡查已完成"])
+def test_malformed_numbers_raise_nothing(assistant, people, words):
+    registered(people["officer"], "发现加油站旁边电线乱拉")
+    assert people["officer"].say(words)
+
+
+def test_a_waiting_date_never_takes_another_hazards_request(assistant, people):
+    officer = people["officer"]
+    registered(officer, "发现加油站旁边电线乱拉")
+    registered(officer, "发现楼道堆满杂物")
+    assert "延期到哪天" in officer.say("1号整改不了，需要延期")
+    reply = officer.say("2号整改不了，延期到12月20日")
+    assert "上一个问题已取消" in reply and "连然-2026-0002" in reply
+    assert assistant.ws.store.value("SELECT COUNT(*) FROM extensions") == 0  # not yet tapped
+
+
+def test_a_waiting_reason_never_takes_a_question(assistant, people):
+    officer, street = people["officer"], people["street"]
+    registered(officer, "发现加油站旁边电线乱拉")
+    officer.say("/fixed 1")
+    street.last = assistant.press(street.incoming(), "r:1")
+    street.say("巡查一周几次")
+    assert state(assistant, 1) == "已整改待复核"
+
+
+def test_a_new_proposal_replaces_the_old_one(assistant, people):
+    officer = people["officer"]
+    officer.say("发现加油站旁边电线乱拉")
+    officer.say("巡查一周几次")
+    officer.say("发现楼道堆满杂物")
+    officer.say("1")
+    officer.say("1")
+    assert [h["description"] for h in hazards(assistant)] == ["发现楼道堆满杂物"]
+
+
+def test_the_same_place_without_photos_records_nothing(assistant, people):
+    officer = people["officer"]
+    registered(officer, "金色加油站旁边电线乱拉")
+    officer.say("金色加油站旁边电线乱拉")
+    assert "没有重复登记" in officer.press("是同一处")
+    actions = assistant.ws.store.rows("SELECT action FROM hazard_events")
+    assert [a["action"] for a in actions] == ["report"]
+
+
+def test_undo_in_words_takes_back_what_it_offered(assistant, people):
+    officer = people["officer"]
+    officer.say("/done 4.2.3")
+    officer.press("巡查检查")
+    assert "完成记录 #1" in officer.say("刚才那条记错了，撤回")
+    undo = officer.buttons()[0][1]
+    assert "已登记隐患" in officer.say("/hazard 加油站旁边电线乱拉")  # at once: no new prompt
+    assistant.press(officer.incoming(), undo)
+    assert state(assistant, 1) == "待整改"
+    assert assistant.ws.store.value("SELECT undone_at IS NOT NULL FROM records WHERE id = 1")

@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.chat import buttons
 from bot.chat.commands import BY_NAME, help_reply
 from bot.chat.features import Features
+from bot.chat.followups import TAP_HOURS
 from bot.chat.intents import NUMBERED, RECORDING, Intent
 from bot.chat.payloads import files_json, files_of
 from bot.chat.replies import Incoming, Reply
@@ -78,7 +79,9 @@ class Assistant:
         if not text and not msg.photos:
             return [Reply(t("msg.empty"))]
         dropped: list[Reply] = []
-        if person.id and not text.startswith("/"):
+        if person.id and text.startswith("/"):
+            self.ws.pending.close_open(person.id, "dropped")  # a command: nothing waits on
+        elif person.id:
             if typed := self._typed_choice(person, msg, text):
                 return typed
             settings = self.ws.settings
@@ -168,7 +171,12 @@ class Assistant:
         """A choice made: what the message meant is read again as chosen; every other
         prompt is answered by the follow-ups."""
         pending = self.ws.pending.get(pending_id)
-        if pending is None or pending.kind != "which_intent" or pending.person_id != person.id:
+        if (
+            pending is None
+            or pending.kind != "which_intent"
+            or pending.person_id != person.id
+            or (pending.older_than(self.ws.now(), TAP_HOURS))
+        ):
             return self.features.followups.choice(person, msg, pending_id, choice)
         if (
             choice == "no"

@@ -27,6 +27,8 @@ from bot.texts import t
 from bot.workspace import Workspace
 from knowledge.textnorm import normalize
 
+TAP_HOURS = 24  # a choice tapped later than this is stale: the reply asks to send again
+
 
 class FollowUps:
     def __init__(
@@ -54,6 +56,9 @@ class FollowUps:
             return [Reply(t("choice.unknown"))]
         if pending.resolved:
             return [Reply(t("choice.already"))]
+        if pending.older_than(ws.now(), TAP_HOURS):
+            ws.pending.resolve(pending, "expired")
+            return [Reply(t("choice.expired"))]
         if choice == "no":
             ws.pending.resolve(pending, "cancel")
             return [Reply(t("choice.cancelled"))]
@@ -63,7 +68,8 @@ class FollowUps:
         if pending.kind == "undo":
             if not ws.pending.resolve(pending, choice):
                 return [Reply(t("choice.already"))]
-            return [self.tasks.undo(person)]
+            kind, row_id = pending.payload.get("kind"), pending.payload.get("id")
+            return [self.tasks.undo(person, (str(kind), int(row_id)) if row_id else None)]
         if pending.kind == "confirm_done":
             payload = DonePayload.from_json(pending.payload)
             if choice == "other":
@@ -136,7 +142,11 @@ class FollowUps:
     def unclear(self, person: Person, msg: Incoming, u: Understanding) -> list[Reply]:
         ws = self.ws
         if msg.photos and not msg.text.strip():
-            payload = {"files": files_json(msg.photos), "source": msg.source}
+            payload = {
+                "files": files_json(msg.photos),
+                "source": msg.source,
+                "choices": ["done", "hazard", "fix"],
+            }
             pending, _ = ws.pending.create(person.id, "photo_kind", payload, msg.source)
             kinds = tuple(
                 (buttons.choice(t(f"btn.photo_{kind}"), pending.id, kind),)

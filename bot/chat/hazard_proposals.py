@@ -187,9 +187,10 @@ class HazardProposals:
         if office and request is not None:
             grant = not re.search(r"(不同意|不批准|驳回|不予|不行)", msg.text)
             decide = {"do": "decide", "request_id": request["id"], "grant": grant}
-            key = "hazard.propose.grant" if grant else "hazard.propose.refuse"
-            head = t(key, number=hazard.number, until=md(date.fromisoformat(request["until"])))
-            return self.propose(person, msg, head, [(t(f"btn.do.{key[16:]}"), decide)])
+            word = "grant" if grant else "refuse"
+            head = t(f"hazard.propose.{word}", number=hazard.number,
+                     until=md(date.fromisoformat(request["until"])))  # fmt: skip
+            return self.propose(person, msg, head, [(t(f"btn.do.{word}"), decide)])
         until_text = _until(msg.text, self.ws.today(), hazard.deadline)
         if until_text is not None:
             action = {**action, "until": until_text}
@@ -230,12 +231,13 @@ class HazardProposals:
                     o["location"] = where
                 ws.pending.update(open_, {**open_.payload, "options": options})
                 return Reply(t("hazard.location_pending"))
-        since = (ws.now() - timedelta(minutes=ws.settings.prompt_minutes)).date()
+        since = ws.today()
         own = [h for h in ws.ledger.select([person.unit_id or 0], LIVE)
                if h.reporter_id == person.id and h.reported_on >= since]  # fmt: skip
         if not own:
             return Reply(t("hazard.location_which"))
-        hazard = ws.ledger.set_location(person, own[-1], where)
+        newest = max(own, key=lambda h: h.id)
+        hazard = ws.ledger.set_location(person, newest, where)
         return Reply(t("hazard.location_set", number=hazard.number), recorded=True)
 
     # ---- carrying out what was chosen -------------------------------------------------------
@@ -257,6 +259,8 @@ class HazardProposals:
             return h.reject(person, hazard, action["reason"], source)
         if do == "void":
             return h.void(person, hazard, action["reason"], source)
+        if do == "photo" and not action.get("files"):
+            return Reply(t("hazard.not_again", number=hazard.number))
         if do == "photo":
             return h.add_photos(person, hazard, files_of(action.get("files")), action["stage"],
                                 source)  # fmt: skip
@@ -293,11 +297,13 @@ class HazardProposals:
         if not text or text.startswith("/"):
             return None
         if kind == "await_reason":
-            if means_its_own(u) and u.intent not in (Intent.REJECT, Intent.VOID):
+            if means_its_own(u) or u.intent == Intent.QUESTION:
                 return None
             self.ws.pending.resolve(pending, "reason")
             return [self.carry_out(person, {**payload, "reason": text}, msg.source)]
         if kind == "await_date":
+            if means_its_own(u):  # another hazard's number, a report of its own …
+                return None
             deadline = self.hazards.by_id(payload["hazard_id"]).deadline
             until = _until(text, self.ws.today(), deadline)
             if until is None:

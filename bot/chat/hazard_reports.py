@@ -109,6 +109,7 @@ class HazardReports:
             "options": [h.id for h in shown],
             "files": files_json(msg.photos),
             "source": msg.source,
+            "choices": [*map(str, range(len(shown))), "no"],
         }
         pending, _ = ws.pending.create(person.id, "choose_hazard", payload, msg.source)
         rows = [
@@ -236,7 +237,13 @@ class HazardReports:
     def decide_extension(
         self, person: Person, request_id: int, grant: bool, source: str | None
     ) -> Reply:
-        h = self.ws.deadlines.decide(person, request_id, grant, source=source).hazard
+        result = self.ws.deadlines.decide(person, request_id, grant, source=source)
+        h = result.hazard
+        if result.duplicate:  # decided before (by someone else, or a second tap)
+            state = (self.ws.deadlines.get(request_id) or {}).get("state", "")
+            words = {"granted": t("btn.extend_grant"), "refused": t("btn.extend_refuse")}
+            return Reply(t("hazard.extend_decided", number=h.number, deadline=md(h.deadline),
+                           state=words.get(state, state)))  # fmt: skip
         key = "hazard.extend_granted" if grant else "hazard.extend_refused"
         text = t(key, number=h.number, deadline=md(h.deadline))
         return Reply(text, recorded=True, notices=self.notify_unit(h, text),

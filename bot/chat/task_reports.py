@@ -65,8 +65,9 @@ class TaskReports:
         unit, task, period = self.task_instance(payload.task_id, payload.day, payload.period)
         payload = payload.for_task(payload.task_id, period)
         pending, _ = self.ws.pending.create(
-            person.id, "confirm_done", payload.to_json(), msg.source
-        )
+            person.id, "confirm_done", {**payload.to_json(), "choices": ["ok", "other", "no"]},
+            msg.source,
+        )  # fmt: skip
         text = t(
             "done.confirm",
             code=unit.code,
@@ -86,9 +87,11 @@ class TaskReports:
         self, person: Person, base: DonePayload, msg: Incoming, task_ids: list[str]
     ) -> Reply:
         options = task_ids[:MAX_CHOICES]
+        choices = [*map(str, range(len(options))), "no"]
         pending, _ = self.ws.pending.create(
-            person.id, "choose_task", base.offering(options).to_json(), msg.source
-        )
+            person.id, "choose_task", {**base.offering(options).to_json(), "choices": choices},
+            msg.source,
+        )  # fmt: skip
         rows = []
         for i, option in enumerate(options):
             task_id, _, period = option.partition("|")
@@ -244,9 +247,10 @@ class TaskReports:
             return "record", record
         return event["action"], event
 
-    def undo(self, person: Person) -> Reply:
-        """/undo: the latest own entry, if made in the last minutes; audited."""
-        last = self.last_action(person)
+    def undo(self, person: Person, offered: tuple[str, int] | None = None) -> Reply:
+        """/undo: the latest own entry (or the one ``offered`` when asked in words), if made
+        in the last minutes; audited."""
+        last = self.last_action(person) if offered is None else self._own(person, *offered)
         if last is None:
             return Reply(t("undo.none"))
         kind, row = last
@@ -269,6 +273,22 @@ class TaskReports:
             recorded=True,
         )
 
+    def _own(self, person: Person, kind: str, row_id: int) -> tuple[str, dict] | None:
+        """One of the person's own entries that still stands, by kind and id."""
+        store = self.ws.store
+        if kind == "record":
+            row = store.one(
+                "SELECT * FROM records WHERE id = ? AND person_id = ? AND undone_at IS NULL",
+                [row_id, person.id],
+            )
+        else:
+            row = store.one(
+                "SELECT e.*, h.state FROM hazard_events e JOIN hazards h ON h.id = e.hazard_id "
+                "WHERE e.id = ? AND e.person_id = ?",
+                [row_id, person.id],
+            )
+        return (kind, row) if row else None
+
     def propose_undo(self, person: Person, msg: Incoming) -> Reply:
         """Taking back, asked in words: confirmed with one tap."""
         last = self.last_action(person)
@@ -280,9 +300,8 @@ class TaskReports:
         else:
             hazard = self.ws.ledger.get(row["hazard_id"])
             what = t(f"undo.what.{kind}", number=hazard.number if hazard else "")
-        pending, _ = self.ws.pending.create(
-            person.id, "undo", {"choices": ["ok", "no"]}, msg.source
-        )
+        payload = {"choices": ["ok", "no"], "kind": kind, "id": row["id"]}  # what is offered
+        pending, _ = self.ws.pending.create(person.id, "undo", payload, msg.source)
         rows = (
             (buttons.choice(t("btn.undo"), pending.id, "ok"),),
             (buttons.choice(t("btn.cancel"), pending.id, "no"),),

@@ -32,11 +32,11 @@ class Deadlines:
             ):
                 return int(row["id"])
             current = self.ledger.reload(hazard)
-            if current.state != OPEN:
-                raise UserError("hazard.not_open", number=hazard.number, state=current.state)
-            if until <= current.deadline:
-                raise UserError("hazard.extend_not_later", number=hazard.number,
-                                deadline=current.deadline.isoformat())  # fmt: skip
+            self._check_later(current, until)
+            if self.store.one(
+                "SELECT id FROM extensions WHERE hazard_id = ? AND state = 'asked'", [hazard.id]
+            ):
+                raise UserError("hazard.extend_open", number=hazard.number)
             request = self.store.insert(
                 "extensions",
                 {"hazard_id": hazard.id, "person_id": person.id, "asked_at": now_iso(),
@@ -66,7 +66,10 @@ class Deadlines:
                 ["granted" if grant else "refused", person.id, now_iso(), request_id],
             )
             if grant:
-                self.move(person, hazard, date.fromisoformat(request["until"]), source)
+                current = self.ledger.reload(hazard)
+                until = date.fromisoformat(request["until"])
+                self._check_later(current, until)
+                self.move(person, current, until, source)
             else:
                 self.ledger.event(hazard.id, "extend_refuse", person, request["until"], source)
             self.store.audit(person.id, "hazard.extend_decide", hazard=hazard.id, grant=grant)
@@ -81,10 +84,18 @@ class Deadlines:
             if self.ledger.seen(source):
                 return HazardResult(self.ledger.reload(hazard), duplicate=True)
             current = self.ledger.reload(hazard)
-            if current.state != OPEN:
-                raise UserError("hazard.not_open", number=hazard.number, state=current.state)
+            self._check_later(current, until)
             self.move(person, current, until, source)
         return HazardResult(self.ledger.reload(hazard))
+
+    @staticmethod
+    def _check_later(hazard: Hazard, until: date) -> None:
+        """More time only for a hazard still to be fixed, and only later than now."""
+        if hazard.state != OPEN:
+            raise UserError("hazard.not_open", number=hazard.number, state=hazard.state)
+        if until <= hazard.deadline:
+            raise UserError("hazard.extend_not_later", number=hazard.number,
+                            deadline=hazard.deadline.isoformat())  # fmt: skip
 
     def move(self, person: Person, hazard: Hazard, until: date, source: str | None) -> None:
         note = f"{hazard.deadline.isoformat()} → {until.isoformat()}"

@@ -25,6 +25,12 @@ class Pending:
     kind: str
     payload: dict[str, Any]
     resolved: bool
+    created_at: str = ""
+
+    def older_than(self, now: datetime, hours: float) -> bool:
+        return bool(self.created_at) and now - datetime.fromisoformat(self.created_at) > timedelta(
+            hours=hours
+        )
 
 
 def _pending(row: dict[str, Any]) -> Pending:
@@ -34,6 +40,7 @@ def _pending(row: dict[str, Any]) -> Pending:
         row["kind"],
         json.loads(row["payload"]),
         row["resolved_at"] is not None,
+        row["created_at"],
     )
 
 
@@ -55,6 +62,14 @@ class PendingStore:
                 row := self.store.one("SELECT * FROM pending WHERE source = ?", [source])
             ):
                 return _pending(row), False
+            if not kind.startswith("await_") and person_id is not None:
+                # a new question with choices replaces the person's earlier ones: an old
+                # proposal never answers a number typed for the new one
+                self.store.db.execute(
+                    "UPDATE pending SET resolved_at = ?, outcome = 'superseded' WHERE "
+                    "person_id = ? AND resolved_at IS NULL AND kind NOT LIKE 'await_%'",
+                    [self._now(), person_id],
+                )
             pending_id = self.store.insert(
                 "pending",
                 {

@@ -72,7 +72,12 @@ class FutureDateError(ValueError):
 
 
 def _num(text: str) -> int:
-    return cn_to_int(text)
+    """A day, month or count as written (3, 十一); 0 for a malformed one (十十), which no
+    date or span accepts."""
+    try:
+        return cn_to_int(text)
+    except (ValueError, KeyError):
+        return 0
 
 
 def _valid(year: int, month: int, day: int) -> date | None:

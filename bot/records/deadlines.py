@@ -24,8 +24,7 @@ class Deadlines:
     ) -> int:
         """An officer asks for a later deadline; the street office decides. The id of the
         request (the same one for a repeated message)."""
-        if not self.ledger.org.can_act_on(person, hazard.unit_id):
-            raise UserError("hazard.not_yours", number=hazard.number)
+        self.ledger.check_unit(person, hazard)
         with self.store.write():
             if source and (
                 row := self.store.one("SELECT id FROM extensions WHERE source = ?", [source])
@@ -81,8 +80,8 @@ class Deadlines:
         """The street office sets a later deadline itself."""
         self.ledger.check_verifier(person, hazard)
         with self.store.write():
-            if self.ledger.seen(source):
-                return HazardResult(self.ledger.reload(hazard), duplicate=True)
+            if done := self.ledger.replayed(source, hazard):
+                return done
             current = self.ledger.reload(hazard)
             self._check_later(current, until)
             self.move(person, current, until, source)

@@ -244,11 +244,10 @@ class HazardLedger:
         files: list[EvidenceFile] | None = None,
         source: str | None = None,
     ) -> HazardResult:
-        if not self.org.can_act_on(person, hazard.unit_id):
-            raise UserError("hazard.not_yours", number=hazard.number)
+        self.check_unit(person, hazard)
         with self.store.write():
-            if self.seen(source):
-                return HazardResult(self.reload(hazard), duplicate=True)
+            if done := self.replayed(source, hazard):
+                return done
             current = self.reload(hazard)
             if current.state != OPEN:
                 raise UserError("hazard.not_open", number=hazard.number, state=current.state)
@@ -280,8 +279,8 @@ class HazardLedger:
     ) -> HazardResult:
         self.check_verifier(person, hazard)
         with self.store.write():
-            if self.seen(source):
-                return HazardResult(self.reload(hazard), duplicate=True)
+            if done := self.replayed(source, hazard):
+                return done
             current = self.reload(hazard)
             if current.state != FIXED:
                 raise UserError("hazard.not_fixed", number=hazard.number, state=current.state)
@@ -300,8 +299,8 @@ class HazardLedger:
         if not reason.strip():
             raise UserError("hazard.reject_needs_reason", number=hazard.number)
         with self.store.write():
-            if self.seen(source):
-                return HazardResult(self.reload(hazard), duplicate=True)
+            if done := self.replayed(source, hazard):
+                return done
             current = self.reload(hazard)
             if current.state != FIXED:
                 raise UserError("hazard.not_fixed", number=hazard.number, state=current.state)
@@ -318,12 +317,17 @@ class HazardLedger:
         if not is_office(person, hazard):
             raise UserError("hazard.verify_street_only", number=hazard.number)
 
+    def check_unit(self, person: Person, hazard: Hazard) -> None:
+        """Only people of the hazard's unit (or its street, or an admin) act on it."""
+        if not self.org.can_act_on(person, hazard.unit_id):
+            raise UserError("hazard.not_yours", number=hazard.number)
+
+    def replayed(self, source: str | None, hazard: Hazard) -> HazardResult | None:
+        return HazardResult(self.reload(hazard), duplicate=True) if self.seen(source) else None
+
     def seen(self, source: str | None) -> bool:
-        return (
-            bool(source)
-            and self.store.one("SELECT id FROM hazard_events WHERE source = ?", [source])
-            is not None
-        )
+        sql = "SELECT 1 FROM hazard_events WHERE source = ?"
+        return bool(source) and self.store.one(sql, [source]) is not None
 
     def reload(self, hazard: Hazard) -> Hazard:
         fresh = self.get(hazard.id)
@@ -355,8 +359,8 @@ class HazardLedger:
         if not reason.strip():
             raise UserError("hazard.void_needs_reason", number=hazard.number)
         with self.store.write():
-            if self.seen(source):
-                return HazardResult(self.reload(hazard), duplicate=True)
+            if done := self.replayed(source, hazard):
+                return done
             current = self.reload(hazard)
             office = is_office(person, current)
             if current.state not in LIVE:
@@ -382,11 +386,10 @@ class HazardLedger:
         source: str | None = None,
     ) -> HazardResult:
         """More photos of a hazard: of the site (现场) or of the fix (整改后)."""
-        if not self.org.can_act_on(person, hazard.unit_id):
-            raise UserError("hazard.not_yours", number=hazard.number)
+        self.check_unit(person, hazard)
         with self.store.write():
-            if self.seen(source):
-                return HazardResult(self.reload(hazard), duplicate=True)
+            if done := self.replayed(source, hazard):
+                return done
             event = self.event(hazard.id, "photo", person, stage, source)
             attach(self.store, files, person.id, hazard_id=hazard.id, event_id=event, stage=stage)
             self.store.audit(person.id, "hazard.photo", hazard=hazard.id, stage=stage)
@@ -394,8 +397,7 @@ class HazardLedger:
 
     def set_location(self, person: Person, hazard: Hazard, location: str) -> Hazard:
         """Where the hazard is, as shared from a phone ("lat,lon"); audited."""
-        if not self.org.can_act_on(person, hazard.unit_id):
-            raise UserError("hazard.not_yours", number=hazard.number)
+        self.check_unit(person, hazard)
         with self.store.write():
             self.store.db.execute(
                 "UPDATE hazards SET location = ? WHERE id = ?", [location, hazard.id]

@@ -48,7 +48,7 @@ class Workspace:
     unanswered: UnansweredLog = field(init=False)
 
     def __post_init__(self) -> None:
-        self.org = Org(self.store)
+        self.org = Org(self.store, self.now)
         self.pending = PendingStore(self.store, self.now)
         self.calendar = WorkCalendar(self.settings.extra_holidays, self.settings.extra_workdays)
         self.use(self.library)

@@ -75,6 +75,11 @@ def test_a_street_registered_today_has_nothing_overdue(assistant, clock, tmp_pat
     assert report.total.overdue == 0 and report.total.due > 0
     rows = summary(assistant, unit, 2026, tmp_path)
     assert {r[t("export.col.overdue")] for r in rows.values()} == {0}
+    before = export_year(ws, unit, 2025, tmp_path / "2025.xlsx").workbook
+    items = list(load_workbook(before)[t("export.sheet.items")].iter_rows(values_only=True))
+    status = items[0].index(t("export.col.status"))
+    patrol = [r for r in items if r[1] == "4.2.3" and r[0] == "青龙社区"]
+    assert patrol and patrol[0][status] == t("export.status.before_start", day="2026-11-25")
     # a unit that brings earlier records counts from its configured start date
     ws.org.set_start(ws.org.unit_named("青龙社区"), date(2026, 1, 1))
     assert community_lines(street.say("/todo"))["青龙社区"][0] > 40

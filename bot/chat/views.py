@@ -186,7 +186,7 @@ def status_text(items: list[CheckItem], today: date, limit: int = 3) -> str | No
     parts = []
     items = sorted(items, key=lambda i: (i.done >= i.count, i.due))[:limit]
     for item in items:
-        label = period_label(item.period, item.every, item.window, today)
+        label = period_label(item.period, item.every, item.window, today, item.start, item.due)
         state = t("status.done") if item.done >= item.count else t("status.open", due=md(item.due))
         parts.append(
             t(

@@ -206,6 +206,7 @@ def test_a_street_list_fits_a_phone(assistant, street_org, clock):
     assert own[0].startswith(t("todo.overdue_mark"))  # the most urgent first
     more = street.say("更多")
     assert len(more.splitlines()) > len(lines) and "金色社区" in more
+    assert more.splitlines()[0] == lines[0] and t("todo.say_more") not in more
     person = assistant.person_of(street.incoming())
     push = PushPlanner(assistant.ws, channel="test").daily(person, assistant.ws.today())
     assert push is not None and len(push.text.splitlines()) <= 26
@@ -213,12 +214,16 @@ def test_a_street_list_fits_a_phone(assistant, street_org, clock):
 
 def test_a_community_by_name(assistant, street_org, clock):
     street = crowded_street(assistant, street_org, clock)
+    assistant.ws.org.add_unit("青龙社区（示例）", "连然街道")
+    assert (
+        street.say("青龙社区还有啥没做").splitlines()[0].startswith("赵安办（青龙社区（示例））")
+    )
     for words in ("金色社区还有啥没做", "/todo 金色社区", "/todo 金色"):
         text = street.say(words)
         assert text.splitlines()[0].startswith("赵安办（金色社区）"), (words, text)
         assert "【4.2.3】" in text and "大屯村委会" not in text
         assert "待复核" in text  # the fix reported in 金色社区
-    assert street.say("/todo 青龙社区") == t("todo.no_such_unit", name="青龙社区")
+    assert street.say("/todo 白塔社区") == t("todo.no_such_unit", name="白塔社区")
     assert "各社区情况" in street.say("各社区还有啥没做")
 
 

@@ -24,6 +24,15 @@ _NAMED = re.compile(r"[\u4e00-\u9fff]{2,10}(社区|村委会|村|街道)")
 _NOT_A_NAME = ("各", "哪", "每", "本", "我", "所有", "全部", "这", "那")
 
 
+def _names(unit: OrgUnit) -> list[str]:
+    """How people write a community's name: in full, without a bracketed note such as
+    （示例）, or short (金色 for 金色社区)."""
+    full = name_key(unit.name)
+    bare = re.sub(r"\(.*?\)", "", full)
+    short = re.sub(r"(街道|社区|村委会|管委会)$", "", bare)
+    return [n for n in (full, bare, short) if len(n) >= 2]
+
+
 def wants_all(text: str) -> bool:
     return any(word in text for word in ALL_WORDS)
 
@@ -46,9 +55,9 @@ class Todo:
         checklist = ws.checklists.snoozed_last(ws.checklists.for_person(person, day))
         if person.role == "street":
             lines = ws.checklists.street_lines(unit, day)[1:]
-            if full:
-                text = views.checklist_text(checklist, ws.org, limit=200)
-                text += "\n" + views.street_lines_text(lines, limit=200)
+            if full:  # the head, every community, then every item of its own
+                head, _, own = views.checklist_text(checklist, ws.org, limit=200).partition("\n")
+                text = "\n".join([head, views.street_lines_text(lines, limit=200), own])
             else:
                 text = views.street_text(checklist, lines, ws.org)
         else:
@@ -63,7 +72,7 @@ class Todo:
         if not words or wants_all(words):
             return None
         for child in self.ws.org.children(street.id):
-            if name_key(child.name) in words or (len(child.label) >= 2 and child.label in words):
+            if any(name in words for name in _names(child)):
                 return child
         found = _NAMED.search(words)
         if found and not found.group(0).startswith(_NOT_A_NAME):

@@ -8,6 +8,7 @@ import random
 import re
 from datetime import date, timedelta
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.chat.digest import PushPlanner
@@ -238,3 +239,23 @@ def test_snoozed_item_goes_to_the_end_until_its_day(assistant, street_org, clock
     clock.now = clock.now + timedelta(days=1)
     items = [line for line in officer.say("/todo 全部").splitlines() if line.startswith("【")]
     assert items[-1] != first_item
+
+
+def test_start_dates_from_the_config(tmp_path, library, clock):
+    from bot.chat.assistant import build_assistant
+    from bot.settings import SettingsError, load_settings
+
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "organisation:\n  草铺街道:\n    - 青龙社区\nstart_dates:\n  青龙社区: 2026-02-01\n",
+        encoding="utf-8",
+    )
+    settings = load_settings({"GRIDSAFE_CONFIG": str(config), "GRIDSAFE_DATA": str(tmp_path)})
+    assert settings.start_dates == {"青龙社区": date(2026, 2, 1)}
+    assistant = build_assistant(settings, library=library, clock=clock)
+    org = assistant.ws.org
+    assert org.unit_named("青龙社区").counting_start == date(2026, 2, 1)
+    assert org.unit_named("草铺街道").start_date is None
+    config.write_text("start_dates:\n  青龙社区: 二月\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="start_dates"):
+        load_settings({"GRIDSAFE_CONFIG": str(config)})

@@ -202,6 +202,13 @@ class Org:
         assert found is not None
         return found
 
+    def apply_start_dates(self, start_dates: dict[str, date]) -> None:
+        """The configured start dates (config ``start_dates``), where they differ."""
+        for name, day in start_dates.items():
+            unit = self.find_unit(name)
+            if unit.start_date != day:
+                self.set_start(unit, day)
+
     def seed(self, organisation: dict[str, list[str]], sample: bool = False) -> None:
         """Create the streets and communities of a config mapping that are missing."""
         for street, communities in organisation.items():

@@ -16,12 +16,14 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.exceptions import UnrecognizedImageError
+from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt
 
 from bot.records.hazards import SITE, Hazard
 from bot.texts import t
 from bot.workspace import Workspace
 
+FONT = "宋体"  # the Chinese font of official documents, on every office PC
 PHOTO_WIDTH = Cm(7.5)
 MAX_PHOTOS = 6
 
@@ -57,6 +59,7 @@ def write_notice(ws: Workspace, hazard: Hazard, out: Path) -> Path:
     doc = Document()
     style = doc.styles["Normal"]
     style.font.size = Pt(12)
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
     _centered(doc, t("notice.title"), Pt(20), bold=True)
     _centered(doc, notice_number(ws, hazard), Pt(12))
     addressee = hazard.enterprise or hazard.place or (unit.name if unit else "")

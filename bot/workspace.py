@@ -48,7 +48,7 @@ class Workspace:
     unanswered: UnansweredLog = field(init=False)
 
     def __post_init__(self) -> None:
-        self.org = Org(self.store)
+        self.org = Org(self.store, self.now)
         self.pending = PendingStore(self.store, self.now)
         self.calendar = WorkCalendar(self.settings.extra_holidays, self.settings.extra_workdays)
         self.use(self.library)
@@ -106,7 +106,9 @@ def build_workspace(
     is bound to it."""
     store = Store(db_path or settings.db_path)
     store.migrate()
-    Org(store).seed(settings.organisation)
+    org = Org(store)
+    org.seed(settings.organisation)
+    org.apply_start_dates(settings.start_dates)
     if library is None:
         active = store.meta("active_rulebook")
         library = load_library(settings, Path(active) if active else None)

@@ -97,6 +97,12 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "export", OFFICE, run=lambda f, p, m, a: f.office.export(p, a), denied="report.street_only"
     ),
+    Command(
+        "notice",
+        ("street",),
+        run=lambda f, p, m, a: f.office.notice(p, a),
+        denied="notice.street_only",
+    ),
     Command("settings", MEMBERS, run=lambda f, p, m, a: [f.admin.settings(p, a)]),
     Command("units", ADMIN, run=lambda f, p, m, a: [f.admin.units()], menu=False),
     Command("unit", ADMIN, run=lambda f, p, m, a: [f.admin.unit(p, a)], menu=False),

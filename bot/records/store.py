@@ -250,7 +250,13 @@ CREATE TABLE extensions (
 );
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+# V6: the day a unit's figures start counting, for a unit that brings earlier records
+# (without it, the day the unit was registered).
+_V6 = """
+ALTER TABLE units ADD COLUMN start_date TEXT;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 
 
 class SchemaError(RuntimeError):

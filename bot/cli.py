@@ -1,9 +1,11 @@
 """The ``gridsafe`` command: one decorated function per command, its options beside it.
 
 Thin: parse options, call the library, print. User errors (a UserError, bad settings, a bad
-rulebook, a bad date) are mapped to one line on stderr and exit code 2 in one place,
-:func:`main`; no traceback reaches the terminal. Heavy modules are imported inside each
-command so that ``gridsafe ask`` starts fast. Help texts are in texts.yaml (cli.help.*).
+rulebook, a bad date) and a database that cannot be used (damaged, newer, disk full,
+read-only folder: :func:`bot.records.store.storage_problem`) are mapped to one line on
+stderr and exit code 2 in one place, :func:`main`; no traceback reaches the terminal.
+Heavy modules are imported inside each command so that ``gridsafe ask`` starts fast. Help
+texts are in texts.yaml (cli.help.*).
 """
 
 from __future__ import annotations
@@ -453,10 +455,34 @@ def export(year: int, unit_name: str, output: str) -> int:
     return 0
 
 
+# ---- operations ------------------------------------------------------------------------------
+
+
+@cli.command(help=t("cli.help.backup"))
+@click.argument("file", type=click.Path(dir_okay=False))
+def backup(file: str) -> int:
+    from bot.records.store import Store
+
+    settings = _settings()
+    target = Path(file)
+    if not settings.db_path.exists():
+        raise UserError("cli.no_file", path=settings.db_path)
+    if target.resolve() == settings.db_path.resolve():
+        raise UserError("cli.backup_same", path=file)
+    store = Store(settings.db_path)
+    try:
+        store.backup(target)
+    finally:
+        store.close()
+    click.echo(t("cli.backup_done", path=target, size=target.stat().st_size // 1024))
+    return 0
+
+
 # ---- the one place errors become a line and an exit code -----------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot.records.store import storage_problem
     from bot.settings import SettingsError
     from knowledge.loader import RulebookError
 
@@ -476,4 +502,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except (KeyboardInterrupt, click.Abort):
         return 130
+    except Exception as error:  # the database or its folder: one line, never a traceback
+        problem = storage_problem(error)
+        if problem is None:
+            raise
+        click.echo(problem, err=True)
+        return 2
     return code if isinstance(code, int) else 0

@@ -101,10 +101,11 @@ def build_workspace(
     db_path: Path | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Workspace:
-    """Open (and migrate) the database, seed the configured organisation, load the rulebook
+    """Open (check, and migrate) the database, seed the configured organisation, load the rulebook
     in force. Call it in the thread that will use the workspace: the database connection
     is bound to it."""
     store = Store(db_path or settings.db_path)
+    store.check()  # a damaged file is refused before anything is written to it
     store.migrate()
     Org(store).seed(settings.organisation)
     if library is None:

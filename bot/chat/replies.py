@@ -58,6 +58,9 @@ class Incoming:
     display_name: str = ""
     is_group: bool = False
     location: tuple[float, float] | None = None  # (latitude, longitude) of a shared place
+    # files sent with the message that were not taken, each with why (records.evidence:
+    # failed, too_big, type): the words are handled, the person is asked to send them again
+    lost_files: tuple[str, ...] = ()
 
     @property
     def source(self) -> str | None:

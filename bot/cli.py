@@ -400,6 +400,48 @@ def invite(role: str, unit_name: str | None, name: str | None) -> int:
     return 0
 
 
+@cli.command(help=t("cli.help.revoke"))
+@click.argument("code")
+def revoke(code: str) -> int:
+    click.echo(t("invite.revoked", code=_assistant().ws.access.revoke_invite(code)))
+    return 0
+
+
+@cli.group(help=t("cli.help.person"))
+def person() -> None:
+    pass
+
+
+@person.command("list", help=t("cli.help.person_list"))
+def person_list() -> int:
+    org = _assistant().ws.org
+    for p in org.people(active_only=False):
+        unit = org.unit(p.unit_id)
+        state = "" if p.active else t("person.state_inactive")
+        line = t("person.line", id=p.id, name=p.name, role=t(f"role.{p.role}"),
+                 unit=unit.name if unit else "", state=state)  # fmt: skip
+        click.echo(line.rstrip())
+    return 0
+
+
+@person.command("deactivate", help=t("cli.help.person_deactivate"))
+@click.argument("person_id", type=int)
+def person_deactivate(person_id: int) -> int:
+    target = _assistant().ws.access.deactivate(person_id)
+    click.echo(t("person.deactivated", name=target.name, id=target.id))
+    return 0
+
+
+@person.command("unbind", help=t("cli.help.person_unbind"))
+@click.argument("person_id", type=int)
+def person_unbind(person_id: int) -> int:
+    ws = _assistant().ws
+    count = ws.access.unbind(person_id)
+    found = ws.org.person(person_id)
+    click.echo(t("person.unbound", name=found.name if found else "", id=person_id, n=count))
+    return 0
+
+
 # ---- office output ---------------------------------------------------------------------------
 
 

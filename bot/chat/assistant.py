@@ -75,6 +75,8 @@ class Assistant:
     def press(self, msg: Incoming, data: str) -> list[Reply]:
         """A button was chosen; ``data`` is the button's data."""
         person = self.person_of(msg)
+        if person.id and not person.active:
+            return [Reply(t("person.inactive"))]
         try:
             return self._press(person, msg, data)
         except UserError as error:

@@ -148,3 +148,18 @@ def test_at_most_five_wrong_codes_an_hour(assistant: Assistant, street_org):
     assert "太多次" in guesser.say(f"/start {code}")  # even the right one, for an hour
     assert assistant.ws.org.person_for_account("test", "guesser") is None
     assert "绑定成功" in Chat(assistant, "someone-else").say(f"/start {code}")
+
+
+def test_direction_and_zero_width_controls_are_shown_stripped_and_stored_as_written(
+    assistant: Assistant, street_org
+):
+    officer = street_org("officer", "金色社区")
+    street = street_org("street", "连然街道")
+    written = "加油站\u202e旁边电线\u200b乱拉\u2066了\u2069"
+    reply = officer.say(f"/hazard {written}")
+    notices = [n.reply.text for r in officer.last for n in r.notices]
+    shown = [reply, *notices, street.say("/todo"), street.say("/hazards")]
+    assert notices and "加油站旁边电线乱拉了" in "\n".join(shown)
+    for text in shown:
+        assert not any(c in text for c in "\u202e\u200b\u2066\u2069")
+    assert assistant.ws.store.value("SELECT description FROM hazards") == written

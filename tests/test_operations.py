@@ -171,4 +171,28 @@ def test_a_rejected_token_is_one_line_never_printed(tmp_path: Path):
     assert done.returncode == 2
     assert "WRONG-token" not in out and "123456" not in out
     assert "Traceback" not in out
-    assert "令牌" in done.stderr
+    assert "令牌" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_gridsafe_run_on_a_corrupt_database_is_one_line(tmp_path: Path):
+    (tmp_path / "gridsafe.db").write_bytes(b"garbage, not SQLite" * 300)
+    with BotAPIStandin() as api:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_URL": api.base_url,
+            "TELEGRAM_FILE_URL": api.base_file_url,
+            "GRIDSAFE_DATA": str(tmp_path),
+        }
+        env.pop("GRIDSAFE_CONFIG", None)
+        env.pop("GRIDSAFE_DB", None)
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 2
+    assert "损坏" in done.stderr and "Traceback" not in done.stdout + done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and api.token not in done.stderr

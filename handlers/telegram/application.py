@@ -171,7 +171,6 @@ def run_bot(settings: Settings) -> int:
         problem = storage_problem(error)
         if problem is None:
             raise
-        log.error("cannot use the database: %s", type(error).__name__)
         print(problem, file=sys.stderr)
         return 2
     return 0

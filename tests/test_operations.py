@@ -104,6 +104,7 @@ def test_disk_full_and_read_only_errors_are_named():
     assert "不可写" in (storage_problem(readonly) or "")
     assert "不可写" in (storage_problem(PermissionError(errno.EACCES, "denied")) or "")
     assert storage_problem(ValueError("x")) is None
+    assert storage_problem(sqlite3.IntegrityError("UNIQUE constraint failed")) is None
 
 
 def test_disk_full_while_writing_is_one_line(data_dir, capsys, monkeypatch):

@@ -237,6 +237,20 @@ async def test_files_only_for_bound_people_images_and_pdf_within_the_limit(
             assert len(stored) == 1
 
 
+async def test_a_file_telegram_will_not_hand_over_is_said_so(tmp_path, library, clock):
+    with BotAPIStandin() as api:
+        settings = standin_settings(api, tmp_path, send_rate=500, max_file_mb=50)
+        async with running(settings, library, clock, api) as tg:
+            await tg.core(setup_org)
+            await join(tg, OFFICER, "officer", "金色社区", "王专干")
+            huge = b"%PDF-1.4" + b"0" * (21 * 1024 * 1024)  # over the Bot API's 20 MB
+            said = await tg.after(
+                OFFICER, lambda: api.send_document(OFFICER, huge, "台账.pdf", caption="/todo")
+            )
+            assert "Telegram 不让" in said and "待办" in said
+            assert api.count("getFile") == 1 and api.downloads == []
+
+
 def test_the_file_limit_comes_from_the_environment():
     from bot.settings import SettingsError, load_settings
 

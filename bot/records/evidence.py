@@ -20,8 +20,9 @@ class EvidenceFile:
 
 
 # why a file sent in a chat was not taken: it could not be fetched, it is over the size
-# limit, or it is of a kind that is not evidence (a channel puts these on Incoming.lost_files)
-FAILED, TOO_BIG, WRONG_TYPE = "failed", "too_big", "type"
+# limit (ours, or the chat service's own), or it is of a kind that is not evidence (a
+# channel puts these on Incoming.lost_files)
+FAILED, TOO_BIG, TOO_BIG_FOR_SERVICE, WRONG_TYPE = "failed", "too_big", "too_big_service", "type"
 DOCUMENT_TYPES = ("application/pdf",)
 
 

@@ -286,9 +286,11 @@ def storage_problem(error: BaseException) -> str | None:
             return t("store.disk_full")
         if "readonly" in text or "read-only" in text or "unable to open" in text:
             return t("store.read_only")
-        if isinstance(error, sqlite3.OperationalError) and "locked" in text:
+        if "locked" in text or "busy" in text:
             return t("store.locked")
-        return t("store.broken")
+        if any(word in text for word in ("not a database", "malformed", "corrupt", "i/o")):
+            return t("store.broken")
+        return None  # a constraint or a bug: not the file's fault
     if isinstance(error, OSError):
         if error.errno == errno.ENOSPC:
             return t("store.disk_full")

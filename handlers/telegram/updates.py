@@ -22,7 +22,7 @@ from telegram.ext import ContextTypes
 
 from bot.chat.assistant import Assistant
 from bot.chat.replies import Incoming, Reply
-from bot.records.evidence import FAILED, TOO_BIG, EvidenceFile, file_refusal
+from bot.records.evidence import FAILED, TOO_BIG_FOR_SERVICE, EvidenceFile, file_refusal
 from bot.service import AssistantService
 from bot.settings import Settings
 from bot.texts import t
@@ -108,7 +108,7 @@ async def download_evidence(
         await telegram_file.download_to_drive(path)
     except BadRequest as error:  # "file is too big" from the Bot API, or a stale file id
         log.warning("file of message %s not fetched: %s", message.message_id, error.message)
-        return [], [TOO_BIG if "too big" in error.message.lower() else FAILED]
+        return [], [TOO_BIG_FOR_SERVICE if "too big" in error.message.lower() else FAILED]
     except (TelegramError, OSError) as error:
         log.warning("file of message %s not fetched: %s", message.message_id, type(error).__name__)
         return [], [FAILED]

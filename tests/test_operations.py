@@ -96,6 +96,14 @@ def test_a_read_only_data_folder_is_one_line(data_dir, capsys):
     assert "不可写" in err and "Traceback" not in err
 
 
+@pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs Linux's read-only /sys")
+def test_a_data_folder_that_cannot_be_written_is_one_line(data_dir, capsys, monkeypatch):
+    monkeypatch.setenv("GRIDSAFE_DATA", "/sys/gridsafe-test")  # not writable, even for root
+    assert main(["units"]) == 2
+    err = capsys.readouterr().err
+    assert "不可写" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_disk_full_and_read_only_errors_are_named():
     full = sqlite3.OperationalError("database or disk is full")
     assert "磁盘已满" in (storage_problem(full) or "")

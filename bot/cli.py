@@ -394,8 +394,9 @@ def unit_add(name: str, parent: str | None) -> int:
 @click.option("--unit", "unit_name")
 @click.option("--name")
 def invite(role: str, unit_name: str | None, name: str | None) -> int:
-    code = _assistant().ws.org.create_invite(role, unit_name, name)
-    click.echo(t("cli.invite", role=t(f"role.{role}"), unit=unit_name or ""))
+    org = _assistant().ws.org
+    code = org.create_invite(role, unit_name, name)
+    click.echo(t("cli.invite", role=t(f"role.{role}"), unit=unit_name or "", days=org.invite_days))
     click.echo(code)
     return 0
 

@@ -123,7 +123,10 @@ class Admin:
         unit_name = parts[1] if len(parts) > 1 and role != "admin" else None
         label = parts[2] if len(parts) > 2 else None
         code = self.ws.org.create_invite(role, unit_name, label, by=person)
-        return Reply(t("admin.invite", role=t(f"role.{role}"), unit=unit_name or "", code=code))
+        days = self.ws.org.invite_days
+        return Reply(
+            t("admin.invite", role=t(f"role.{role}"), unit=unit_name or "", code=code, days=days)
+        )
 
     # ---- search and the rulebook ---------------------------------------------------------
 

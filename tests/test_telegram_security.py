@@ -276,3 +276,30 @@ async def test_a_reply_refused_four_times_never_says_nothing_was_recorded(tg: Ha
     assert await tg.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM hazards")) == 1
     assert "not sent" in caplog.text
     assert "Traceback" not in said
+
+
+def test_a_token_rejected_while_running_is_logged_as_one_line_without_it():
+    from telegram.error import InvalidToken
+
+    from handlers.telegram.error_log import RedactToken
+
+    token = "123456:SECRET-token"
+    redact = RedactToken(token)
+
+    def record(message: str) -> logging.LogRecord:
+        try:
+            raise InvalidToken(f"The token `{token}` was rejected by the server.")
+        except InvalidToken:
+            import sys
+
+            return logging.LogRecord("telegram.ext", logging.ERROR, "x", 1, message, (),
+                                     sys.exc_info())  # fmt: skip
+
+    at_start = record("Network Retry Loop (Bootstrap Initialize Application): Invalid token.")
+    assert redact.filter(at_start) is False
+    later = record("Network Retry Loop (Polling Updates): Invalid token.")
+    assert redact.filter(later) is True
+    shown = logging.Formatter().format(later)
+    assert "令牌" in shown and token not in shown and "Traceback" not in shown
+    other = logging.LogRecord("httpx", logging.INFO, "x", 1, f"POST /bot{token}/getMe", (), None)
+    assert redact.filter(other) and token not in logging.Formatter().format(other)

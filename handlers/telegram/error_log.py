@@ -38,8 +38,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 class RedactToken(logging.Filter):
     """Scrub the bot token from every log record (library loggers print request URLs), its
-    traceback included; a rejected token (PTB's InvalidToken names it, with a traceback) is
-    not logged at all: ``run_bot`` says so in one Chinese line."""
+    traceback included. PTB logs a rejected token (InvalidToken names it) with a traceback:
+    at start that record is dropped (``run_bot`` prints one Chinese line), later it becomes
+    that line."""
 
     def __init__(self, token: str) -> None:
         super().__init__()
@@ -47,7 +48,11 @@ class RedactToken(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info and isinstance(record.exc_info[1], InvalidToken):
-            return False
+            if "Bootstrap" in record.getMessage():
+                return False  # at start: run_bot says so in one Chinese line
+            record.msg, record.args = t("tg.bad_token"), ()  # later (revoked while running)
+            record.exc_info, record.exc_text = None, None
+            return True
         if self.token:
             message = record.getMessage()
             if self.token in message:

@@ -17,7 +17,7 @@ import json
 import re
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
@@ -125,9 +125,9 @@ def cv_readers(library: Library, folds: int) -> list:
         ir, it, mr, mt = examples(base, [m for m in messages if fold_of(m) != k])
         model = ReaderModel(fit(ir, it), fit_items(base, mr, mt), {})
         u = LearnedReader(base, model)
-        readers.append(
-            lambda text, role, photo, u=u: u.understand(text, role, photo, TODAY, period_of)
-        )
+        read = lambda text, role, photo, u=u: u.understand(text, role, photo, TODAY, period_of)  # noqa: E731
+        read.explain = u.explain  # type: ignore[attr-defined]
+        readers.append(read)
     return readers
 
 
@@ -142,6 +142,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, help="only this batch (1 = the first set)")
     parser.add_argument("--split", action="append", help="only these splits")
     parser.add_argument("--file", help="measure this JSONL file instead (a new batch)")
+    parser.add_argument("--dump", help="write every tuned and dev reading (with --cv) here")
     parser.add_argument(
         "--cv", type=int, default=0, help="tuned and dev rows read by models that never saw them"
     )
@@ -156,6 +157,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|")
     timings: list[float] = []
+    dump = open(args.dump, "w", encoding="utf-8") if args.dump else None  # noqa: SIM115
     sources = [("file", None)] if args.file else [(s, None) for s in splits]
     for split, _ in sources:
         messages = load(split) if split != "file" else [
@@ -174,6 +176,11 @@ def main() -> None:
             reading = reader(m["text"], m["role"], m["photo"])
             timings.append(time.perf_counter() - start)
             results.append(judge(reading, m))
+            if dump is not None and split in ("tuned", "dev") and hasattr(reader, "explain"):
+                extra = reader.explain(m["text"], m["role"], m["photo"])
+                dump.write(json.dumps({"split": split, "want": m, "got": results[-1].got,
+                                       "judged": asdict(results[-1]) | {"got": None},
+                                       "explain": extra}, ensure_ascii=False) + "\n")  # fmt: skip
         row = [
             share([r.intent_ok for r in results]),
             share([r.item1 for r in results]),

@@ -383,9 +383,44 @@ def unit() -> None:
 @unit.command("add", help=t("cli.help.unit_add"))
 @click.argument("name")
 @click.option("--parent")
-def unit_add(name: str, parent: str | None) -> int:
-    added = _assistant().ws.org.add_unit(name, parent)
+@click.option("--start-date", "start_text", help=t("cli.help.start_date"))
+def unit_add(name: str, parent: str | None, start_text: str | None) -> int:
+    start = _day(start_text)
+    added = _assistant().ws.org.add_unit(name, parent, start_date=start)
     click.echo(t("cli.unit_added", name=added.name, kind=t(f"unit.kind.{added.kind}")))
+    return 0
+
+
+@unit.command("start", help=t("cli.help.unit_start"))
+@click.argument("name")
+@click.argument("start_text", metavar="DATE")
+def unit_start(name: str, start_text: str) -> int:
+    from bot.schedule.wording import md
+
+    start = _day(start_text)
+    org = _assistant().ws.org
+    changed = org.set_start(org.find_unit(name), start)
+    assert changed.counting_start is not None
+    click.echo(
+        t(
+            "cli.unit_start",
+            name=changed.name,
+            day=f"{changed.counting_start.year}年{md(changed.counting_start)}",
+        )
+    )
+    return 0
+
+
+@cli.command(help=t("cli.help.notice"))
+@click.argument("number")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+def notice(number: str, output: str) -> int:
+    from bot.office.notices import write_notice
+
+    ws = _assistant().ws
+    hazard = ws.ledger.find(_cli_admin(), number, ws.today())
+    path = write_notice(ws, hazard, Path(output))
+    click.echo(t("notice.written", path=path))
     return 0
 
 

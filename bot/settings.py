@@ -41,6 +41,8 @@ class Settings:
     reporter_closes_general: bool = False
     overdue_days: int = 31
     organisation: dict[str, list[str]] = field(default_factory=dict)
+    # unit name -> the day its figures count from (a unit that brings earlier records)
+    start_dates: dict[str, date] = field(default_factory=dict)
     telegram_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_file_url: str = "https://api.telegram.org/file/bot"
@@ -97,6 +99,15 @@ def _parse_dates(values: Any, name: str) -> tuple[date, ...]:
         raise SettingsError(f"{name} 中的日期应为 YYYY-MM-DD：{exc}") from None
 
 
+def _start_dates(values: Any) -> dict[str, date]:
+    if not values:
+        return {}
+    if not isinstance(values, dict):
+        raise SettingsError("start_dates 应为“单位名: YYYY-MM-DD”的映射")
+    names = list(values)
+    return dict(zip(map(str, names), _parse_dates(values.values(), "start_dates"), strict=True))
+
+
 def _flag(value: str | None) -> bool | None:
     if value is None or value == "":
         return None
@@ -151,6 +162,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             str(k): [str(c) for c in v or []]
             for k, v in (config.get("organisation") or {}).items()
         },
+        start_dates=_start_dates(config.get("start_dates")),
         telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
         telegram_api_url=env.get("TELEGRAM_API_URL")
         or telegram.get("api_url")

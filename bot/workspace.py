@@ -50,7 +50,7 @@ class Workspace:
     unanswered: UnansweredLog = field(init=False)
 
     def __post_init__(self) -> None:
-        self.org = Org(self.store, self.settings.invite_days)
+        self.org = Org(self.store, self.now, self.settings.invite_days)
         self.access = Access(self.org)
         self.pending = PendingStore(self.store, self.now)
         self.calendar = WorkCalendar(self.settings.extra_holidays, self.settings.extra_workdays)
@@ -110,7 +110,9 @@ def build_workspace(
     store = Store(db_path or settings.db_path)
     store.check()  # a damaged file is refused before anything is written to it
     store.migrate()
-    Org(store).seed(settings.organisation)
+    org = Org(store)
+    org.seed(settings.organisation)
+    org.apply_start_dates(settings.start_dates)
     if library is None:
         active = store.meta("active_rulebook")
         library = load_library(settings, Path(active) if active else None)

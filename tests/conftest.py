@@ -31,7 +31,7 @@ def index(library: Library):
 # ---- the assistant on a real SQLite file, with a fixed clock -------------------------
 
 from collections.abc import Callable  # noqa: E402
-from datetime import datetime  # noqa: E402
+from datetime import date, datetime  # noqa: E402
 
 from bot.chat.assistant import Assistant, build_assistant  # noqa: E402
 from bot.settings import TIMEZONE, Settings  # noqa: E402
@@ -55,11 +55,13 @@ def assistant(settings: Settings, library: Library, clock: Clock) -> Assistant:
 
 @pytest.fixture
 def street_org(assistant: Assistant) -> Callable[[str, str], Chat]:
-    """A street with two communities; returns a function that invites and binds a person."""
+    """A street with two communities, counted since the start of the year (they bring
+    the year's earlier records); returns a function that invites and binds a person."""
     org = assistant.ws.org
-    org.add_unit("连然街道", short="连然")
-    org.add_unit("金色社区", "连然街道")
-    org.add_unit("大屯村委会", "连然街道")
+    since = date(2026, 1, 1)
+    org.add_unit("连然街道", short="连然", start_date=since)
+    org.add_unit("金色社区", "连然街道", start_date=since)
+    org.add_unit("大屯村委会", "连然街道", start_date=since)
 
     def join(role: str, unit: str, name: str | None = None) -> Chat:
         code = org.create_invite(role, unit, name)

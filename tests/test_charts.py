@@ -113,3 +113,31 @@ def test_a_missing_glyph_would_be_noticed():
         figure.text(0.1, 0.5, "街道\U000f0000")
         figure.savefig(BytesIO(), format="png")
     assert any("missing from font" in c for c in complaints)
+
+
+def test_hazard_bars_show_their_counts_and_the_legends_are_inside(assistant, report):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    ledger = assistant.ws.ledger
+    officer = next(p for p in assistant.ws.org.people() if p.name == "张专干")
+    fixed = ledger.report(officer, "楼道堆放杂物", date(2026, 11, 20)).hazard
+    ledger.fix(officer, fixed, date(2026, 11, 21))
+    street = assistant.ws.org.unit_named("连然街道")
+    report = build_report(assistant.ws, street, "month", date(2026, 11, 25))
+    with cjk_text():
+        figure = build_figure(report)
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+    hazard_ax = figure.axes[1]
+    shown = [x.get_text().strip() for x in hazard_ax.texts if x.get_text().strip()]
+    golden = next(r for r in report.units if r.unit.name == "金色社区")
+    assert golden.hazards == 2 and "共 2" in shown
+    assert shown.count("1") >= 2  # one overdue, one awaiting review, each on its segment
+    box = figure.bbox
+    for ax in figure.axes:
+        legend = ax.get_legend()
+        assert legend is not None
+        extent = legend.get_window_extent(renderer)
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1, extent
+        assert box.y0 <= extent.y0 and extent.y1 <= box.y1, extent

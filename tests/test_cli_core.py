@@ -30,8 +30,8 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 
 def test_units_invite_checklist_hazards(data_dir: Path, capsys: pytest.CaptureFixture[str]):
-    run(capsys, "unit", "add", "连然街道")
-    run(capsys, "unit", "add", "金色社区", "--parent", "连然街道")
+    run(capsys, "unit", "add", "连然街道", "--start-date", "2026-01-01")
+    run(capsys, "unit", "add", "金色社区", "--parent", "连然街道", "--start-date", "2026-01-01")
     units = json.loads(run(capsys, "units", "--json"))
     assert [(u["name"], u["kind"]) for u in units] == [
         ("连然街道", "street"),

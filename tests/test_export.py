@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -225,7 +226,10 @@ def test_community_export_covers_only_the_community(assistant, year_of_work, tmp
 
 
 def test_year_without_records(assistant, street_org, tmp_path):
-    street = assistant.ws.org.unit_named("连然街道")
+    org = assistant.ws.org
+    for unit in org.units():  # in use since 2025: its missed items are missing
+        org.set_start(unit, date(2025, 1, 1))
+    street = org.unit_named("连然街道")
     result = export_year(assistant.ws, street, 2025, tmp_path / "empty.xlsx")
     assert (result.records, result.hazards, result.files, result.missing) == (0, 0, 0, 0)
     book = load_workbook(result.workbook)
@@ -248,3 +252,34 @@ def test_period_dates_are_real_dates(assistant, year_of_work, tmp_path):
     records = sheet(load_workbook(result.workbook), "records")
     days = [r[col("done_on")].date() for r in records]
     assert days == sorted(days) and days[0] == date(YEAR, 1, 1) - timedelta(days=1)
+
+
+def test_periods_are_words(assistant, year_of_work, tmp_path):
+    street = assistant.ws.org.unit(year_of_work["street"])
+    result = export_year(assistant.ws, street, YEAR, tmp_path / "w.xlsx")
+    periods = [r[col("period")] for r in sheet(load_workbook(result.workbook), "records")]
+    key = re.compile(r"\d{4}-(W\d|Q\d|\d\d)|w\d{3}", re.IGNORECASE)
+    assert periods and not [p for p in periods if p and key.search(p)]
+    assert "2026年11月第4周" in periods and "2026年11月" in periods
+    assert any(p.startswith("2026年11月") and "—" in p for p in periods)  # 11.6 宣传周
+
+
+def test_items_without_recurring_tasks_list_their_evidence(assistant, year_of_work, tmp_path):
+    ws = assistant.ws
+    office = next(p for p in ws.org.people() if p.name == "王安办")
+    pic = photo(tmp_path, "rules.jpg", "blue")
+    ws.tasklog.record(office, office.unit_id, "2.1.3", "", "2026", date(YEAR, 7, 2), files=[pic])
+    street = ws.org.unit(year_of_work["street"])
+    items = sheet(
+        load_workbook(export_year(ws, street, YEAR, tmp_path / "e.xlsx").workbook), "items"
+    )
+    row = next(r for r in items if r[col("unit")] == "连然街道" and r[col("code")] == "2.1.3")
+    done = row[col("done")].splitlines()
+    assert done[0].startswith("2026-06-01 王安办") and "=制度汇编" in done[0]
+    assert done[1].startswith("2026-07-02 王安办") and "连然街道/2.1.3_2026-07-02_1.jpg" in done[1]
+    assert "未记录" not in row[col("done")]
+    bare = [
+        r for r in items
+        if r[col("unit")] == "连然街道" and r[col("status")] == t("export.status.no_tasks")
+    ]  # fmt: skip
+    assert bare and all(r[col("done")] == "未记录" for r in bare)

@@ -354,3 +354,30 @@ def test_undo_in_words_takes_back_what_it_offered(assistant, people):
     assistant.press(officer.incoming(), undo)
     assert state(assistant, 1) == "待整改"
     assert assistant.ws.store.value("SELECT undone_at IS NOT NULL FROM records WHERE id = 1")
+
+
+def test_void_command_acts_at_once_and_asks_for_a_missing_reason(assistant, people):
+    officer, street, other = people["officer"], people["street"], people["other"]
+    for site in SITES[:3]:
+        registered(officer, f"发现{site}")
+    assert "已作废" in officer.say("/void 3 报重复了") and state(assistant, 3) == "已作废"
+    assert "作废的原因" in street.say("/void 2")
+    assert state(assistant, 2) == "待整改"
+    assert "已作废" in street.say("不是隐患 是消防队备案过的储罐")
+    assert state(assistant, 2) == "已作废"
+    assert "用法" in street.say("/void")
+    assert "已作废" not in other.say("/void 1 误报") and state(assistant, 1) == "待整改"
+    row = assistant.ws.store.one("SELECT void_reason FROM hazards WHERE seq = 2")
+    assert row is not None and row["void_reason"] == "不是隐患 是消防队备案过的储罐"
+
+
+def test_ledger_commands_are_read_with_their_meaning(assistant):
+    reader = assistant.features.reader
+    for text, intent in (("/verify 17", "verify"), ("/reject 19 照片不清楚", "reject"),
+                         ("/void 49 误报", "void")):  # fmt: skip
+        u = reader.understand(text, "street")
+        assert (u.intent.value, u.hazard, u.command) == (
+            intent,
+            text.split()[1],
+            text[1:].split()[0],
+        )

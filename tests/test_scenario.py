@@ -54,7 +54,8 @@ def test_street_and_two_communities(assistant: Assistant, street_org, clock):
     assert "连然-2026-0001" in reply and "【4.2.4】" in reply
     hazard = assistant.ws.ledger.select([assistant.ws.org.unit_named("金色社区").id])[0]
     assert hazard.deadline.isoformat() == "2026-12-02"
-    assert "连然-2026-0001" in street.say("/todo")  # the street sees its community's hazard
+    assert "待整改隐患 1" in street.say("/todo")  # counted on the community's line
+    assert "连然-2026-0001" in street.say("/todo 金色社区")  # and listed in its list
     clock.set(2026, 12, 3)
     assert assistant.ws.ledger.get(hazard.id).overdue(assistant.ws.today())
     assert "逾期" in officer.say("/todo")

@@ -253,6 +253,11 @@ async def test_report_chart_and_export_are_sent(bot: Harness):
     await bot.after(STREET, lambda: bot.api.send_text(STREET, "/export 2026"), settle=1.5)
     names = sorted(d["document"].filename for d in bot.api.sent("sendDocument", chat_id=STREET))
     assert names == ["连然_2026.xlsx", "连然_2026.zip"]
+    bot.api.clear()
+    await bot.after(STREET, lambda: bot.api.send_text(STREET, "/notice 1"), settle=1.0)
+    (notice,) = bot.api.sent("sendDocument", chat_id=STREET)
+    assert notice["document"].filename.endswith("_整改通知书.docx")
+    assert notice["document"].content[:2] == b"PK"  # a Word (zip) file
 
 
 def test_gridsafe_run_as_a_process_keeps_the_token_out_of_the_log(tmp_path: Path):

@@ -153,7 +153,7 @@ class Assistant:
                 return [f.questions.answer(person, text, public=msg.is_group)]
             return [Reply(t("guest.need_invite"))]
         if u.intent == Intent.CHECKLIST:
-            return [f.todo.todo(person, full=wants_all(u.text))]
+            return [f.todo.todo(person, full=wants_all(u.text or text), text=u.text or text)]
         if u.intent == Intent.DONE:
             return f.tasks.done(person, msg, u)
         if u.intent == Intent.HAZARD:

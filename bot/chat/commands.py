@@ -33,6 +33,7 @@ ADMIN = ("admin",)
 class Command:
     name: str
     roles: tuple[str, ...]  # who may use it and sees it in /help; "guest" = not registered
+    # what its words mean (read by the reader); with ``run`` as well, it still acts at once
     intent: Intent | None = None
     run: Handler | None = None
     menu: bool = True  # offered in a channel's command menu
@@ -76,18 +77,31 @@ COMMANDS: tuple[Command, ...] = (
     Command("hazard", REPORTERS, Intent.HAZARD),
     Command("fixed", REPORTERS, Intent.FIX, aliases=("fix",)),
     Command("hazards", MEMBERS, run=lambda f, p, m, a: [f.todo.hazards(p)]),
-    Command("verify", MEMBERS, run=_verify, listed_for=OFFICE),
+    Command("verify", MEMBERS, Intent.VERIFY, run=_verify, listed_for=OFFICE),
     Command(
         "reject",
         MEMBERS,
+        Intent.REJECT,
         run=lambda f, p, m, a: [f.hazards.reject_cmd(p, m, a)],
         listed_for=OFFICE,
+    ),
+    Command(
+        "void",
+        REPORTERS + ADMIN,
+        Intent.VOID,
+        run=lambda f, p, m, a: [f.hazards.void_cmd(p, m, a)],
     ),
     Command(
         "report", OFFICE, run=lambda f, p, m, a: f.office.report(p, a), denied="report.street_only"
     ),
     Command(
         "export", OFFICE, run=lambda f, p, m, a: f.office.export(p, a), denied="report.street_only"
+    ),
+    Command(
+        "notice",
+        ("street",),
+        run=lambda f, p, m, a: f.office.notice(p, a),
+        denied="notice.street_only",
     ),
     Command("settings", MEMBERS, run=lambda f, p, m, a: [f.admin.settings(p, a)]),
     Command("units", ADMIN, run=lambda f, p, m, a: [f.admin.units()], menu=False),

@@ -82,13 +82,13 @@ class PushPlanner:
         checklist.tasks = [i for i in checklist.tasks if f"{i.task_id}|{i.period}" not in snoozed]
         if checklist.empty and person.role == "officer":
             return None
-        text = t("push.head") + "\n" + views.checklist_text(checklist, ws.org, limit=8)
         if person.role == "street":
             unit = ws.org.unit(person.unit_id)
             assert unit is not None
             lines = ws.checklists.street_lines(unit, day)[1:]
-            if lines:
-                text += "\n" + views.street_lines_text(lines)
+            text = t("push.head") + "\n" + views.street_text(checklist, lines, ws.org)
+        else:
+            text = t("push.head") + "\n" + views.checklist_text(checklist, ws.org, limit=8)
         buttons = views.item_buttons(checklist.tasks) + views.hazard_buttons(checklist.hazards)
         return Reply(text, buttons)
 
@@ -156,11 +156,5 @@ class PushPlanner:
                 [status, now_iso(), delivery.person_id, day.isoformat(), delivery.key],
             )
 
-    # ---- snoozes ---------------------------------------------------------------------
-
     def snoozed(self, person_id: int, day: date) -> set[str]:
-        rows = self.store.rows(
-            "SELECT task_id, period FROM snoozes WHERE person_id = ? AND until > ?",
-            [person_id, day.isoformat()],
-        )
-        return {f"{r['task_id']}|{r['period']}" for r in rows}
+        return self.ws.tasklog.snoozed(person_id, day)

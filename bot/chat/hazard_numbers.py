@@ -21,15 +21,16 @@ _KEYED = re.compile(
     rf"{_NUM}(?![\d{_CN}]|\s*[个家处人次份条月日天年点时分])"
 )
 _BRACKET = re.compile(rf"[【\[［]\s*{_NUM}\s*号?\s*[】\]］]")
-_ORDINAL = re.compile(rf"第\s*{_NUM}\s*(?:号|个|条|处)(?:隐患|问题)?")
+# 第12号, 第12个隐患, and a bare 第39 before a space or a stop ("第39 仓库的货码好了")
+_ORDINAL = re.compile(rf"第\s*{_NUM}(?:\s*(?:号|个|条|处)(?:隐患|问题)?|(?=\s|[,，:：、。]|$))")
 # N号 that is a hazard: not a date (月/日 before, 那天/前/之前 after) nor an address
 _HAO = re.compile(
-    rf"(?<![月年\d{_CN}])(?<!周)(?<!星期){_NUM}\s*号"
+    rf"(?<![月年\d{_CN}])(?<!周)(?<!星期)(?<!\d[.．]){_NUM}\s*号"
     r"(?!(?:楼|院|门|线|地块|铺|床|机|库|仓|车|厂|棚|桩|柜|箱|位|房|台|井|杆|窗|口|巷|街|路)|"
     r"\s*(?:那天|当天|之前|以前|前|之后|以后|后|上午|下午|晚上|早上|中午|左右|开始|到|至|-|—|~))"
 )
 _THAT = re.compile(r"那(?:个|条|处)\s*(\d{1,4})(?!\d)")
-_LEADING = re.compile(r"^\s*(?:(0\d{1,4})(?!\d)|(\d{1,3})(?=\s|[,，:：、]|$))")
+_LEADING = re.compile(rf"^\s*(?:(0\d{{1,4}})(?!\d)|(\d{{1,3}}|[{_CN}]{{1,4}})(?=\s|[,，:：、]|$))")
 _DATE_AFTER = re.compile(r"^\s*[./月-]\s*\d")
 
 
@@ -55,6 +56,6 @@ def find(text: str, leading: bool = False) -> str | None:
             if value is not None and 0 < value < 100000:
                 return str(value)
     if leading and (m := _LEADING.match(text)) and not _DATE_AFTER.match(text[m.end() :]):
-        value = int(m.group(1) or m.group(2))
-        return str(value) if value > 0 else None
+        value = _value(m.group(1) or m.group(2))
+        return str(value) if value else None
     return None

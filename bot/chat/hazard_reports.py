@@ -198,6 +198,20 @@ class HazardReports:
         self.ws.pending.create(person.id, "await_reason", payload, source)
         return Reply(t("hazard.reject_ask_reason", number=hazard.number))
 
+    def void_cmd(self, person: Person, msg: Incoming, args: str) -> Reply:
+        """/void N 原因 (the reporter before a fix, or the street office); without a reason,
+        the next message is the reason."""
+        parts = args.split(maxsplit=1)
+        if not parts:
+            return Reply(t("hazard.void_usage"))
+        hazard = self.ws.ledger.find(person, parts[0], self.ws.today())
+        if len(parts) > 1:
+            return self.void(person, hazard, parts[1], msg.source)
+        self.ws.ledger.check_unit(person, hazard)
+        payload = {"hazard_id": hazard.id, "do": "void"}
+        self.ws.pending.create(person.id, "await_reason", payload, msg.source)
+        return Reply(t("hazard.void_ask_reason", number=hazard.number))
+
     def void(self, person: Person, hazard: Hazard, reason: str, source: str | None) -> Reply:
         h = self.ws.ledger.void(person, hazard, reason, source=source).hazard
         text = t("hazard.notify_voided", number=h.number, reason=reason)

@@ -71,6 +71,16 @@ class LearnedReader:
     def signals(self, norm: str, role: str, has_photo: bool) -> list[str]:
         return signals(self.rules, norm, role, has_photo)
 
+    def explain(self, text: str, role: str, has_photo: bool) -> dict[str, Any]:
+        """The models' five likeliest intents and items and the rules' signals (for the
+        benchmark's error analysis)."""
+        feats = self._features(normalize((text or "").strip()), role, has_photo)
+        top = {
+            name: sorted(((round(p, 3), k) for k, p in m.probabilities(feats).items()))[::-1][:5]
+            for name, m in (("intent", self.model.intent), ("item", self.model.item))
+        }
+        return {**top, "signals": [f[2:] for f in feats if f.startswith("s:") and "|" not in f]}
+
     def read_as(
         self, intent: Intent, text: str, role: str, has_photo: bool, today: date, period_of: Any
     ) -> Understanding:

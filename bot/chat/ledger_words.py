@@ -43,13 +43,16 @@ EXTEND_DECISION = re.compile(
 )
 REFUSED = re.compile(r"(不同意|不批准|驳回|不予|不行)")
 NOT_FIXED = re.compile(
-    r"((还没|还未|没有|没|未|尚未|暂未|暂时没|仍未|依然没)(有)?(能)?(整改|改|修|处理|弄|搞|清|拆|换|装|挪|搬)|"
+    r"((还没|还未|没有|没|未|尚未|暂未|暂时没|仍未|依然没)(有)?(能)?(完全|彻底|全部|全)?"
+    r"(整改|改|修|处理|弄|搞|清|拆|换|装|挪|搬|买|开始|动)|"
+    r"(还没|还未|没)(克|去|过去|来得及)看|(要|得|等)(到)?(下周|下个月|明天|月底|过几天).{0,4}才|"
     r"整改不了|改不了|修不了|处理不了|弄不了|搞不了|清不了|拆不了|还在(整改|改|修|处理)|正在(整改|改|修|处理)|"
     r"不好(改|整改)|没法(改|整改|修)|不配合)"
 )
 PHOTO = re.compile(
     r"((现场|补|再发|补发|补一张|补几张|加|追加|补充)(一|几|两)?(张|下)?(的)?(照片|图|相片|图片|现场照)|"
-    r"隐患现场$|号现场|现场照|现场图)"
+    r"隐患现场$|号现场|现场照|现场图|(又|再|多)拍了?(一|几|两)?张|照片(补上|补齐|补发|补来)|"
+    r"(正面|侧面|背面|全景|近景|远景)(的|照)?$)"
 )
 _HAZARD_TALK = re.compile(r"(隐患|整改|销号|复核|复查|验收|这处|那处)")
 
@@ -79,8 +82,8 @@ def ledger_intent(norm: str, role: str, has_photo: bool, question: bool) -> Inte
         return Intent.VERIFY
     if EXTEND.search(norm) and about_hazard:
         return Intent.EXTEND
-    if not_fixed(norm) and about_hazard:
-        return Intent.UNCLEAR  # a status, not a fix: nothing to record
+    if not_fixed(norm) and about_hazard:  # a status, not a fix: nothing to record
+        return Intent.PHOTO if PHOTO.search(norm) and number else Intent.UNCLEAR
     if PHOTO.search(norm) and number and not re.search(r"(整改|修|好了|清|处理|完成)", norm):
         return Intent.PHOTO
     return None

@@ -1,6 +1,7 @@
 """The office in chat: /report (figures and a chart) and /export (the year's workbook and
-evidence) for a street office, or for an admin naming a street. Writes only files under
-the data folder."""
+evidence) for a street office, or for an admin naming a street; /notice (a hazard's
+rectification notice, Word) for a street office and its own street's hazards only.
+Writes only files under the data folder."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from bot.chat.replies import Attachment, Reply
 from bot.errors import UserError
 from bot.office.charts import render_report_chart
 from bot.office.export import export_year, safe_name
+from bot.office.notices import notice_number, write_notice
 from bot.office.reports import build_report, report_text, scope_of
 from bot.records.org import OrgUnit, Person
 from bot.texts import t
@@ -64,3 +66,24 @@ class Office:
         )
         files = (Attachment(str(result.workbook)), Attachment(str(result.archive)))
         return [Reply(text, files=files)]
+
+    def notice(self, person: Person, args: str) -> list[Reply]:
+        ws = self.ws
+        if person.role != "street" or person.unit_id is None:
+            raise UserError("notice.street_only")
+        ref = args.strip()
+        if not ref:
+            raise UserError("notice.usage")
+        hazard = ws.ledger.find(person, ref, ws.today())
+        if hazard.street_id != person.unit_id:  # only the hazard's own street issues it
+            raise UserError("hazard.unknown", ref=ref)
+        folder = ws.settings.data_dir / "notices"
+        path = write_notice(ws, hazard, folder / f"{safe_name(hazard.number)}_整改通知书.docx")
+        addressee = hazard.enterprise or hazard.place or hazard.description[:20]
+        text = t(
+            "notice.sent",
+            number=hazard.number,
+            notice=notice_number(ws, hazard),
+            name=addressee,
+        )
+        return [Reply(text, files=(Attachment(str(path)),))]

@@ -9,6 +9,7 @@ and only the tasks of their role.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from bot.chat import buttons
 from bot.chat.payloads import DonePayload
@@ -264,10 +265,7 @@ class TaskReports:
         undone = self.ws.tasklog.undo_record(person, row["id"])
         if undone is None:
             return Reply(t("undo.none"))
-        found = self.ws.rulebook.task(f"{undone['code']}:{undone['task']}")
-        item = self.ws.rulebook.unit(undone["code"])
-        name = found[1].name if found else (item.name if item else "")
-        period = self.period_words(found[1], undone["period"]) if found else ""
+        name, period = self.record_words(undone)
         return Reply(
             t("undo.done", code=undone["code"], name=name, period=period, id=undone["id"]),
             recorded=True,
@@ -296,7 +294,8 @@ class TaskReports:
             return Reply(t("undo.none"))
         kind, row = last
         if kind == "record":
-            what = t("undo.what.record", code=row["code"], id=row["id"])
+            name, period = self.record_words(row)
+            what = t("undo.what.record", code=row["code"], id=row["id"], name=name, period=period)
         else:
             hazard = self.ws.ledger.get(row["hazard_id"])
             what = t(f"undo.what.{kind}", number=hazard.number if hazard else "")
@@ -324,6 +323,13 @@ class TaskReports:
 
     # ---- words --------------------------------------------------------------------------
 
+    def record_words(self, row: dict[str, Any]) -> tuple[str, str]:
+        """A record's task name (巡查检查, not just 4.2.3) and its period in words."""
+        found = self.ws.rulebook.task(f"{row['code']}:{row['task']}")
+        item = self.ws.rulebook.unit(row["code"])
+        name = found[1].name if found else (item.name if item else "")
+        return name, self.period_words(found[1], row["period"]) if found else ""
+
     def period_words(self, task: Task, period: str | None) -> str:
         if period is None:
             return ""
@@ -331,10 +337,9 @@ class TaskReports:
         if task.window is not None and period[:4].isdigit():
             window = self.ws.schedule.window(task, int(period[:4]))
             start, end = window.start, window.end
-        label = period_label(
+        return period_label(
             period, task.every, task.window is not None, self.ws.today(), start, end
         )
-        return label or period
 
 
 def contributes(person: Person, unit: Unit) -> bool:

@@ -8,11 +8,13 @@ from bot.chat import buttons
 from bot.chat.replies import Button
 from bot.records.hazards import Hazard
 from bot.records.org import Org
-from bot.schedule.checklist import CheckItem, Checklist, CommunityLine, HazardItem
+from bot.schedule.checklist import CheckItem, Checklist, HazardItem
+from bot.schedule.figures import UnitFigures
 from bot.schedule.wording import day_label, md, period_label
 from bot.texts import t
 
 MAX_TASK_LINES = 12
+STREET_ITEMS = 8  # the street's own most urgent items on its phone-sized list
 
 
 def item_line(item: CheckItem, today: date) -> str:
@@ -65,10 +67,13 @@ def checklist_text(checklist: Checklist, org: Org, limit: int = MAX_TASK_LINES) 
     if checklist.empty:
         lines.append(t("todo.all_done"))
         return "\n".join(lines)
-    overdue = [i for i in checklist.tasks if i.overdue(day)]
-    open_ = [i for i in checklist.tasks if not i.overdue(day)]
+    now = [i for i in checklist.tasks if not checklist.put_off(i)]
+    overdue = [i for i in now if i.overdue(day)]
+    open_ = [i for i in now if not i.overdue(day)]
+    later = [i for i in checklist.tasks if checklist.put_off(i)]
     shown = 0
-    for title, items in ((t("todo.overdue"), overdue), (t("todo.open"), open_)):
+    sections = ((t("todo.overdue"), overdue), (t("todo.open"), open_), (t("todo.later"), later))
+    for title, items in sections:
         if not items:
             continue
         lines.append(title)
@@ -88,26 +93,59 @@ def checklist_text(checklist: Checklist, org: Org, limit: int = MAX_TASK_LINES) 
     return "\n".join(lines)
 
 
-def street_lines_text(lines: list[CommunityLine], limit: int = 10) -> str:
-    """Red first, then amber; the green ones are only counted when the list is long."""
+def street_lines_text(lines: list[UnitFigures], limit: int = 10) -> str:
+    """One line per unit, red first, then amber; past ``limit`` the rest are only counted."""
     order = {"red": 0, "amber": 1, "green": 2}
-    lines = sorted(lines, key=lambda line: (order[line.color], -line.overdue_tasks))
+    lines = sorted(lines, key=lambda f: (order[f.color], -f.overdue, -f.open_hazards))
     shown, rest = lines[:limit], lines[limit:]
     out = [t("street.head")]
-    for line in shown:
+    for f in shown:
         out.append(
             t(
-                f"street.{line.color}",
-                unit=line.unit.name,
-                open=line.open_tasks,
-                overdue=line.overdue_tasks,
-                hazards=line.open_hazards,
-                overdue_hazards=line.overdue_hazards,
+                f"street.{f.color}",
+                unit=f.unit.name,
+                overdue=f.overdue,
+                soon=f.due_soon,
+                hazards=f.open_hazards,
             )
         )
     if rest:
         out.append(t("street.rest", n=len(rest), red=sum(x.color == "red" for x in rest)))
     return "\n".join(out)
+
+
+def street_text(checklist: Checklist, lines: list[UnitFigures], org: Org) -> str:
+    """A street office's list on a phone: one line per community, then the street's own
+    most urgent items (at most :data:`STREET_ITEMS`), then how to see everything."""
+    day, unit = checklist.day, checklist.unit
+    head = t("todo.head", name=checklist.person.name, unit=unit.name if unit else "",
+             day=day_label(day))  # fmt: skip
+    out = [head]
+    if lines:
+        out.append(street_lines_text(lines))
+    own: list[tuple[tuple[bool, bool, date], str]] = [
+        (
+            (checklist.put_off(i), not i.overdue(day), i.due),
+            _mark(i.overdue(day)) + item_line(i, day),
+        )
+        for i in checklist.tasks
+    ]
+    own += [
+        ((False, not (h.overdue(day) or h.action == "verify"), h.hazard.deadline),
+         t(f"todo.hazard_{h.action}", line=hazard_line(h.hazard, day, org)))
+        for h in checklist.hazards if h.action in ("verify", "fix")
+    ]  # fmt: skip
+    urgent = sorted(own, key=lambda x: x[0])
+    out.append(t("todo.street_own") if urgent else t("todo.street_own_none"))
+    out += [line for _, line in urgent[:STREET_ITEMS]]
+    hidden = len(urgent) > STREET_ITEMS or any(h.action == "watch" for h in checklist.hazards)
+    if hidden:
+        out.append(t("todo.say_more"))
+    return "\n".join(out)
+
+
+def _mark(overdue: bool) -> str:
+    return t("todo.overdue_mark") if overdue else ""
 
 
 def item_buttons(items: list[CheckItem], limit: int = 3) -> tuple[tuple[Button, ...], ...]:
@@ -117,7 +155,9 @@ def item_buttons(items: list[CheckItem], limit: int = 3) -> tuple[tuple[Button, 
         key = (item.task_id, item.period)
         rows.append(
             (
-                buttons.button(t("btn.done_item", code=item.code), buttons.MarkDone(*key)),
+                buttons.button(
+                    t("btn.done_item", code=item.code, name=item.name), buttons.MarkDone(*key)
+                ),
                 buttons.button(t("btn.snooze"), buttons.Snooze(*key)),
                 buttons.button(t("btn.show_item"), buttons.ShowItem(item.code)),
             )
@@ -146,7 +186,7 @@ def status_text(items: list[CheckItem], today: date, limit: int = 3) -> str | No
     parts = []
     items = sorted(items, key=lambda i: (i.done >= i.count, i.due))[:limit]
     for item in items:
-        label = period_label(item.period, item.every, item.window, today)
+        label = period_label(item.period, item.every, item.window, today, item.start, item.due)
         state = t("status.done") if item.done >= item.count else t("status.open", due=md(item.due))
         parts.append(
             t(

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from bot.office.reports import Report, UnitFigures
-from bot.schedule.wording import md
+from bot.schedule.wording import md, period_label
 from bot.texts import t
 
 FONT_PACKAGE = "mplfonts"
@@ -65,16 +65,12 @@ def cjk_text() -> Iterator[str]:
 
 
 def period_text(report: Report) -> str:
+    """The report's period in words (2026年11月第4周 11月23日—11月29日, 2026年11月 …)."""
     period, scope = report.period, report.scope
+    label = period_label(period.key, scope, False, report.today, absolute=True)
     if scope == "week":
-        iso = period.start.isocalendar()
-        start, end = md(period.start), md(period.end)
-        return t("chart.period.week", y=iso.year, w=iso.week, start=start, end=end)
-    if scope == "month":
-        return t("chart.period.month", y=period.start.year, m=period.start.month)
-    if scope == "quarter":
-        return t("plabel.quarter", y=period.start.year, q=(period.start.month - 1) // 3 + 1)
-    return t("plabel.year", y=period.start.year)
+        return t("chart.period.week", label=label, start=md(period.start), end=md(period.end))
+    return label
 
 
 def _label(report: Report, row: UnitFigures) -> str:
@@ -83,21 +79,18 @@ def _label(report: Report, row: UnitFigures) -> str:
     return row.unit.name
 
 
-def _stacked(ax: Axes, labels: list[str], series: list[tuple[str, list[int], str]]) -> None:
+def _stacked(ax: Axes, labels: list[str], series: list[tuple[str, list[int], str]]) -> list[int]:
+    """Stacked horizontal bars, each segment showing its count; the totals."""
     left = [0] * len(labels)
     for name, values, colour in series:
-        ax.barh(labels, values, left=left, color=colour, label=name, height=0.6)
+        bars = ax.barh(labels, values, left=left, color=colour, label=name, height=0.6)
+        ax.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center",
+                     fontsize=8, color="white")  # fmt: skip
         left = [a + b for a, b in zip(left, values, strict=True)]
-    ax.set_xlim(0, max([1, *left]) * 1.18)
+    ax.set_xlim(0, max([1, *left]) * 1.25)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.45 / (0.5 * len(labels) + 0.75)),  # below the axis label
-        ncol=len(series),
-        fontsize=9,
-        frameon=False,
-    )
+    return left
 
 
 def _task_panel(ax: Axes, labels: list[str], rows: list[UnitFigures]) -> None:
@@ -116,8 +109,7 @@ def _task_panel(ax: Axes, labels: list[str], rows: list[UnitFigures]) -> None:
             va="center",
             fontsize=8,
         )
-    ax.set_title(t("chart.tasks.title"))
-    ax.set_xlabel(t("chart.tasks.axis"))
+    ax.set_title(t("chart.tasks.title") + t("chart.tasks.axis"))
 
 
 def _hazard_panel(ax: Axes, labels: list[str], rows: list[UnitFigures]) -> None:
@@ -128,9 +120,10 @@ def _hazard_panel(ax: Axes, labels: list[str], rows: list[UnitFigures]) -> None:
         (t("chart.hazards.open"), open_, HAZARD_COLOURS[2]),
         (t("chart.hazards.overdue"), [r.hazards_overdue for r in rows], HAZARD_COLOURS[3]),
     ]
-    _stacked(ax, labels, series)
-    ax.set_title(t("chart.hazards.title"))
-    ax.set_xlabel(t("chart.hazards.axis"))
+    totals = _stacked(ax, labels, series)
+    for y, total in enumerate(totals):
+        ax.text(total, y, " " + t("chart.hazards.label", n=total), va="center", fontsize=8)
+    ax.set_title(t("chart.hazards.title") + t("chart.hazards.axis"))
     ax.tick_params(axis="y", labelleft=False)
 
 
@@ -143,6 +136,10 @@ def build_figure(report: Report) -> Figure:
     _task_panel(task_ax, labels, rows)
     _hazard_panel(hazard_ax, labels, rows)
     task_ax.invert_yaxis()  # the street first, at the top (the y axis is shared)
+    for ax in (task_ax, hazard_ax):  # each panel's legend below it, inside the picture
+        handles, names = ax.get_legend_handles_labels()
+        ax.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                  borderaxespad=2.4, ncol=len(names), fontsize=9, frameon=False)  # fmt: skip
     title = t("chart.title", street=report.street.name, period=period_text(report))
     fig.suptitle(f"{title}\n{t('chart.subtitle', day=md(report.today))}", fontsize=13)
     return fig

@@ -29,9 +29,9 @@ from openpyxl.utils import get_column_letter
 from bot.office.reports import UnitFigures, build_report, instances_between
 from bot.records.hazards import Hazard
 from bot.records.org import OrgUnit
-from bot.schedule.checklist import UNIT_ROLE
-from bot.schedule.periods import TaskInstance
-from bot.schedule.wording import describe_task
+from bot.schedule.figures import UNIT_ROLE, counted
+from bot.schedule.periods import TaskInstance, parse_period
+from bot.schedule.wording import describe_task, period_label
 from bot.texts import t
 from bot.workspace import Workspace
 from knowledge.model import Task, Unit
@@ -376,10 +376,11 @@ def _item_row(
         return _ledger_row(data, unit, ru, records)
     if not tasks:
         status = t("export.status.kept" if records else "export.status.no_tasks")
-        return _row(data, unit, ru, [t("export.due_none")], _other(records), records, status)
+        done = _evidence_lines(data, records) or [t("export.not_recorded")]
+        return _row(data, unit, ru, [t("export.due_none")], done, records, status)
     due, done, missing = [], [], []
     for task in tasks:
-        instances = _instances(data, role, task.task_id(ru.code))
+        instances = counted(_instances(data, role, task.task_id(ru.code)), unit)
         own = [r for r in records if r["task"] == task.key]
         finished = _finished(task, instances, own)
         missing += [i for i in instances if i.period.key not in finished]
@@ -389,7 +390,11 @@ def _item_row(
         done.append(_done_line(task, len(instances), len(finished), own))
     keys = {task.key for task in tasks}
     done += _other([r for r in records if r["task"] not in keys])
-    return _row(data, unit, ru, due, done, records, _task_status(data, missing, records))
+    status = _task_status(data, missing, records)
+    start = unit.counting_start
+    if start is not None and start > date(data.year, 12, 31):
+        status = t("export.status.before_start", day=start.isoformat())
+    return _row(data, unit, ru, due, done, records, status)
 
 
 def _instances(data: YearData, role: str, task_id: str) -> list[TaskInstance]:
@@ -416,6 +421,21 @@ def _done_line(task: Task, due: int, done: int, records: list[dict[str, Any]]) -
         return t("export.done_task_none", task=task.name, due=due)
     days = "、".join(dict.fromkeys(r["done_on"] for r in records))
     return t("export.done_task", task=task.name, done=done, due=due, days=days)
+
+
+def _evidence_lines(data: YearData, records: list[dict[str, Any]]) -> list[str]:
+    """What was recorded for an item without a recurring task: one line per record with
+    its date, who recorded it, its note and its files."""
+    lines = []
+    for r in records:
+        files = [f.label for f in data.record_files.get(r["id"], [])]
+        line = t("export.evidence", day=r["done_on"][:10], who=data.people.get(r["person_id"], ""))
+        if r["note"]:
+            line += t("export.evidence_note", note=r["note"])
+        if files:
+            line += t("export.evidence_files", n=len(files), files="、".join(files))
+        lines.append(line)
+    return lines
 
 
 def _other(records: list[dict[str, Any]]) -> list[str]:
@@ -482,19 +502,34 @@ def record_rows(data: YearData) -> Iterable[list[Any]]:
     for r in data.records:
         found = rulebook.task(f"{r['code']}:{r['task']}") if r["rulebook"] == rulebook.id else None
         task = found[1].name if found else (r["task"] or t("export.loose_task"))
+        period = _period_words(data, found[1] if found else None, r["period"])
         files = [f.label for f in data.record_files.get(r["id"], [])]
         yield [
             r["id"],
             data.unit_names[r["unit_id"]],
             r["code"],
             task,
-            r["period"],
+            period,
             date.fromisoformat(r["done_on"][:10]),
             data.people.get(r["person_id"], ""),
             r["note"],
             _lines(files),
             r["rulebook"],
         ]
+
+
+def _period_words(data: YearData, task: Task | None, key: str) -> str:
+    """The 期间 column in words (2026年11月第4周, 2026年第四季度), never a key."""
+    if task is not None and task.window is not None:
+        if not key[:4].isdigit():
+            return ""
+        window = data.ws.schedule.window(task, int(key[:4]))
+        return period_label(key, task.every, True, data.today, window.start, window.end, True)
+    try:
+        every = task.every if task is not None else parse_period(key)[0]
+    except ValueError:
+        return ""
+    return period_label(key, every, False, data.today, absolute=True)
 
 
 def hazard_rows(data: YearData) -> Iterable[list[Any]]:

@@ -4,37 +4,19 @@ handled, closed, overdue, 处理率 and on-time rate; the most overdue items by 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 
-from bot.records.hazards import Hazard
 from bot.records.org import OrgUnit
-from bot.schedule.checklist import UNIT_ROLE
+from bot.schedule.figures import UnitFigures
 from bot.schedule.periods import Period, TaskInstance, period_for
 from bot.workspace import Workspace
+
+__all__ = ["Report", "UnitFigures", "build_report", "instances_between", "report_text"]
 
 SCOPES = {"周": "week", "week": "week", "本周": "week", "月": "month", "month": "month",
           "本月": "month", "季": "quarter", "季度": "quarter", "quarter": "quarter",
           "年": "year", "year": "year", "全年": "year", "今年": "year"}  # fmt: skip
-
-
-@dataclass
-class UnitFigures:
-    unit: OrgUnit
-    due: int = 0
-    done: int = 0
-    overdue: int = 0
-    hazards: int = 0
-    handled: int = 0
-    closed: int = 0
-    hazards_overdue: int = 0
-    handling_rate: float = 1.0
-    on_time_rate: float = 1.0
-    worst: list[tuple[str, str, int]] = field(default_factory=list)  # (code, name, days late)
-
-    @property
-    def done_rate(self) -> float:
-        return self.done / self.due if self.due else 1.0
 
 
 @dataclass
@@ -58,58 +40,18 @@ def scope_of(words: str) -> str:
 def instances_between(ws: Workspace, role: str, start: date, end: date
                       ) -> list[TaskInstance]:  # fmt: skip
     """Every task instance of the role whose due date falls between start and end."""
-    found: dict[tuple[str, str], TaskInstance] = {}
-    for unit, task in ws.rulebook.tasks():
-        if role not in task.roles:
-            continue
-        day = start
-        while day <= end:
-            inst = ws.schedule.instance(unit, task, day)
-            if inst is not None and start <= inst.due <= end:
-                found.setdefault((inst.task_id, inst.period.key), inst)
-            day += timedelta(days=1)
-    return sorted(found.values(), key=lambda i: (i.due, i.task_id))
-
-
-def unit_figures(ws: Workspace, unit: OrgUnit, period: Period, today: date,
-                 hazards: list[Hazard]) -> UnitFigures:  # fmt: skip
-    figures = UnitFigures(unit)
-    role = UNIT_ROLE.get(unit.kind)
-    if role:
-        instances = instances_between(ws, role, period.start, period.end)
-        keys = sorted({i.period.key for i in instances})
-        counts = ws.tasklog.done_counts(unit.id, keys)
-        for inst in instances:
-            figures.due += 1
-            done = counts.get((inst.unit.code, inst.task.key, inst.period.key), 0)
-            if done >= inst.task.count:
-                figures.done += 1
-            elif inst.due < today:
-                figures.overdue += 1
-                figures.worst.append((inst.unit.code, inst.task.name, (today - inst.due).days))
-    own = [h for h in hazards if h.unit_id == unit.id]
-    rates = ws.ledger.rates(own, today)
-    figures.hazards, figures.handled = int(rates["reported"]), int(rates["handled"])
-    figures.closed, figures.hazards_overdue = int(rates["closed"]), int(rates["overdue"])
-    figures.handling_rate, figures.on_time_rate = rates["handling_rate"], rates["on_time_rate"]
-    figures.worst.sort(key=lambda w: -w[2])
-    return figures
+    return ws.checklists.figures.instances(role, start, end)
 
 
 def build_report(ws: Workspace, street: OrgUnit, scope: str, today: date) -> Report:
+    """The street's and each community's figures over the scope's period (the same
+    figures as the checklist's community lines: bot.schedule.figures)."""
     period = period_for(scope, today)
+    figures = ws.checklists.figures
     units = [street, *ws.org.children(street.id)]
-    hazards = [
-        h for h in ws.ledger.select([u.id for u in units])
-        if period.start <= h.reported_on <= period.end or h.overdue(today)
-    ]  # fmt: skip
-    rows = [unit_figures(ws, u, period, today, hazards) for u in units]
-    total = UnitFigures(street)
-    for row in rows:
-        for name in ("due", "done", "overdue", "hazards", "handled", "closed", "hazards_overdue"):
-            setattr(total, name, getattr(total, name) + getattr(row, name))
-    rates = ws.ledger.rates(hazards, today)
-    total.handling_rate, total.on_time_rate = rates["handling_rate"], rates["on_time_rate"]
+    hazards = figures.hazards([u.id for u in units], period.start, period.end)
+    rows = [figures.unit(u, today, period.start, period.end, hazards) for u in units]
+    total = figures.total(street, rows, hazards, today)
     worst = sorted(
         ((row.unit.name, code, name, days) for row in rows for code, name, days in row.worst),
         key=lambda w: -w[3],

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.errors import UserError
@@ -40,6 +41,13 @@ class OrgUnit:
     parent_id: int | None
     short: str | None
     sample: bool
+    registered_on: date | None = None
+    start_date: date | None = None  # configured: the unit brings records from before joining
+
+    @property
+    def counting_start(self) -> date | None:
+        """Nothing due before this day counts for the unit (not open, not overdue)."""
+        return self.start_date or self.registered_on
 
     @property
     def label(self) -> str:
@@ -63,8 +71,22 @@ GUEST = Person(id=0, name="访客", role="guest", unit_id=None)
 
 def _unit(row: dict[str, Any]) -> OrgUnit:
     return OrgUnit(
-        row["id"], row["name"], row["kind"], row["parent_id"], row["short"], bool(row["sample"])
+        row["id"],
+        row["name"],
+        row["kind"],
+        row["parent_id"],
+        row["short"],
+        bool(row["sample"]),
+        _day(row.get("created_at")),
+        _day(row.get("start_date")),
     )
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _person(row: dict[str, Any]) -> Person:
@@ -80,10 +102,28 @@ def _person(row: dict[str, Any]) -> Person:
     )
 
 
+def _usable(invite: dict[str, Any] | None, now: datetime, days: int) -> dict[str, Any]:
+    """The invite, or one answer for a wrong, used, revoked or expired code."""
+    if invite is None or invite["used_by"] is not None or invite["revoked_at"] is not None:
+        raise UserError("org.invite_wrong")
+    made = datetime.fromisoformat(invite["created_at"])
+    if made.tzinfo is None:
+        made = made.replace(tzinfo=TIMEZONE)
+    if now - made > timedelta(days=days):
+        raise UserError("org.invite_wrong")
+    return invite
+
+
 class Org:
-    def __init__(self, store: Store, invite_days: int = 7) -> None:
+    def __init__(
+        self, store: Store, now: Callable[[], datetime] | None = None, invite_days: int = 7
+    ) -> None:
         self.store = store
+        self._now = now  # the workspace's clock: a unit joins on its day
         self.invite_days = invite_days
+
+    def now_iso(self) -> str:
+        return self._now().isoformat(timespec="seconds") if self._now else now_iso()
 
     # ---- units ------------------------------------------------------------------
 
@@ -135,8 +175,10 @@ class Org:
         short: str | None = None,
         sample: bool = False,
         by: Person | None = None,
+        start_date: date | None = None,
     ) -> OrgUnit:
-        """A street (no parent) or a community (parent = its street)."""
+        """A street (no parent) or a community (parent = its street). Its figures count from
+        the day it is added, or from ``start_date`` when it brings earlier records."""
         name = name.strip()
         if not name or len(name) > 40:
             raise UserError("org.bad_unit_name")
@@ -157,13 +199,35 @@ class Org:
                     "parent_id": parent_unit.id if parent_unit else None,
                     "short": short,
                     "sample": int(sample),
-                    "created_at": now_iso(),
+                    "created_at": self.now_iso(),
+                    "start_date": start_date.isoformat() if start_date else None,
                 },
             )
             self.store.audit(by.id if by else None, "unit.add", name=name, parent=parent)
         unit = self.unit(unit_id)
         assert unit is not None
         return unit
+
+    def set_start(
+        self, unit: OrgUnit, start_date: date | None, by: Person | None = None
+    ) -> OrgUnit:
+        """Count the unit's figures from ``start_date`` (None: from the day it joined)."""
+        if by is not None and by.role != "admin":
+            raise UserError("org.admin_only")
+        value = start_date.isoformat() if start_date else None
+        with self.store.write():
+            self.store.db.execute("UPDATE units SET start_date = ? WHERE id = ?", [value, unit.id])
+            self.store.audit(by.id if by else None, "unit.start", name=unit.name, start=value)
+        found = self.unit(unit.id)
+        assert found is not None
+        return found
+
+    def apply_start_dates(self, start_dates: dict[str, date]) -> None:
+        """The configured start dates (config ``start_dates``), where they differ."""
+        for name, day in start_dates.items():
+            unit = self.find_unit(name)
+            if unit.start_date != day:
+                self.set_start(unit, day)
 
     def seed(self, organisation: dict[str, list[str]], sample: bool = False) -> None:
         """Create the streets and communities of a config mapping that are missing."""
@@ -252,18 +316,6 @@ class Org:
                     )  # fmt: skip
             raise
 
-    def _usable_invite(self, code: str, now: datetime) -> dict[str, Any]:
-        """The invite, or one answer for a wrong, used, revoked or expired code."""
-        invite = self.store.one("SELECT * FROM invites WHERE code = ?", [code])
-        if invite is None or invite["used_by"] is not None or invite["revoked_at"] is not None:
-            raise UserError("org.invite_wrong")
-        made = datetime.fromisoformat(invite["created_at"])
-        if made.tzinfo is None:
-            made = made.replace(tzinfo=TIMEZONE)
-        if now - made > timedelta(days=self.invite_days):
-            raise UserError("org.invite_wrong")
-        return invite
-
     def _redeem(
         self,
         code: str,
@@ -276,7 +328,8 @@ class Org:
         if not _INVITE_RE.match(code):
             raise UserError("org.invite_wrong")
         with self.store.write():
-            invite = self._usable_invite(code, now)
+            invite = self.store.one("SELECT * FROM invites WHERE code = ?", [code])
+            invite = _usable(invite, now, self.invite_days)
             bound = self.store.one(
                 "SELECT person_id FROM accounts WHERE channel = ? AND external_id = ?",
                 [channel, external_id],

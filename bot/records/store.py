@@ -252,9 +252,15 @@ CREATE TABLE extensions (
 );
 """
 
-# Access can be taken away: an invite can be revoked (it also expires, by its created_at and
-# the configured days); wrong invite codes are counted per account to limit guessing.
+# V6: the day a unit's figures start counting, for a unit that brings earlier records
+# (without it, the day the unit was registered).
 _V6 = """
+ALTER TABLE units ADD COLUMN start_date TEXT;
+"""
+
+# V7: access can be taken away: an invite can be revoked (it also expires, by its created_at
+# and the configured days); wrong invite codes are counted per account to limit guessing.
+_V7 = """
 ALTER TABLE invites ADD COLUMN revoked_at TEXT;
 CREATE TABLE invite_attempts (
     channel TEXT NOT NULL,
@@ -264,7 +270,7 @@ CREATE TABLE invite_attempts (
 CREATE INDEX invite_attempts_account ON invite_attempts (channel, external_id, at);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 
 
 class SchemaError(RuntimeError):

@@ -28,6 +28,14 @@ class TaskLog:
         self.store = store
         self.rulebook_id = rulebook_id
 
+    def snoozed(self, person_id: int, day: date) -> set[str]:
+        """ "task_id|period" of the items the person put off (明天再提醒) past ``day``."""
+        rows = self.store.rows(
+            "SELECT task_id, period FROM snoozes WHERE person_id = ? AND until > ?",
+            [person_id, day.isoformat()],
+        )
+        return {f"{r['task_id']}|{r['period']}" for r in rows}
+
     def done_count(self, unit_id: int, code: str, task: str, period: str) -> int:
         return int(
             self.store.value(

@@ -1,7 +1,9 @@
 """Checklists: what is still open for a person on a day, and how a street's communities stand.
 
 Open = the task instances of the person's role and unit whose period is not yet fulfilled
-(overdue ones first, then by due date), plus the hazards they must fix or verify.
+(overdue ones first, then by due date), plus the hazards they must fix or verify. Nothing
+due before the unit's counting start is listed. A street's community lines are the
+units' figures for the year so far (bot.schedule.figures), the same as /report's.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from datetime import date
 from bot.records.hazards import FIXED, OPEN, Hazard, HazardLedger
 from bot.records.org import Org, OrgUnit, Person
 from bot.records.tasklog import TaskLog
+from bot.schedule.figures import SOON_DAYS, UNIT_ROLE, Figures, UnitFigures, counted
 from bot.schedule.periods import Schedule, TaskInstance
 from knowledge.model import Rulebook
 
-UNIT_ROLE = {"community": "officer", "street": "street"}
-SOON_DAYS = 3
+__all__ = ["SOON_DAYS", "UNIT_ROLE", "CheckItem", "Checklist", "Checklists", "HazardItem"]
 
 
 @dataclass(frozen=True)
@@ -62,20 +64,14 @@ class Checklist:
     unit: OrgUnit | None
     tasks: list[CheckItem] = field(default_factory=list)
     hazards: list[HazardItem] = field(default_factory=list)
+    later: set[str] = field(default_factory=set)  # "task_id|period" put off till tomorrow
+
+    def put_off(self, item: CheckItem) -> bool:
+        return f"{item.task_id}|{item.period}" in self.later
 
     @property
     def empty(self) -> bool:
         return not self.tasks and not self.hazards
-
-
-@dataclass(frozen=True)
-class CommunityLine:
-    unit: OrgUnit
-    open_tasks: int
-    overdue_tasks: int
-    open_hazards: int
-    overdue_hazards: int
-    color: str  # red | amber | green
 
 
 class Checklists:
@@ -94,12 +90,13 @@ class Checklists:
         self.ledger = ledger
         self.org = org
         self.grace_days = grace_days
+        self.figures = Figures(schedule, tasklog, ledger)
 
     def items(self, unit: OrgUnit, day: date, include_done: bool = False) -> list[CheckItem]:
         role = UNIT_ROLE.get(unit.kind)
         if role is None:
             return []
-        instances = self.schedule.due_instances(role, day, self.grace_days)
+        instances = counted(self.schedule.due_instances(role, day, self.grace_days), unit)
         counts = self.tasklog.done_counts(unit.id, sorted({i.period.key for i in instances}))
         items = [self._item(unit, i, counts) for i in instances]
         items = [i for i in items if include_done or i.done < i.count]
@@ -133,6 +130,20 @@ class Checklists:
         checklist.hazards = self._hazards(person, unit, day)
         return checklist
 
+    def for_unit(self, person: Person, unit: OrgUnit, day: date) -> Checklist:
+        """A community's list as its street office sees it (fixes to verify first)."""
+        checklist = Checklist(person, day, unit, self.items(unit, day))
+        own = self.ledger.select([unit.id], (OPEN, FIXED))
+        items = [HazardItem(h, "verify" if h.state == FIXED else "watch") for h in own]
+        checklist.hazards = sorted(items, key=lambda i: (i.action != "verify", i.hazard.deadline))
+        return checklist
+
+    def snoozed_last(self, checklist: Checklist) -> Checklist:
+        """Items the person put off (明天再提醒) go to the end until their day."""
+        checklist.later = self.tasklog.snoozed(checklist.person.id, checklist.day)
+        checklist.tasks.sort(key=checklist.put_off)
+        return checklist
+
     def _hazards(self, person: Person, unit: OrgUnit, day: date) -> list[HazardItem]:
         if person.role == "officer":
             own = self.ledger.select([unit.id], (OPEN, FIXED))
@@ -149,26 +160,12 @@ class Checklists:
             items, key=lambda i: (not i.overdue(day), order[i.action], i.hazard.deadline)
         )
 
-    def street_lines(self, street: OrgUnit, day: date) -> list[CommunityLine]:
-        lines = []
-        for unit in [street, *self.org.children(street.id)]:
-            items = self.items(unit, day)
-            hazards = self.ledger.select([unit.id], (OPEN,))
-            overdue_tasks = sum(i.overdue(day) for i in items)
-            overdue_hazards = sum(h.overdue(day) for h in hazards)
-            soon = any((i.due - day).days <= SOON_DAYS for i in items)
-            if overdue_tasks or overdue_hazards:
-                color = "red"
-            elif soon or hazards:
-                color = "amber"
-            else:
-                color = "green"
-            lines.append(
-                CommunityLine(
-                    unit, len(items), overdue_tasks, len(hazards), overdue_hazards, color
-                )
-            )
-        return lines
+    def street_lines(self, street: OrgUnit, day: date) -> list[UnitFigures]:
+        """The street's own figures and each community's, for the year so far."""
+        start, end = date(day.year, 1, 1), date(day.year, 12, 31)
+        units = [street, *self.org.children(street.id)]
+        hazards = self.figures.hazards([u.id for u in units], start, end)
+        return [self.figures.unit(u, day, start, end, hazards) for u in units]
 
     def status_of_code(self, person: Person, code: str, day: date) -> list[CheckItem]:
         """The asker's own items for a unit code (done ones included)."""

@@ -179,6 +179,26 @@ class Schedule:
                 found += self._due_for(unit, task, d, grace)
         return sorted(found, key=lambda i: (i.due, i.task_id, i.period.start))
 
+    def due_between(self, role: str, start: date, end: date) -> list[TaskInstance]:
+        """Every instance of the role's tasks whose due date falls between start and end
+        (both included), walking period by period."""
+        found: list[TaskInstance] = []
+        for unit, task in self.rulebook.tasks():
+            if role not in task.roles:
+                continue
+            if task.window is not None:
+                periods = [self.window(task, y) for y in range(start.year - 1, end.year + 2)]
+            else:
+                periods, day = [], start - timedelta(days=366)
+                while day <= end + timedelta(days=366):
+                    periods.append(period_for(task.every, day))
+                    day = periods[-1].end + timedelta(days=1)
+            for period in periods:
+                inst = self._make(unit, task, period)
+                if start <= inst.due <= end:
+                    found.append(inst)
+        return sorted(found, key=lambda i: (i.due, i.task_id, i.period.start))
+
     def _due_for(self, unit: Unit, task: Task, d: date, grace: timedelta) -> list[TaskInstance]:
         if task.window is not None:
             windows = [w for w in self._windows_near(task, d) if w.start <= d <= w.end + grace]

@@ -1,9 +1,11 @@
 """The ``gridsafe`` command: one decorated function per command, its options beside it.
 
 Thin: parse options, call the library, print. User errors (a UserError, bad settings, a bad
-rulebook, a bad date) are mapped to one line on stderr and exit code 2 in one place,
-:func:`main`; no traceback reaches the terminal. Heavy modules are imported inside each
-command so that ``gridsafe ask`` starts fast. Help texts are in texts.yaml (cli.help.*).
+rulebook, a bad date) and a database that cannot be used (damaged, newer, disk full,
+read-only folder: :func:`bot.records.store.storage_problem`) are mapped to one line on
+stderr and exit code 2 in one place, :func:`main`; no traceback reaches the terminal.
+Heavy modules are imported inside each command so that ``gridsafe ask`` starts fast. Help
+texts are in texts.yaml (cli.help.*).
 """
 
 from __future__ import annotations
@@ -427,9 +429,52 @@ def notice(number: str, output: str) -> int:
 @click.option("--unit", "unit_name")
 @click.option("--name")
 def invite(role: str, unit_name: str | None, name: str | None) -> int:
-    code = _assistant().ws.org.create_invite(role, unit_name, name)
-    click.echo(t("cli.invite", role=t(f"role.{role}"), unit=unit_name or ""))
+    org = _assistant().ws.org
+    code = org.create_invite(role, unit_name, name)
+    click.echo(t("cli.invite", role=t(f"role.{role}"), unit=unit_name or "", days=org.invite_days))
     click.echo(code)
+    return 0
+
+
+@cli.command(help=t("cli.help.revoke"))
+@click.argument("code")
+def revoke(code: str) -> int:
+    click.echo(t("invite.revoked", code=_assistant().ws.access.revoke_invite(code)))
+    return 0
+
+
+@cli.group(help=t("cli.help.person"))
+def person() -> None:
+    pass
+
+
+@person.command("list", help=t("cli.help.person_list"))
+def person_list() -> int:
+    org = _assistant().ws.org
+    for p in org.people(active_only=False):
+        unit = org.unit(p.unit_id)
+        state = "" if p.active else t("person.state_inactive")
+        line = t("person.line", id=p.id, name=p.name, role=t(f"role.{p.role}"),
+                 unit=unit.name if unit else "", state=state)  # fmt: skip
+        click.echo(line.rstrip())
+    return 0
+
+
+@person.command("deactivate", help=t("cli.help.person_deactivate"))
+@click.argument("person_id", type=int)
+def person_deactivate(person_id: int) -> int:
+    target = _assistant().ws.access.deactivate(person_id)
+    click.echo(t("person.deactivated", name=target.name, id=target.id))
+    return 0
+
+
+@person.command("unbind", help=t("cli.help.person_unbind"))
+@click.argument("person_id", type=int)
+def person_unbind(person_id: int) -> int:
+    ws = _assistant().ws
+    count = ws.access.unbind(person_id)
+    found = ws.org.person(person_id)
+    click.echo(t("person.unbound", name=found.name if found else "", id=person_id, n=count))
     return 0
 
 
@@ -488,10 +533,34 @@ def export(year: int, unit_name: str, output: str) -> int:
     return 0
 
 
+# ---- operations ------------------------------------------------------------------------------
+
+
+@cli.command(help=t("cli.help.backup"))
+@click.argument("file", type=click.Path(dir_okay=False))
+def backup(file: str) -> int:
+    from bot.records.store import Store
+
+    settings = _settings()
+    target = Path(file)
+    if not settings.db_path.exists():
+        raise UserError("cli.no_file", path=settings.db_path)
+    if target.resolve() == settings.db_path.resolve():
+        raise UserError("cli.backup_same", path=file)
+    store = Store(settings.db_path)
+    try:
+        store.backup(target)
+    finally:
+        store.close()
+    click.echo(t("cli.backup_done", path=target, size=target.stat().st_size // 1024))
+    return 0
+
+
 # ---- the one place errors become a line and an exit code -----------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot.records.store import storage_problem
     from bot.settings import SettingsError
     from knowledge.loader import RulebookError
 
@@ -511,4 +580,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except (KeyboardInterrupt, click.Abort):
         return 130
+    except Exception as error:  # the database or its folder: one line, never a traceback
+        problem = storage_problem(error)
+        if problem is None:
+            raise
+        click.echo(problem, err=True)
+        return 2
     return code if isinstance(code, int) else 0

@@ -1,12 +1,15 @@
 """Settings: one frozen dataclass, from a YAML config file with environment overrides.
 
-Secrets (the Telegram token) come only from the environment, never from the file.
+Secrets (the Telegram token, the webhook secret) come only from the environment, never from
+the config file; a webhook secret that is not set is generated once and kept in the data
+folder (:func:`webhook_secret`), so a webhook never runs without one.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -48,6 +51,8 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str | None = None
+    max_file_mb: float = 10.0  # the largest photo or file downloaded from a chat
+    invite_days: int = 7  # an invite code not used within this many days expires
     send_rate: float = 25.0  # messages per second, all chats together
     max_message_chars: int = 2000
     prompt_minutes: int = 30  # how long a question waits for its answer
@@ -68,6 +73,10 @@ class Settings:
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
 
     @property
     def bot_enabled(self) -> bool:
@@ -103,6 +112,18 @@ def _flag(value: str | None) -> bool | None:
     if value is None or value == "":
         return None
     return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _positive(value: Any, default: float, name: str) -> float:
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number <= 0:
+        raise SettingsError(f"{name} 应为正数，实际为 {value!r}")
+    return number
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -156,6 +177,42 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         or "127.0.0.1",
         webhook_port=int(env.get("GRIDSAFE_WEBHOOK_PORT") or telegram.get("webhook_port") or 8443),
         webhook_secret=env.get("GRIDSAFE_WEBHOOK_SECRET") or None,
+        max_file_mb=_positive(
+            env.get("GRIDSAFE_MAX_FILE_MB") or config.get("max_file_mb"),
+            10,
+            "GRIDSAFE_MAX_FILE_MB",
+        ),
+        invite_days=int(
+            _positive(
+                env.get("GRIDSAFE_INVITE_DAYS") or config.get("invite_days"),
+                7,
+                "GRIDSAFE_INVITE_DAYS",
+            )
+        ),
         send_rate=float(env.get("GRIDSAFE_SEND_RATE") or telegram.get("send_rate") or 25),
         prompt_minutes=int(config.get("prompt_minutes", 30)),
     )
+
+
+WEBHOOK_SECRET_FILE = "webhook_secret"
+_SECRET_CHARS = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The secret Telegram sends with every webhook update: ``GRIDSAFE_WEBHOOK_SECRET``, or
+    one generated at the first start and kept (owner-only) in the data folder."""
+    if settings.webhook_secret:
+        if not _SECRET_CHARS.match(settings.webhook_secret):
+            raise SettingsError("GRIDSAFE_WEBHOOK_SECRET 只能含字母、数字、_ 和 -（1–256 个）")
+        return settings.webhook_secret
+    path = settings.data_dir / WEBHOOK_SECRET_FILE
+    if path.exists():
+        kept = path.read_text(encoding="ascii").strip()
+        if _SECRET_CHARS.match(kept):
+            return kept
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(32)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as fh:
+        fh.write(secret + "\n")
+    return secret

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bot.library import Library
+from bot.records.access import Access
 from bot.records.deadlines import Deadlines
 from bot.records.hazards import HazardLedger
 from bot.records.org import Org
@@ -37,6 +38,7 @@ class Workspace:
     library: Library
     clock: Callable[[], datetime]
     org: Org = field(init=False)
+    access: Access = field(init=False)
     pending: PendingStore = field(init=False)
     calendar: WorkCalendar = field(init=False)
     rulebook: Rulebook = field(init=False)
@@ -48,7 +50,8 @@ class Workspace:
     unanswered: UnansweredLog = field(init=False)
 
     def __post_init__(self) -> None:
-        self.org = Org(self.store, self.now)
+        self.org = Org(self.store, self.now, self.settings.invite_days)
+        self.access = Access(self.org)
         self.pending = PendingStore(self.store, self.now)
         self.calendar = WorkCalendar(self.settings.extra_holidays, self.settings.extra_workdays)
         self.use(self.library)
@@ -101,10 +104,11 @@ def build_workspace(
     db_path: Path | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Workspace:
-    """Open (and migrate) the database, seed the configured organisation, load the rulebook
+    """Open (check, and migrate) the database, seed the configured organisation, load the rulebook
     in force. Call it in the thread that will use the workspace: the database connection
     is bound to it."""
     store = Store(db_path or settings.db_path)
+    store.check()  # a damaged file is refused before anything is written to it
     store.migrate()
     org = Org(store)
     org.seed(settings.organisation)

@@ -173,3 +173,28 @@ def test_hazards_json_names_the_community(data_dir: Path, capsys: pytest.Capture
     assistant.ws.store.close()
     rows = json.loads(run(capsys, "hazards", "--json"))
     assert rows[0]["community"] == "金色社区" and rows[0]["description"] == "楼道堆满杂物"
+
+
+def test_person_deactivate_unbind_and_revoke(data_dir: Path, capsys: pytest.CaptureFixture[str]):
+    from bot.chat.assistant import build_assistant
+    from bot.settings import load_settings
+    from tests.support.chat import Chat
+
+    run(capsys, "unit", "add", "连然街道")
+    run(capsys, "unit", "add", "金色社区", "--parent", "连然街道")
+    code = run(capsys, "invite", "--role", "officer", "--unit", "金色社区", "--name", "王五")
+    assistant = build_assistant(load_settings())
+    Chat(assistant, "wang").say(f"/start {code.splitlines()[-1]}")
+    listed = run(capsys, "person", "list")
+    assert "1号 王五" in listed and "金色社区" in listed and "已停用" not in listed
+    assert "已停用：王五" in run(capsys, "person", "deactivate", "1")
+    assert "已停用" in run(capsys, "person", "list")
+    assert "1 个" in run(capsys, "person", "unbind", "1")
+    assert assistant.ws.org.person_for_account("test", "wang") is None
+    spare = run(capsys, "invite", "--role", "officer", "--unit", "金色社区").splitlines()[-1]
+    assert "已作废" in run(capsys, "revoke", spare)
+    assert "邀请码无效" in Chat(assistant, "late").say(f"/start {spare}")
+    assert main(["person", "deactivate", "99"]) == 2
+    assert main(["revoke", spare]) == 2
+    err = capsys.readouterr().err
+    assert "没有 99 号人员" in err and "Traceback" not in err

@@ -128,3 +128,25 @@ def test_a_bot_down_at_push_time_pushes_when_back_the_same_day_only(assistant, s
     assert all(d.key == "daily" for d in planner.due(at(2026, 11, 26, 9, 0)))
     assert planner.claim(late[0], at(2026, 11, 25, 16, 40).date())
     assert planner.due(at(2026, 11, 25, 18, 0)) == []
+
+
+def test_a_push_left_sending_by_a_stopped_process_is_sent_again_once(
+    assistant, street_org, settings, library, clock
+):
+    officer = street_org("officer", "金色社区")
+    street = street_org("street", "连然街道")
+    telegram_user(assistant, officer)
+    telegram_user(assistant, street)
+    planner = PushPlanner(assistant.ws)
+    day = at(2026, 11, 25, 8, 45)
+    first, second = planner.due(day)
+    assert planner.claim(first, day.date()) and planner.claim(second, day.date())
+    planner.finish(first, day.date(), "sent")  # the process stops before the second is sent
+    assistant.ws.store.close()
+    restarted = build_assistant(settings, library=library, clock=clock)
+    again = PushPlanner(restarted.ws)
+    assert again.due(at(2026, 11, 25, 9, 0)) == []  # still 'sending': not yet recovered
+    assert again.recover() == 1
+    due = again.due(at(2026, 11, 25, 9, 0))
+    assert [d.person_id for d in due] == [second.person_id]  # never the one confirmed sent
+    assert again.claim(due[0], day.date()) and not again.claim(due[0], day.date())

@@ -1,7 +1,8 @@
 """Administration in chat: units, invites, what search could not answer and teaching it,
 the rulebook in force, and each person's own push settings.
 
-Invariants: only an admin changes units, invites and rulebooks (Org checks it again);
+Invariants: only an admin changes units, invites and rulebooks (Org checks it again); an
+admin, or a street office for its own officers, takes access away (Access checks it);
 every change is audited; a rulebook that does not load changes nothing.
 """
 
@@ -59,6 +60,22 @@ class Admin:
         )
         return [Reply(welcome), help_reply(new)]
 
+    # ---- taking access away ---------------------------------------------------------------
+
+    def deactivate(self, person: Person, args: str) -> Reply:
+        """/deactivate ID: an admin anyone, a street office an officer of its communities."""
+        words = args.strip().lstrip("#").removesuffix("号")
+        if not words.isdigit():
+            return Reply(t("person.deactivate_usage"))
+        target = self.ws.access.deactivate(int(words), by=person)
+        return Reply(t("person.deactivated", name=target.name, id=target.id))
+
+    def revoke(self, person: Person, args: str) -> Reply:
+        code = args.strip()
+        if not code:
+            return Reply(t("invite.revoke_usage"))
+        return Reply(t("invite.revoked", code=self.ws.access.revoke_invite(code, by=person)))
+
     # ---- a person's own settings --------------------------------------------------------
 
     def settings(self, person: Person, args: str) -> Reply:
@@ -106,7 +123,10 @@ class Admin:
         unit_name = parts[1] if len(parts) > 1 and role != "admin" else None
         label = parts[2] if len(parts) > 2 else None
         code = self.ws.org.create_invite(role, unit_name, label, by=person)
-        return Reply(t("admin.invite", role=t(f"role.{role}"), unit=unit_name or "", code=code))
+        days = self.ws.org.invite_days
+        return Reply(
+            t("admin.invite", role=t(f"role.{role}"), unit=unit_name or "", code=code, days=days)
+        )
 
     # ---- search and the rulebook ---------------------------------------------------------
 

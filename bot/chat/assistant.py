@@ -53,14 +53,30 @@ class Assistant:
             [msg.channel, msg.user_id],
         ):
             ws.org.set_blocked(msg.channel, msg.user_id, False)
+        lost = self._lost_files(msg) if person.id else []
+        if lost and not msg.text.strip() and not msg.photos:
+            return lost  # only a file came, and it did not arrive
         try:
-            return self._handle(person, msg)
+            return self._handle(person, msg) + lost
         except UserError as error:
-            return [Reply(error.text)]
+            return [Reply(error.text), *lost]
+
+    def takes_files(self, channel: str, user_id: str) -> bool:
+        """Whether a channel may download the files this account sends: only a bound,
+        active person's (a stranger's files are never fetched)."""
+        person = self.ws.org.person_for_account(channel, user_id)
+        return person is not None and person.active
+
+    def _lost_files(self, msg: Incoming) -> list[Reply]:
+        """One line per reason a sent file was not taken, asking for it again."""
+        mb = f"{self.ws.settings.max_file_mb:g}"
+        return [Reply(t(f"files.{why}", mb=mb)) for why in dict.fromkeys(msg.lost_files)]
 
     def press(self, msg: Incoming, data: str) -> list[Reply]:
         """A button was chosen; ``data`` is the button's data."""
         person = self.person_of(msg)
+        if person.id and not person.active:
+            return [Reply(t("person.inactive"))]
         try:
             return self._press(person, msg, data)
         except UserError as error:

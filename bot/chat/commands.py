@@ -107,6 +107,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("units", ADMIN, run=lambda f, p, m, a: [f.admin.units()], menu=False),
     Command("unit", ADMIN, run=lambda f, p, m, a: [f.admin.unit(p, a)], menu=False),
     Command("invite", ADMIN, run=lambda f, p, m, a: [f.admin.invite(p, a)], menu=False),
+    Command("revoke", ADMIN, run=lambda f, p, m, a: [f.admin.revoke(p, a)], menu=False),
+    Command("deactivate", OFFICE, run=lambda f, p, m, a: [f.admin.deactivate(p, a)], menu=False),
     Command("rulebook", ADMIN, run=lambda f, p, m, a: [f.admin.rulebook(p, a)], menu=False),
     Command("unanswered", ADMIN, run=lambda f, p, m, a: [f.admin.unanswered()], menu=False),
     Command("teach", ADMIN, run=lambda f, p, m, a: [f.admin.teach(p, a)], menu=False),

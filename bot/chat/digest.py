@@ -2,8 +2,9 @@
 
 At most one push per person per day: a push is claimed in the database (pushes table)
 before it is sent, so a restart never sends it twice, and a bot that was down at push
-time still sends the day's push when it comes back (same day only). Hazard deadlines
-get a reminder the day before, once.
+time still sends the day's push when it comes back (same day only). A push a stopped
+process left in 'sending' is sent again by the next (:meth:`PushPlanner.recover`); one
+confirmed 'sent' never is. Hazard deadlines get a reminder the day before, once.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ class PushPlanner:
         return (
             self.store.one(
                 "SELECT 1 FROM pushes WHERE person_id = ? AND day = ? AND kind = ? "
-                "AND status != 'failed'",
+                "AND status NOT IN ('failed', 'interrupted')",
                 [person_id, day.isoformat(), key],
             )
             is not None
@@ -132,10 +133,20 @@ class PushPlanner:
             cursor = self.store.db.execute(
                 "INSERT INTO pushes (person_id, day, kind, status) VALUES (?, ?, ?, 'sending') "
                 "ON CONFLICT (person_id, day, kind) DO UPDATE SET status = 'sending' "
-                "WHERE pushes.status = 'failed'",
+                "WHERE pushes.status IN ('failed', 'interrupted')",
                 [delivery.person_id, day.isoformat(), delivery.key],
             )
         return cursor.rowcount == 1
+
+    def recover(self) -> int:
+        """At start: pushes a previous process claimed and never finished (it stopped in
+        the middle of a round) may be sent again. Only this process sends, so nothing is
+        in flight yet; a push confirmed 'sent' is never touched."""
+        with self.store.write():
+            cursor = self.store.db.execute(
+                "UPDATE pushes SET status = 'interrupted' WHERE status = 'sending'"
+            )
+        return cursor.rowcount
 
     def finish(self, delivery: Delivery, day: date, status: str) -> None:
         with self.store.write():

@@ -1,11 +1,26 @@
 """Messages in and replies out: plain data that every channel (console, Telegram, DingTalk)
-builds from its updates and renders back. Nothing here knows a chat framework."""
+builds from its updates and renders back. Nothing here knows a chat framework.
+
+Invariant: no reply, button label or caption carries right-to-left or zero-width control
+characters (they can make a quoted description read as something else); they are taken
+out here, for display only; the records keep what the person wrote.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.records.evidence import EvidenceFile
+
+# bidirectional embeddings, overrides and isolates, marks, zero-width spaces and joiners,
+# word joiners and invisible operators, the BOM, the Mongolian vowel separator
+_HIDDEN = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def shown(text: str) -> str:
+    """``text`` as it may be displayed: without direction and zero-width controls."""
+    return _HIDDEN.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -16,12 +31,18 @@ class Button:
     label: str
     data: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", shown(self.label))
+
 
 @dataclass(frozen=True)
 class Attachment:
     path: str
     kind: str = "document"  # document | photo
     caption: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "caption", shown(self.caption))
 
 
 @dataclass(frozen=True)
@@ -37,6 +58,9 @@ class Reply:
     # else (records, checklists, hazards) goes to the person privately.
     public: bool = False
     meta: dict[str, object] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", shown(self.text))
 
 
 @dataclass(frozen=True)
@@ -58,6 +82,9 @@ class Incoming:
     display_name: str = ""
     is_group: bool = False
     location: tuple[float, float] | None = None  # (latitude, longitude) of a shared place
+    # files sent with the message that were not taken, each with why (records.evidence:
+    # failed, too_big, type): the words are handled, the person is asked to send them again
+    lost_files: tuple[str, ...] = ()
 
     @property
     def source(self) -> str | None:

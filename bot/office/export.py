@@ -127,7 +127,8 @@ def export_year(ws: Workspace, unit: OrgUnit, year: int, out: Path) -> ExportRes
     if out.is_dir():
         out = out / f"{safe_name(unit.name)}_{year}.xlsx"
     out.parent.mkdir(parents=True, exist_ok=True)
-    data = collect(ws, unit, year)
+    with ws.store.snapshot():  # one state of the database while the bot goes on writing
+        data = collect(ws, unit, year)
     files = data.all_files()
     archive = out.with_suffix(".zip")
     written = write_archive(files, archive)

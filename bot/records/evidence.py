@@ -1,4 +1,7 @@
-"""Evidence files (photos, documents) attached to a record or a hazard."""
+"""Evidence files (photos, documents) attached to a record or a hazard, and which files a
+channel may download at all: photos, images and PDF documents, up to the configured size,
+and only for bound people (the channel asks the assistant, :meth:`Assistant.takes_files`).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,24 @@ class EvidenceFile:
     path: str
     kind: str = "photo"
     file_id: str | None = None
+
+
+# why a file sent in a chat was not taken: it could not be fetched, it is over the size
+# limit (ours, or the chat service's own), or it is of a kind that is not evidence (a
+# channel puts these on Incoming.lost_files)
+FAILED, TOO_BIG, TOO_BIG_FOR_SERVICE, WRONG_TYPE = "failed", "too_big", "too_big_service", "type"
+DOCUMENT_TYPES = ("application/pdf",)
+
+
+def file_refusal(mime_type: str | None, size: int | None, max_bytes: int) -> str | None:
+    """None when a file may be downloaded, else why not. ``mime_type`` None: a photo."""
+    if mime_type is not None:
+        mime = mime_type.lower()
+        if not (mime.startswith("image/") or mime in DOCUMENT_TYPES):
+            return WRONG_TYPE
+    if size is not None and size > max_bytes:
+        return TOO_BIG
+    return None
 
 
 def attach(

@@ -1,7 +1,10 @@
 """Organisation: units in a tree (street → communities), people, invites, chat accounts.
 
 A person sees and changes only their own unit; a street sees its communities; an admin
-sees everything.
+sees everything. An unused invite expires after the configured days (and can be revoked:
+bot.records.access); every bad code (wrong, used, revoked, expired) gets the same answer,
+and an account gets at most MAX_WRONG_CODES wrong codes an hour. A deactivated person
+gets no push or notice.
 """
 
 from __future__ import annotations
@@ -11,16 +14,18 @@ import secrets
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.errors import UserError
 from bot.records.store import Store, now_iso
+from bot.settings import TIMEZONE
 
 ROLES = ("officer", "street", "admin")
 ROLE_UNIT_KIND = {"officer": "community", "street": "street"}
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 _INVITE_RE = re.compile(r"^[A-Z0-9]{6,12}$")
+MAX_WRONG_CODES = 5  # per account per hour
 
 
 def name_key(name: str) -> str:
@@ -97,10 +102,25 @@ def _person(row: dict[str, Any]) -> Person:
     )
 
 
+def _usable(invite: dict[str, Any] | None, now: datetime, days: int) -> dict[str, Any]:
+    """The invite, or one answer for a wrong, used, revoked or expired code."""
+    if invite is None or invite["used_by"] is not None or invite["revoked_at"] is not None:
+        raise UserError("org.invite_wrong")
+    made = datetime.fromisoformat(invite["created_at"])
+    if made.tzinfo is None:
+        made = made.replace(tzinfo=TIMEZONE)
+    if now - made > timedelta(days=days):
+        raise UserError("org.invite_wrong")
+    return invite
+
+
 class Org:
-    def __init__(self, store: Store, now: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self, store: Store, now: Callable[[], datetime] | None = None, invite_days: int = 7
+    ) -> None:
         self.store = store
         self._now = now  # the workspace's clock: a unit joins on its day
+        self.invite_days = invite_days
 
     def now_iso(self) -> str:
         return self._now().isoformat(timespec="seconds") if self._now else now_iso()
@@ -266,17 +286,50 @@ class Org:
         return code
 
     def redeem(
-        self, code: str, channel: str, external_id: str, chat_id: str | None, display_name: str
+        self,
+        code: str,
+        channel: str,
+        external_id: str,
+        chat_id: str | None,
+        display_name: str,
+        now: datetime | None = None,
     ) -> Person:
-        code = code.strip().upper()
+        now = now or datetime.now(TIMEZONE)
+        hour_ago = (now - timedelta(hours=1)).isoformat(timespec="seconds")
+        wrong = self.store.value(
+            "SELECT COUNT(*) FROM invite_attempts WHERE channel = ? AND external_id = ? "
+            "AND at > ?",
+            [channel, external_id, hour_ago],
+        )
+        if wrong >= MAX_WRONG_CODES:
+            raise UserError("org.invite_too_many")
+        try:
+            return self._redeem(code.strip().upper(), channel, external_id, chat_id,
+                                display_name, now)  # fmt: skip
+        except UserError as error:
+            if error.key == "org.invite_wrong":  # counted outside the failed transaction
+                with self.store.write():
+                    self.store.insert(
+                        "invite_attempts",
+                        {"channel": channel, "external_id": external_id,
+                         "at": now.isoformat(timespec="seconds")},
+                    )  # fmt: skip
+            raise
+
+    def _redeem(
+        self,
+        code: str,
+        channel: str,
+        external_id: str,
+        chat_id: str | None,
+        display_name: str,
+        now: datetime,
+    ) -> Person:
         if not _INVITE_RE.match(code):
             raise UserError("org.invite_wrong")
         with self.store.write():
             invite = self.store.one("SELECT * FROM invites WHERE code = ?", [code])
-            if invite is None:
-                raise UserError("org.invite_wrong")
-            if invite["used_by"] is not None:
-                raise UserError("org.invite_used")
+            invite = _usable(invite, now, self.invite_days)
             bound = self.store.one(
                 "SELECT person_id FROM accounts WHERE channel = ? AND external_id = ?",
                 [channel, external_id],
@@ -371,8 +424,11 @@ class Org:
         return updated
 
     def accounts_for_push(self, person_id: int, channel: str) -> list[dict[str, Any]]:
+        """Where pushes and notices reach an active person (none for a deactivated one)."""
         return self.store.rows(
-            "SELECT * FROM accounts WHERE person_id = ? AND channel = ? AND blocked_at IS NULL",
+            "SELECT a.* FROM accounts a JOIN people p ON p.id = a.person_id "
+            "WHERE a.person_id = ? AND a.channel = ? AND a.blocked_at IS NULL "
+            "AND p.active = 1",
             [person_id, channel],
         )
 

@@ -8,6 +8,7 @@ one dedicated thread that owns the Store.
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 import threading
@@ -20,6 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.settings import TIMEZONE
+from bot.texts import t
 
 
 class StoreThreadError(RuntimeError):
@@ -256,11 +258,51 @@ _V6 = """
 ALTER TABLE units ADD COLUMN start_date TEXT;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+# V7: access can be taken away: an invite can be revoked (it also expires, by its created_at
+# and the configured days); wrong invite codes are counted per account to limit guessing.
+_V7 = """
+ALTER TABLE invites ADD COLUMN revoked_at TEXT;
+CREATE TABLE invite_attempts (
+    channel TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX invite_attempts_account ON invite_attempts (channel, external_id, at);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 
 
 class SchemaError(RuntimeError):
     """The database cannot be used as it is (written by a newer GridSafe, or broken)."""
+
+    def __init__(self, message: str, key: str = "store.broken") -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def storage_problem(error: BaseException) -> str | None:
+    """The one Chinese line for a database or data folder that cannot be used (newer
+    schema, corrupt file, disk full, read-only folder); None for any other error."""
+    if isinstance(error, SchemaError):
+        return t(error.key)
+    text = str(error).lower()
+    if isinstance(error, sqlite3.DatabaseError):
+        if "full" in text:
+            return t("store.disk_full")
+        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            return t("store.read_only")
+        if "locked" in text or "busy" in text:
+            return t("store.locked")
+        if any(word in text for word in ("not a database", "malformed", "corrupt", "i/o")):
+            return t("store.broken")
+        return None  # a constraint or a bug: not the file's fault
+    if isinstance(error, OSError):
+        if error.errno == errno.ENOSPC:
+            return t("store.disk_full")
+        if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return t("store.read_only")
+    return None
 
 
 class Store:
@@ -305,11 +347,18 @@ class Store:
         row = self.one("SELECT value FROM meta WHERE key = 'schema_version'")
         return int(row["value"]) if row else 0
 
+    def check(self) -> None:
+        """Refuse a damaged file before anything is read or written (PRAGMA quick_check)."""
+        found = [r[0] for r in self.db.execute("PRAGMA quick_check").fetchall()]
+        if found != ["ok"]:
+            raise SchemaError(f"integrity check: {found[:3]}")
+
     def migrate(self) -> int:
-        """Apply every migration newer than the database; returns the new version."""
+        """Apply every migration newer than the database; returns the new version. A
+        database written by a newer GridSafe is refused, never changed."""
         current = self.version()
         if current > len(MIGRATIONS):
-            raise SchemaError(f"schema {current} > {len(MIGRATIONS)}")
+            raise SchemaError(f"schema {current} > {len(MIGRATIONS)}", "store.newer")
         if current == len(MIGRATIONS):
             return current
         # a migration may rebuild a table that others reference: foreign keys are checked
@@ -346,6 +395,33 @@ class Store:
             db.conn.execute("ROLLBACK")
             raise
         db.conn.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that see one state of the database however long they take, while another
+        process writes (a deferred read transaction: WAL keeps its snapshot)."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy while the bot runs (SQLite's online backup API)."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        copy = sqlite3.connect(str(target))
+        try:
+            self.db.conn.backup(copy)
+        finally:
+            copy.close()
 
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute(sql, params).fetchall()]

@@ -7,9 +7,12 @@ the core's own thread, never on the first message.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
+from typing import Any
 
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -24,12 +27,13 @@ from telegram.ext import (
 
 from bot.chat.assistant import Assistant, build_assistant
 from bot.chat.commands import COMMANDS
+from bot.records.store import storage_problem
 from bot.service import AssistantService
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError, webhook_secret
 from bot.texts import t
 from handlers.telegram.error_log import RedactToken, on_error
 from handlers.telegram.inline import on_inline
-from handlers.telegram.morning import TICK_SECONDS, push_tick
+from handlers.telegram.morning import TICK_SECONDS, push_tick, recover_pushes
 from handlers.telegram.presses import on_button
 from handlers.telegram.updates import on_message
 
@@ -62,6 +66,7 @@ def menu() -> list[BotCommand]:
 async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     service: AssistantService = application.bot_data["service"]
     await service.start()
+    await recover_pushes(service)
     await application.bot.set_my_commands(menu())
     if application.job_queue is not None and application.bot_data.get("push_job", True):
         application.job_queue.run_repeating(
@@ -127,21 +132,45 @@ def configure_logging(settings: Settings) -> None:
         handler.addFilter(redact)
 
 
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """How the webhook listens, and its secret: never without one. Telegram sends the
+    secret back with every update (setWebhook's secret_token) and PTB answers 403 to a
+    request without it."""
+    assert settings.webhook_url
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": "telegram",
+        "webhook_url": settings.webhook_url.rstrip("/") + "/telegram",
+        "secret_token": webhook_secret(settings),
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 def run_bot(settings: Settings) -> int:
+    """Run until stopped. A token the server rejects, a webhook secret that is not usable
+    and a database that cannot be used end in one Chinese line on stderr, never a traceback
+    (PTB's InvalidToken names the token)."""
     if not settings.telegram_token:
         print(t("tg.no_token"))
         return 2
     configure_logging(settings)
-    application = build_application(settings)
-    if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        application = build_application(settings)
+        if settings.webhook_url:
+            application.run_webhook(**webhook_options(settings))
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print(t("tg.bad_token"), file=sys.stderr)
+        return 2
+    except SettingsError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    except Exception as error:
+        problem = storage_problem(error)
+        if problem is None:
+            raise
+        print(problem, file=sys.stderr)
+        return 2
     return 0

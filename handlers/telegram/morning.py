@@ -2,7 +2,8 @@
 working day, not muted, not yet pushed today) and claims each push in the database
 before it is sent, so a restart never repeats a push and a late start still sends the
 day's push. Sends go through the rate limiter (which waits out 429s); a person who
-blocked the bot is marked and skipped from then on."""
+blocked the bot is marked and skipped from then on. Pushes go only to private chats: an
+account whose stored chat is a group gets none (the log says so)."""
 
 from __future__ import annotations
 
@@ -23,12 +24,19 @@ from telegram.ext import ContextTypes
 from bot.chat.digest import Delivery, PushPlanner
 from bot.service import AssistantService
 from handlers.telegram.render import send_reply
-from handlers.telegram.updates import CHANNEL, block, service_of
+from handlers.telegram.updates import CHANNEL, block, private_chat, service_of
 
 log = logging.getLogger("gridsafe.push")
 TICK_SECONDS = 60
 CONCURRENT_SENDS = 32
 NETWORK_RETRIES = 2
+
+
+async def recover_pushes(service: AssistantService) -> None:
+    """Pushes a stopped process left half-done are sent again by this one."""
+    count = await service.call(lambda a: PushPlanner(a.ws).recover())
+    if count:
+        log.info("%s push(es) left unfinished by the previous run will be sent again", count)
 
 
 async def push_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -90,7 +98,10 @@ async def _send(
     )
     status = "none"
     for account in accounts:
-        chat = account["chat_id"] or account["external_id"]
+        chat = private_chat(account)
+        if chat is None:  # a group: records only in private chats
+            status = "not_private" if status == "none" else status
+            continue
         try:
             await send_with_retry(context, chat, delivery)
             status = "sent"

@@ -12,9 +12,14 @@ from telegram.ext import ContextTypes
 
 from bot.chat.replies import Incoming
 from handlers.telegram.render import to_html
-from handlers.telegram.updates import CHANNEL, deliver, is_group, service_of
+from handlers.telegram.updates import CHANNEL, deliver, is_group, log, service_of
 
 ANSWER_CHARS = 180  # Telegram shows at most 200 characters in a callback answer
+
+
+def own_chat_of(message: Message, user_id: int) -> bool:
+    """A button under a message in a group, or in the presser's own private chat."""
+    return is_group(message) or (message.chat.type == "private" and message.chat.id == user_id)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -22,6 +27,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None or query.data is None or query.from_user is None:
         return
     message = query.message
+    if isinstance(message, Message) and not own_chat_of(message, query.from_user.id):
+        log.warning("button %s: not the presser's own chat; ignored", update.update_id)
+        return
     chat_id = str(message.chat.id) if message else str(query.from_user.id)
     msg = Incoming(
         channel=CHANNEL,

@@ -250,7 +250,20 @@ CREATE TABLE extensions (
 );
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+# Messages a channel received, by the channel's own message id: a message the gateway
+# delivers again (DingTalk re-sends what was not acknowledged) is handled once.
+_V6 = """
+CREATE TABLE inbox (
+    channel TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('handling', 'done')),
+    owner TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (channel, message_id)
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 
 
 class SchemaError(RuntimeError):

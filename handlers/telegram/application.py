@@ -87,7 +87,10 @@ def build_application(
     settings: Settings,
     factory: Callable[[], Assistant] | None = None,
     push_job: bool = True,
+    service: AssistantService | None = None,
 ) -> Application:  # type: ignore[type-arg]
+    """``service``: a core shared with other channels (handlers/runner.py), which then
+    also runs the push job for all of them."""
     if not settings.telegram_token:
         raise ValueError(t("tg.no_token"))
     builder = (
@@ -108,7 +111,7 @@ def build_application(
     application = builder.build()
     application.bot_data["settings"] = settings
     application.bot_data["push_job"] = push_job
-    application.bot_data["service"] = AssistantService(
+    application.bot_data["service"] = service or AssistantService(
         factory or (lambda: build_assistant(settings))
     )
     for handler in handlers():

@@ -201,10 +201,11 @@ def start(ctx: click.Context, demo: bool = False) -> int:
 
 
 @cli.command(help=t("cli.help.run"))
-def run() -> int:
-    from handlers.telegram.application import run_bot
+@click.option("--channel", type=click.Choice(["telegram", "dingtalk"]), help=t("cli.help.channel"))
+def run(channel: str | None = None) -> int:
+    from handlers.runner import run as run_channels
 
-    return run_bot(_settings())
+    return run_channels(_settings(), channel)
 
 
 @cli.command(help=t("cli.help.chat"))

@@ -1,6 +1,7 @@
 """Settings: one frozen dataclass, from a YAML config file with environment overrides.
 
-Secrets (the Telegram token, the DingTalk client secret) come only from the environment, never from the file.
+Secrets (the Telegram token, the DingTalk client secret) come only from the environment,
+never from the file.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Settings:
     dingtalk_client_secret: str | None = None
     dingtalk_robot_code: str | None = None  # defaults to the client id
     dingtalk_api_url: str = "https://api.dingtalk.com"
+    dingtalk_oapi_url: str = "https://oapi.dingtalk.com"  # media upload (sending files)
     dingtalk_send_rate: float = 20.0  # proactive 1:1 messages per second
     push_tick_seconds: float = 60.0  # how often the push job looks for due pushes
     max_message_chars: int = 2000
@@ -168,12 +170,15 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         prompt_minutes=int(config.get("prompt_minutes", 30)),
         dingtalk_client_id=env.get("DINGTALK_CLIENT_ID") or None,
         dingtalk_client_secret=env.get("DINGTALK_CLIENT_SECRET") or None,
-        dingtalk_robot_code=env.get("DINGTALK_ROBOT_CODE") or env.get("DINGTALK_CLIENT_ID") or None,
+        dingtalk_robot_code=env.get("DINGTALK_ROBOT_CODE")
+        or env.get("DINGTALK_CLIENT_ID")
+        or None,
         dingtalk_api_url=(
             env.get("DINGTALK_API_URL") or dingtalk.get("api_url") or "https://api.dingtalk.com"
         ).rstrip("/"),
-        dingtalk_send_rate=float(
-            env.get("DINGTALK_SEND_RATE") or dingtalk.get("send_rate") or 20
-        ),
+        dingtalk_oapi_url=(
+            env.get("DINGTALK_OAPI_URL") or dingtalk.get("oapi_url") or "https://oapi.dingtalk.com"
+        ).rstrip("/"),
+        dingtalk_send_rate=float(env.get("DINGTALK_SEND_RATE") or dingtalk.get("send_rate") or 20),
         push_tick_seconds=float(env.get("GRIDSAFE_PUSH_TICK") or config.get("push_tick") or 60),
     )

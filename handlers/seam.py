@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from bot.chat.assistant import Assistant
 from bot.chat.digest import Delivery, PushPlanner
 from bot.chat.replies import Reply
 from bot.service import AssistantService
@@ -75,9 +76,7 @@ class Outboxes:
         """``reply`` to every reachable account of the person, on every running channel."""
         statuses = []
         for name, outbox in self.by_name.items():
-            accounts = await self.service.call(
-                lambda a, n=name: a.ws.org.accounts_for_push(person_id, n)
-            )
+            accounts = await self.service.call(_accounts(person_id, name))
             for account in accounts:
                 status = await outbox.push(account, reply)
                 if status == BLOCKED:
@@ -95,6 +94,10 @@ class Outboxes:
     async def block(self, channel: str, external_id: str) -> None:
         """The person cannot be reached there: no more pushes until they write again."""
         await self.service.call(lambda a: a.ws.org.set_blocked(channel, external_id, True))
+
+
+def _accounts(person_id: int, channel: str) -> Callable[[Assistant], list[dict[str, Any]]]:
+    return lambda a: a.ws.org.accounts_for_push(person_id, channel)
 
 
 async def push_round(

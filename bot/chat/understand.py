@@ -35,6 +35,7 @@ def as_command(text: str) -> str:
     bind = _BIND.match(unicodedata.normalize("NFKC", text or ""))
     return f"/start {bind.group(1).upper()}" if bind else text
 
+
 _HELP = re.compile(
     r"(怎么用|咋个?用|如何使用|使用说明|说明书|你能(干|做)(啥|什么)|你会(干)?(啥|什么)|帮助|^help$|^菜单$|"
     r"功能|怎么操作|咋个?操作|教(下|一下)?我|用法|命令|指令|格式|(怎么|咋个?|如何)(上传|发|删|撤销|撤回|补登|"

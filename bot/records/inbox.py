@@ -5,10 +5,14 @@ is ``done`` it is never handled again, only acknowledged again. A message still 
 ``handling`` by another owner (a process that died before finishing) may be taken over,
 so a crash never loses a message that the gateway delivers again. Rows older than
 ``KEEP_DAYS`` are dropped.
+
+:class:`ShownChoices`: for channels that show choices as numbered links, the button data
+behind each number last shown to an account; a newer set replaces the older one.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -66,3 +70,33 @@ class Inbox:
         cutoff = (datetime.now(TIMEZONE) - timedelta(days=KEEP_DAYS)).isoformat(timespec="seconds")
         with self.store.write():
             self.store.db.execute("DELETE FROM inbox WHERE at < ?", [cutoff])
+
+
+class ShownChoices:
+    def __init__(self, store: Store, channel: str) -> None:
+        self.store = store
+        self.channel = channel
+
+    def remember(self, external_id: str, data: list[str]) -> None:
+        with self.store.write():
+            self.store.db.execute(
+                "INSERT INTO shown_choices (channel, external_id, choices, at) "
+                "VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (channel, external_id) DO UPDATE SET choices = excluded.choices, "
+                "at = excluded.at",
+                [self.channel, external_id, json.dumps(data, ensure_ascii=False), now_iso()],
+            )
+
+    def chosen(self, external_id: str, number: int, hours: int) -> str | None:
+        """The data behind ``number`` (1-based) of the latest set, if shown within ``hours``."""
+        row = self.store.one(
+            "SELECT choices, at FROM shown_choices WHERE channel = ? AND external_id = ?",
+            [self.channel, external_id],
+        )
+        if row is None:
+            return None
+        cutoff = datetime.now(TIMEZONE) - timedelta(hours=hours)
+        if datetime.fromisoformat(row["at"]) < cutoff:
+            return None
+        data = json.loads(row["choices"])
+        return str(data[number - 1]) if 1 <= number <= len(data) else None

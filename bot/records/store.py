@@ -251,7 +251,8 @@ CREATE TABLE extensions (
 """
 
 # Messages a channel received, by the channel's own message id: a message the gateway
-# delivers again (DingTalk re-sends what was not acknowledged) is handled once.
+# delivers again (DingTalk re-sends what was not acknowledged) is handled once. The numbered
+# choices a channel without buttons last showed each account (a typed number picks one).
 _V6 = """
 CREATE TABLE inbox (
     channel TEXT NOT NULL,
@@ -260,6 +261,13 @@ CREATE TABLE inbox (
     owner TEXT NOT NULL,
     at TEXT NOT NULL,
     PRIMARY KEY (channel, message_id)
+);
+CREATE TABLE shown_choices (
+    channel TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    choices TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (channel, external_id)
 );
 """
 

@@ -7,7 +7,7 @@ the core's own thread, never on the first message.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -27,9 +27,10 @@ from bot.chat.commands import COMMANDS
 from bot.service import AssistantService
 from bot.settings import Settings
 from bot.texts import t
+from handlers.seam import Outboxes
 from handlers.telegram.error_log import RedactToken, on_error
 from handlers.telegram.inline import on_inline
-from handlers.telegram.morning import TICK_SECONDS, push_tick
+from handlers.telegram.morning import TICK_SECONDS, TelegramOutbox, push_tick
 from handlers.telegram.presses import on_button
 from handlers.telegram.updates import on_message
 
@@ -148,3 +149,38 @@ def run_bot(settings: Settings) -> int:
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
+
+
+async def start_shared(
+    settings: Settings, service: AssistantService, outboxes: Outboxes
+) -> Callable[[], Awaitable[None]]:
+    """Telegram beside other channels on one core (handlers/runner.py): polling or the
+    webhook, no push job of its own (the runner's covers every channel). Returns the
+    coroutine function that stops it."""
+    application = build_application(settings, push_job=False, service=service)
+    application.bot_data["outboxes"] = outboxes
+    outboxes.add(TelegramOutbox(application.bot))
+    await application.initialize()
+    await post_init(application)
+    await application.start()
+    assert application.updater is not None
+    if settings.webhook_url:
+        await application.updater.start_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+
+    async def stop() -> None:
+        assert application.updater is not None
+        if application.updater.running:
+            await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+
+    return stop

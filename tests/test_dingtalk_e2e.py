@@ -28,14 +28,15 @@ def prepare(data: Path) -> tuple[str, str]:
     org = Org(store)
     org.add_unit("连然街道", short="连然")
     org.add_unit("金色社区", "连然街道")
-    codes = org.create_invite("officer", "金色社区", "王专干"), org.create_invite(
-        "street", "连然街道", "赵安办"
+    codes = (
+        org.create_invite("officer", "金色社区", "王专干"),
+        org.create_invite("street", "连然街道", "赵安办"),
     )
     store.close()
     return codes
 
 
-def start(api: DingTalkStandin, data: Path, log: Path) -> subprocess.Popen[bytes]:
+def start(api: DingTalkStandin, data: Path, log: Path, **more: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         **api.env(),
@@ -46,6 +47,7 @@ def start(api: DingTalkStandin, data: Path, log: Path) -> subprocess.Popen[bytes
     }
     for name in ("GRIDSAFE_CONFIG", "TELEGRAM_BOT_TOKEN", "GRIDSAFE_DB"):
         env.pop(name, None)
+    env |= more
     handle = log.open("a", encoding="utf-8")
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "run"], env=env, stdout=handle, stderr=subprocess.STDOUT
@@ -116,3 +118,62 @@ def test_gridsafe_run_on_dingtalk_end_to_end(tmp_path: Path):
     assert api.client_secret not in out
     assert "Traceback" not in out
     assert "DingTalk stream connected" in out
+
+
+def test_gridsafe_run_starts_both_channels_on_one_core(tmp_path: Path):
+    """Telegram and DingTalk in one process: each answers, and a hazard reported on
+    DingTalk reaches a street office that uses Telegram."""
+    from tests.botapi import BotAPIStandin
+
+    officer_code, street_code = prepare(tmp_path)
+    log = tmp_path / "run.log"
+    telegram_street = 2001
+    with DingTalkStandin() as api, BotAPIStandin() as tg:
+        proc = start(
+            api,
+            tmp_path,
+            log,
+            TELEGRAM_BOT_TOKEN=tg.token,
+            TELEGRAM_API_URL=tg.base_url,
+            TELEGRAM_FILE_URL=tg.base_file_url,
+        )
+        try:
+            assert api.wait_for(lambda: api.online == 1, 90), log.read_text("utf-8")
+            assert tg.wait_for(lambda calls: any(c.method == "getUpdates" for c in calls), 60)
+            assert "绑定成功" in say(api, OFFICER, f"绑定 {officer_code}")
+            tg.send_text(telegram_street, f"/start {street_code}")
+            assert tg.wait_for(
+                lambda _: any("绑定成功" in x for x in tg.texts(telegram_street)), 30
+            )
+            assert "登记新隐患" in say(api, OFFICER, "发现加油站旁边电线乱拉")
+            assert "连然-2026-0001" in say(api, OFFICER, "1")
+            assert tg.wait_for(
+                lambda _: any("连然-2026-0001" in x for x in tg.texts(telegram_street)), 30
+            )
+        finally:
+            code = stop(proc, signal.SIGINT)
+        assert code == 0, log.read_text("utf-8")
+    out = log.read_text("utf-8")
+    assert "GridSafe running on telegram, dingtalk" in out
+    assert api.client_secret not in out and tg.token not in out
+    assert "Traceback" not in out
+
+
+def test_run_without_credentials_says_what_to_set(tmp_path: Path, monkeypatch, capsys):
+    from bot.cli import main
+
+    for name in ("TELEGRAM_BOT_TOKEN", "DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("GRIDSAFE_CONFIG", raising=False)
+    monkeypatch.setenv("GRIDSAFE_DATA", str(tmp_path))
+    assert main(["run", "--channel", "dingtalk"]) == 2
+    out = capsys.readouterr().out
+    assert "DINGTALK_CLIENT_ID" in out and "Stream" in out
+    assert main(["run"]) == 2
+    out = capsys.readouterr().out
+    assert "TELEGRAM_BOT_TOKEN" in out and "DINGTALK_CLIENT_SECRET" in out
+    monkeypatch.setenv("DINGTALK_CLIENT_ID", "someid")
+    monkeypatch.setenv("DINGTALK_CLIENT_SECRET", "very-secret-value")
+    assert main(["run", "--channel", "telegram"]) == 2
+    out = capsys.readouterr().out
+    assert "TELEGRAM_BOT_TOKEN" in out and "very-secret-value" not in out

@@ -289,3 +289,43 @@ async def test_rate_gate_spaces_sends():
     start = time.monotonic()
     await asyncio.gather(*(gate.wait() for _ in range(11)))
     assert time.monotonic() - start >= 0.45
+
+
+async def test_report_chart_and_export_are_sent_as_files(ding: Ding):
+    await ding.join(STREET, "street", "连然街道", "赵安办")
+    await ding.say(STREET, "/report 月")
+    assert await ding.api.wait_async(lambda: len(ding.api.pushes(STREET, "sampleImageMsg")) == 1)
+    assert ding.api.uploads[0][0] == "image" and ding.api.uploads[0][1].find(b"\x89PNG") >= 0
+    await ding.say(STREET, "/export 2026", settle=1.0)
+    assert await ding.api.wait_async(lambda: len(ding.api.pushes(STREET, "sampleFile")) == 2)
+    names = sorted(p.raw["fileName"] for p in ding.api.pushes(STREET, "sampleFile"))
+    assert names == ["连然_2026.xlsx", "连然_2026.zip"]
+
+
+async def test_a_push_choice_is_taken_by_its_number(ding: Ding):
+    await ding.join(OFFICER, "officer", "金色社区", "王专干")
+    moment = datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    assert await seam.push_round(ding.service, ding.outboxes, moment) == {"sent": 1}
+    assert "content=1" in ding.api.pushes(OFFICER)[-1].text
+    before = await ding.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM records"))
+    await ding.say(OFFICER, "1")  # the first choice of the push: mark its first item done
+    after = await ding.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM records"))
+    assert after == before + 1
+
+
+def test_inbox_takes_a_message_once_and_takes_over_a_dead_owner(tmp_path: Path):
+    from bot.records.inbox import Inbox, Taken
+    from bot.records.store import Store
+
+    store = Store(tmp_path / "inbox.db")
+    store.migrate()
+    first, second = Inbox(store, "process-1"), Inbox(store, "process-2")
+    assert first.take("dingtalk", "m1") is Taken.NEW
+    assert first.take("dingtalk", "m1") is Taken.BUSY  # redelivered while being handled
+    assert second.take("dingtalk", "m1") is Taken.NEW  # process-1 died: taken over
+    second.done("dingtalk", "m1")
+    assert first.take("dingtalk", "m1") is Taken.DONE
+    assert first.take("telegram", "m1") is Taken.NEW  # ids are per channel
+    first.release("telegram", "m1")
+    assert first.take("telegram", "m1") is Taken.NEW
+    store.close()

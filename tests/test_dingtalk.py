@@ -329,3 +329,21 @@ def test_inbox_takes_a_message_once_and_takes_over_a_dead_owner(tmp_path: Path):
     first.release("telegram", "m1")
     assert first.take("telegram", "m1") is Taken.NEW
     store.close()
+
+
+async def test_a_redelivery_during_slow_handling_is_left_to_the_first(ding: Ding):
+    """The SDK's trap: the gateway delivers an unacknowledged message again after a while;
+    a slow handler must not run twice, and the message is acknowledged once handled."""
+    await ding.join(OFFICER, "officer", "金色社区", "王专干")
+    conversation = ding.api.conversation(OFFICER)
+    before = len(ding.api.replies(conversation))
+    ding.api.download_delay = 1.0
+    message_id = ding.api.send_rich(OFFICER, ["6号隐患现场", JPEG])
+    await asyncio.sleep(0.4)
+    ding.api.redeliver(message_id)  # while the picture is still downloading
+    await asyncio.sleep(0.2)
+    assert message_id not in ding.api.acks
+    assert await ding.api.wait_async(lambda: ding.api.acks.get(message_id) == 1)
+    await asyncio.sleep(0.5)
+    assert len(ding.api.replies(conversation)) == before + 1
+    assert ding.api.calls.count("/v1.0/robot/messageFiles/download") == 1

@@ -101,6 +101,7 @@ class DingTalkStandin:
         self.fail_open = 0  # connection opens still to refuse
         self.batch_delay = 0.0  # seconds each batchSend takes
         self.fail_webhook = 0  # session webhook calls still to fail (HTTP 500)
+        self.download_delay = 0.0  # seconds each file download takes (a slow handler)
         self._http = _HTTP(self)
         self._loop = asyncio.new_event_loop()
         self._ws_server: Server | None = None
@@ -334,6 +335,7 @@ class DingTalkStandin:
 
     def _get(self, path: str) -> tuple[int, Any, bytes | None]:
         if path.startswith("/files/"):
+            time.sleep(self.download_delay)
             content = self.files.get(path.removeprefix("/files/"))
             if content is not None:
                 return 200, None, content

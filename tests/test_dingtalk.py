@@ -347,3 +347,22 @@ async def test_a_redelivery_during_slow_handling_is_left_to_the_first(ding: Ding
     await asyncio.sleep(0.5)
     assert len(ding.api.replies(conversation)) == before + 1
     assert ding.api.calls.count("/v1.0/robot/messageFiles/download") == 1
+
+
+async def test_a_message_whose_webhook_expired_is_answered_one_to_one(ding: Ding):
+    data = ding.api.robot_message(STRANGER, "text", {"text": {"content": "巡查一周几次"}})
+    data["sessionWebhookExpiredTime"] = int((time.time() - 60) * 1000)
+    ding.api.deliver(data)
+    assert await ding.api.wait_async(lambda: len(ding.api.pushes(STRANGER)) == 1)
+    assert "【4.2.3】" in ding.api.pushes(STRANGER)[0].text
+    assert ding.api.replies(ding.api.conversation(STRANGER)) == []
+
+
+async def test_an_error_in_the_core_gets_a_short_answer_and_no_traceback(ding: Ding, caplog):
+    async def broken(msg):
+        raise RuntimeError("database on fire: secret details")
+
+    ding.service.handle = broken  # type: ignore[method-assign]
+    text = await ding.say(STRANGER, "巡查一周几次")
+    assert "出了点问题" in text and "secret" not in text and "Traceback" not in text
+    assert "RuntimeError" in caplog.text

@@ -139,7 +139,7 @@ class DingTalkChannel:
             return await self.service.handle(msg)
         except Exception:
             log.exception("error while handling message %s", msg.message_id)
-            return [Reply(t("tg.error"))]
+            return [Reply(t("dt.error"))]
 
     async def _bound(self, staff: str) -> bool:
         person = await self.service.call(lambda a: a.ws.org.person_for_account(CHANNEL, staff))

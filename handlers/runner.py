@@ -13,13 +13,13 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from bot.chat.assistant import Assistant, build_assistant
 from bot.service import AssistantService
 from bot.settings import Settings
 from bot.texts import t
-from handlers.seam import Outboxes, push_loop
+from handlers.seam import Channel, Outboxes, push_loop
 
 log = logging.getLogger("gridsafe.run")
 CHANNELS = ("telegram", "dingtalk")
@@ -76,9 +76,30 @@ def run(settings: Settings, channel: str | None = None) -> int:
 
         return run_bot(settings)
     configure_logging(settings)
-    with contextlib.suppress(KeyboardInterrupt):
+    try:
         asyncio.run(serve(settings, names))
+    except KeyboardInterrupt:
+        pass
+    except Exception as error:  # a channel that cannot start: one line, no traceback
+        log.debug("stopped", exc_info=True)
+        print(t("run.failed", what=type(error).__name__))
+        return 1
     return 0
+
+
+def build_channel(
+    name: str, settings: Settings, service: AssistantService, outboxes: Outboxes
+) -> Channel:
+    """The channels GridSafe knows; each is imported only when it is used."""
+    if name == "telegram":
+        from handlers.telegram.application import TelegramChannel
+
+        return TelegramChannel(settings, service, outboxes)
+    if name == "dingtalk":
+        from handlers.dingtalk.channel import DingTalkChannel
+
+        return DingTalkChannel(settings, service, outboxes)
+    raise ValueError(name)
 
 
 async def serve(
@@ -96,33 +117,26 @@ async def serve(
     service = AssistantService(factory or (lambda: build_assistant(settings)))
     await service.start()
     outboxes = Outboxes(service)
-    tasks: list[asyncio.Task[None]] = []
-    closers: list[Callable[[], Awaitable[None]]] = []
+    started: list[Channel] = []
+    push: asyncio.Task[None] | None = None
     try:
-        if "dingtalk" in names:
-            from handlers.dingtalk.channel import DingTalkChannel
-
-            dingtalk = DingTalkChannel(settings, service, outboxes)
-            tasks.append(asyncio.create_task(dingtalk.run(), name="dingtalk"))
-            closers.append(dingtalk.close)
-        if "telegram" in names:
-            from handlers.telegram.application import start_shared
-
-            closers.append(await start_shared(settings, service, outboxes))
-        tasks.append(
-            asyncio.create_task(
-                push_loop(service, outboxes, settings.push_tick_seconds), name="push"
-            )
-        )
+        for name in names:
+            channel = build_channel(name, settings, service, outboxes)
+            outboxes.add(channel.outbox)
+            await channel.start()
+            started.append(channel)
+        push = asyncio.create_task(push_loop(service, outboxes, settings.push_tick_seconds))
         log.info("GridSafe running on %s", ", ".join(names))
         await stop.wait()
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        for close in reversed(closers):
-            with contextlib.suppress(Exception):
-                await close()
+        if push is not None:
+            push.cancel()
+            await asyncio.gather(push, return_exceptions=True)
+        for channel in reversed(started):
+            try:
+                await channel.stop()
+            except Exception:
+                log.warning("channel %s did not stop cleanly", channel.name, exc_info=True)
         await service.close()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):

@@ -16,8 +16,9 @@ Shared here, so that no channel keeps its own copy:
   is sent, so a restart never repeats it, a late start still sends the day's push, and a
   person on two channels gets it once on each of their accounts, in one claimed round.
 
-A third channel adds a package beside ``handlers/telegram`` and ``handlers/dingtalk`` with an
-Outbox and a runner entry (``handlers/runner.py``); business rules stay in ``bot/``.
+A third channel adds a package beside ``handlers/telegram`` and ``handlers/dingtalk`` with a
+:class:`Channel` (and its Outbox) and an entry in ``handlers/runner.py``; business rules
+stay in ``bot/``.
 """
 
 from __future__ import annotations
@@ -47,6 +48,24 @@ class Outbox(Protocol):
         """Send ``reply`` to one account; "sent", "blocked" (the person cannot be
         reached on this channel any more) or "failed" (try again later)."""
         ...
+
+
+class Channel(Protocol):
+    """A chat channel running in this process, on the shared core.
+
+    ``start`` connects and starts receiving: each message becomes an Incoming for the core
+    (``AssistantService.handle``, or ``press`` for a chosen button) and its replies are
+    rendered back into the conversation (text, choices, files); notices go through the
+    shared Outboxes. ``stop`` disconnects. ``outbox`` reaches a person proactively."""
+
+    name: str
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 def combine(statuses: Iterable[str]) -> str:

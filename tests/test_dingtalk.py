@@ -86,6 +86,7 @@ async def ding(tmp_path: Path, library, clock) -> AsyncIterator[Ding]:
         channel = DingTalkChannel(
             settings, service, outboxes, backoff=0.2, watchdog=1.0, pong_timeout=0.5
         )
+        outboxes.add(channel.outbox)
         task = asyncio.create_task(channel.run())
         assert await api.wait_async(lambda: api.online == 1)
         harness = Ding(api, channel, service, outboxes)
@@ -306,9 +307,9 @@ async def test_a_push_choice_is_taken_by_its_number(ding: Ding):
     await ding.join(OFFICER, "officer", "金色社区", "王专干")
     moment = datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
     assert await seam.push_round(ding.service, ding.outboxes, moment) == {"sent": 1}
-    assert "content=1" in ding.api.pushes(OFFICER)[-1].text
+    assert "content=21" in ding.api.pushes(OFFICER)[-1].text  # pushes number from 21
     before = await ding.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM records"))
-    await ding.say(OFFICER, "1")  # the first choice of the push: mark its first item done
+    await ding.say(OFFICER, "21")  # the first choice of the push: mark its first item done
     after = await ding.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM records"))
     assert after == before + 1
 
@@ -366,3 +367,41 @@ async def test_an_error_in_the_core_gets_a_short_answer_and_no_traceback(ding: D
     text = await ding.say(STRANGER, "巡查一周几次")
     assert "出了点问题" in text and "secret" not in text and "Traceback" not in text
     assert "RuntimeError" in caplog.text
+
+
+async def test_a_push_during_a_question_keeps_the_questions_numbers(ding: Ding):
+    await ding.join(OFFICER, "officer", "金色社区", "王专干")
+    assert "[2. 取消]" in await ding.say(OFFICER, "发现加油站旁边电线乱拉")
+    moment = datetime(2026, 11, 25, 9, 0, tzinfo=TIMEZONE)
+    assert await seam.push_round(ding.service, ding.outboxes, moment) == {"sent": 1}
+    push = ding.api.pushes(OFFICER)[-1].text
+    assert "content=21" in push and "content=1)" not in push  # its own numbers
+    assert "连然-2026-0001" in await ding.say(OFFICER, "1")  # the question's choice 1
+    before = await ding.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM records"))
+    await ding.say(OFFICER, "21")  # the push's first choice, after the question was answered
+    assert (
+        await ding.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM records")) == before + 1
+    )
+
+
+def test_shown_choices_keep_their_numbers(tmp_path: Path):
+    from bot.records.inbox import ShownChoices
+    from bot.records.store import Store
+
+    store = Store(tmp_path / "choices.db")
+    store.migrate()
+    shown = ShownChoices(store, "dingtalk")
+    shown.remember("u", ["ask1", "ask2"], 24)
+    assert shown.add("u", ["push1", "push2"], 24) == 21
+    assert shown.add("u", ["later1"], 24) == 23  # a later push: after the earlier one's
+    shown.remember("u", ["new1"], 24)  # a new question replaces only the question's
+    assert [shown.chosen("u", n, 24) for n in (1, 2, 21, 22, 23, 24)] == [
+        "new1",
+        None,
+        "push1",
+        "push2",
+        "later1",
+        None,
+    ]
+    assert ShownChoices(store, "telegram").chosen("u", 1, 24) is None
+    store.close()

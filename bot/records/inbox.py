@@ -7,7 +7,7 @@ so a crash never loses a message that the gateway delivers again. Rows older tha
 ``KEEP_DAYS`` are dropped.
 
 :class:`ShownChoices`: for channels that show choices as numbered links, the button data
-behind each number last shown to an account; a newer set replaces the older one.
+behind each number shown to an account (see the class for how numbers are given).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from bot.records.store import Store, now_iso
 from bot.settings import TIMEZONE
 
 KEEP_DAYS = 7
+UNASKED_FIRST = 21  # choices of pushes and notices are numbered from here (up to 99)
 
 
 class Taken(Enum):
@@ -73,30 +74,66 @@ class Inbox:
 
 
 class ShownChoices:
+    """Numbers 1-20 are the choices of the latest reply in the conversation (a newer reply
+    replaces them); 21-99 are the choices of messages sent unasked (pushes, notices), each
+    new one numbered after the ones before, so a push never takes over the numbers of a
+    question being answered and an earlier push's links still mean what they showed."""
+
     def __init__(self, store: Store, channel: str) -> None:
         self.store = store
         self.channel = channel
 
-    def remember(self, external_id: str, data: list[str]) -> None:
-        with self.store.write():
-            self.store.db.execute(
-                "INSERT INTO shown_choices (channel, external_id, choices, at) "
-                "VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (channel, external_id) DO UPDATE SET choices = excluded.choices, "
-                "at = excluded.at",
-                [self.channel, external_id, json.dumps(data, ensure_ascii=False), now_iso()],
-            )
-
-    def chosen(self, external_id: str, number: int, hours: int) -> str | None:
-        """The data behind ``number`` (1-based) of the latest set, if shown within ``hours``."""
+    def _load(self, external_id: str, hours: int) -> dict[str, list[str]]:
         row = self.store.one(
-            "SELECT choices, at FROM shown_choices WHERE channel = ? AND external_id = ?",
+            "SELECT choices FROM shown_choices WHERE channel = ? AND external_id = ?",
             [self.channel, external_id],
         )
-        if row is None:
-            return None
-        cutoff = datetime.now(TIMEZONE) - timedelta(hours=hours)
-        if datetime.fromisoformat(row["at"]) < cutoff:
-            return None
-        data = json.loads(row["choices"])
-        return str(data[number - 1]) if 1 <= number <= len(data) else None
+        sets = json.loads(row["choices"]) if row else {}
+        if not isinstance(sets, dict):
+            return {}
+        cutoff = (datetime.now(TIMEZONE) - timedelta(hours=hours)).isoformat(timespec="seconds")
+        return {
+            kind: [str(d) for d in value.get("data", [])]
+            for kind, value in sets.items()
+            if isinstance(value, dict) and str(value.get("at", "")) >= cutoff
+        }
+
+    def _save(self, external_id: str, kind: str, data: list[str], hours: int) -> None:
+        sets = {
+            other: {"data": value, "at": now_iso()}
+            for other, value in self._load(external_id, hours).items()
+            if other != kind
+        }
+        sets[kind] = {"data": data, "at": now_iso()}
+        self.store.db.execute(
+            "INSERT INTO shown_choices (channel, external_id, choices, at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (channel, external_id) DO UPDATE SET choices = excluded.choices, "
+            "at = excluded.at",
+            [self.channel, external_id, json.dumps(sets, ensure_ascii=False), now_iso()],
+        )
+
+    def remember(self, external_id: str, data: list[str], hours: int) -> None:
+        """A reply in the conversation: its choices (numbered from 1) replace the
+        conversation's earlier ones."""
+        with self.store.write():
+            self._save(external_id, "asked", data[: UNASKED_FIRST - 1], hours)
+
+    def add(self, external_id: str, data: list[str], hours: int) -> int:
+        """A message sent unasked: returns the number of its first choice."""
+        if not data:
+            return UNASKED_FIRST
+        with self.store.write():
+            shown = self._load(external_id, hours).get("unasked", [])
+            if UNASKED_FIRST + len(shown) + len(data) > 100:
+                shown = []  # numbering starts again
+            self._save(external_id, "unasked", shown + data, hours)
+        return UNASKED_FIRST + len(shown)
+
+    def chosen(self, external_id: str, number: int, hours: int) -> str | None:
+        """The data behind ``number``, if it was shown within ``hours``."""
+        sets = self._load(external_id, hours)
+        if number >= UNASKED_FIRST:
+            data, index = sets.get("unasked", []), number - UNASKED_FIRST
+        else:
+            data, index = sets.get("asked", []), number - 1
+        return data[index] if 0 <= index < len(data) else None

@@ -16,6 +16,7 @@ Invariants:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -69,14 +70,25 @@ class DingTalkChannel:
         self.outboxes = outboxes
         self.api = api_for(settings)
         self.outbox = DingTalkOutbox(self.api, service, settings.dingtalk_send_rate)
-        outboxes.add(self.outbox)
         self.downloads = Downloads(self.api, settings)
         self.owner = uuid.uuid4().hex  # this process, in the inbox
         self.stream = Stream(self.api, {ChatbotMessage.TOPIC: self.on_message}, **stream_options)
 
+        self._task: asyncio.Task[None] | None = None
+
     async def run(self) -> None:
         await self.service.call(lambda a: Inbox(a.ws.store, self.owner).forget_old())
         await self.stream.run()
+
+    async def start(self) -> None:
+        """seam.Channel: keep the stream connected in the background."""
+        self._task = asyncio.create_task(self.run(), name="dingtalk")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self.close()
 
     async def close(self) -> None:
         await self.stream.close()
@@ -193,13 +205,13 @@ class DingTalkChannel:
                 await self.outbox.send_replies(staff, replies)
             return
         messages, choices = render_all(replies)
+        if remember and staff:  # before it is shown: a quick tap finds it
+            await self.outbox.remember(staff, [b.data for b in choices])
         for markdown in messages:
             await self.api.webhook(message.session_webhook, markdown.webhook_body())
         for reply in replies:
             for attachment in reply.files:
                 await self.outbox.send_file(staff, attachment)
-        if remember and staff:
-            await self.outbox.remember(staff, [b.data for b in choices])
 
 
 def _kind(error: BaseException) -> str:

@@ -88,12 +88,17 @@ def render(reply: Reply, first_number: int = 1) -> tuple[list[Markdown], list[Bu
     return messages, choices
 
 
-def render_all(replies: list[Reply]) -> tuple[list[Markdown], list[Button]]:
-    """Replies sent together: their messages, and all their choices numbered from 1."""
+def choices_of(replies: list[Reply]) -> list[Button]:
+    return [button for reply in replies for row in reply.buttons for button in row]
+
+
+def render_all(replies: list[Reply], first: int = 1) -> tuple[list[Markdown], list[Button]]:
+    """Replies sent together: their messages, and all their choices numbered from
+    ``first``."""
     messages: list[Markdown] = []
     choices: list[Button] = []
     for reply in replies:
-        more, shown = render(reply, len(choices) + 1)
+        more, shown = render(reply, first + len(choices))
         messages += more
         choices += shown
     return messages, choices

@@ -5,8 +5,9 @@ Invariants: calls to batchSend start at most ``rate`` per second, all people tog
 person DingTalk puts on ``flowControlledStaffIdList`` (or an HTTP 429) is sent to again
 after a pause, up to ``FLOW_RETRIES`` times, and otherwise reported "failed" so the push
 ledger tries again on the next round; a person on ``invalidStaffIdList`` is "blocked" (left
-the enterprise, or outside the app's visible range). The numbered choices sent are
-remembered for the account, so a typed or tapped number picks the right one.
+the enterprise, or outside the app's visible range). The numbered choices sent are added
+to the ones the account was shown, under new numbers (bot/records/inbox.py), before the
+message goes out, so a typed or tapped number picks the right one.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bot.chat.followups import TAP_HOURS
 from bot.chat.replies import Attachment, Reply
 from bot.records.inbox import ShownChoices
 from bot.service import AssistantService
 from handlers import seam
-from handlers.dingtalk.markdown import Markdown, render_all
+from handlers.dingtalk.markdown import Markdown, choices_of, render_all
 from handlers.dingtalk.openapi import DingTalkAPI, DingTalkError
 from handlers.dingtalk.receive import CHANNEL
 
@@ -61,7 +63,11 @@ class DingTalkOutbox:
 
     async def send_replies(self, staff_id: str, replies: list[Reply]) -> str:
         """Replies to one person, one to one; "sent", "blocked" or "failed"."""
-        messages, choices = render_all(replies)
+        data = [b.data for b in choices_of(replies)]
+        first = await self.service.call(
+            lambda a: ShownChoices(a.ws.store, CHANNEL).add(staff_id, data, TAP_HOURS)
+        )
+        messages, _ = render_all(replies, first)
         status = seam.SENT
         for message in messages:
             status = await self._send(staff_id, "sampleMarkdown", message.batch_param())
@@ -72,13 +78,11 @@ class DingTalkOutbox:
                 status = await self.send_file(staff_id, attachment)
                 if status != seam.SENT:
                     return status
-        if choices:
-            await self.remember(staff_id, [b.data for b in choices])
         return status
 
     async def remember(self, staff_id: str, data: list[str]) -> None:
         await self.service.call(
-            lambda a: ShownChoices(a.ws.store, CHANNEL).remember(staff_id, data)
+            lambda a: ShownChoices(a.ws.store, CHANNEL).remember(staff_id, data, TAP_HOURS)
         )
 
     async def send_file(self, staff_id: str, attachment: Attachment) -> str:

@@ -7,7 +7,7 @@ the core's own thread, never on the first message.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -151,36 +151,40 @@ def run_bot(settings: Settings) -> int:
     return 0
 
 
-async def start_shared(
-    settings: Settings, service: AssistantService, outboxes: Outboxes
-) -> Callable[[], Awaitable[None]]:
-    """Telegram beside other channels on one core (handlers/runner.py): polling or the
-    webhook, no push job of its own (the runner's covers every channel). Returns the
-    coroutine function that stops it."""
-    application = build_application(settings, push_job=False, service=service)
-    application.bot_data["outboxes"] = outboxes
-    outboxes.add(TelegramOutbox(application.bot))
-    await application.initialize()
-    await post_init(application)
-    await application.start()
-    assert application.updater is not None
-    if settings.webhook_url:
-        await application.updater.start_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+class TelegramChannel:
+    """Telegram beside other channels on one core (seam.Channel, handlers/runner.py):
+    polling or the webhook, no push job of its own (the runner's covers every channel)."""
 
-    async def stop() -> None:
+    name = "telegram"
+
+    def __init__(self, settings: Settings, service: AssistantService, outboxes: Outboxes) -> None:
+        self.settings = settings
+        self.application = build_application(settings, push_job=False, service=service)
+        self.application.bot_data["outboxes"] = outboxes
+        self.outbox = TelegramOutbox(self.application.bot)
+
+    async def start(self) -> None:
+        application, settings = self.application, self.settings
+        await application.initialize()
+        await post_init(application)
+        await application.start()
         assert application.updater is not None
-        if application.updater.running:
-            await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
+        if settings.webhook_url:
+            await application.updater.start_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path="telegram",
+                webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+                secret_token=settings.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
 
-    return stop
+    async def stop(self) -> None:
+        application = self.application
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()

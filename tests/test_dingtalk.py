@@ -405,3 +405,11 @@ def test_shown_choices_keep_their_numbers(tmp_path: Path):
     ]
     assert ShownChoices(store, "telegram").chosen("u", 1, 24) is None
     store.close()
+
+
+async def test_a_voice_message_is_read_by_its_transcript(ding: Ding):
+    conversation = ding.api.conversation(STRANGER)
+    body = {"content": {"duration": 4000, "downloadCode": "x", "recognition": "巡查一周几次"}}
+    ding.api.deliver(ding.api.robot_message(STRANGER, "audio", body))
+    assert await ding.api.wait_async(lambda: len(ding.api.replies(conversation)) == 1)
+    assert "【4.2.3】" in ding.api.replies(conversation)[0]

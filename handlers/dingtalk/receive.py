@@ -69,8 +69,8 @@ class Received:
 
 
 def parse(data: dict[str, Any]) -> Received:
-    """The robot message in a stream callback (SDK parsing, plus ``file`` messages,
-    which the SDK in 0.24.3 leaves unparsed)."""
+    """The robot message in a stream callback (SDK parsing, plus ``file`` and ``audio``
+    messages, which the SDK in 0.24.3 leaves unparsed)."""
     message = ChatbotMessage.from_dict(data)
     kind = message.message_type
     text, pictures, files = "", [], []
@@ -90,6 +90,8 @@ def parse(data: dict[str, Any]) -> Received:
         content = data.get("content") or {}
         if content.get("downloadCode"):
             files = [(str(content["downloadCode"]), str(content.get("fileName") or ""))]
+    elif kind == "audio":  # a voice message: DingTalk's own transcript is its text
+        text = str((data.get("content") or {}).get("recognition") or "")
     return Received(message, text.strip(), [p for p in pictures if p], files)
 
 

@@ -413,3 +413,10 @@ async def test_a_voice_message_is_read_by_its_transcript(ding: Ding):
     ding.api.deliver(ding.api.robot_message(STRANGER, "audio", body))
     assert await ding.api.wait_async(lambda: len(ding.api.replies(conversation)) == 1)
     assert "【4.2.3】" in ding.api.replies(conversation)[0]
+
+
+async def test_a_malformed_message_is_dropped_and_the_next_answered(ding: Ding):
+    data = ding.api.robot_message(STRANGER, "text", {})  # no text.content
+    message_id = ding.api.deliver(data)
+    assert await ding.api.wait_async(lambda: ding.api.acks.get(message_id) == 1)
+    assert "【4.2.3】" in await ding.say(STRANGER, "巡查一周几次")

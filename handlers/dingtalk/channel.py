@@ -98,7 +98,11 @@ class DingTalkChannel:
 
     async def on_message(self, frame: CallbackMessage) -> bool:
         """Handle one robot message; True when it may be acknowledged."""
-        received = parse(frame.data if isinstance(frame.data, dict) else {})
+        try:
+            received = parse(frame.data if isinstance(frame.data, dict) else {})
+        except (KeyError, TypeError, ValueError, AttributeError):
+            log.warning("message %s is malformed: dropped", frame.headers.message_id)
+            return True  # it would fail the same way every time it came again
         key = str(received.message.message_id or frame.headers.message_id or "")
         if not key:
             return True  # nothing to tell apart or answer
@@ -111,12 +115,15 @@ class DingTalkChannel:
         try:
             replies = await self._replies(received)
             await self._deliver(received, replies)
-            await self.outboxes.notify(replies)
         except Exception as error:
             log.warning("message %s not answered (%s): it will come again", key, _kind(error))
             await self.service.call(lambda a: inbox(a).release(CHANNEL, key))
             return False
         await self.service.call(lambda a: inbox(a).done(CHANNEL, key))
+        try:  # the message is answered: a notice that fails does not bring it back
+            await self.outboxes.notify(replies)
+        except Exception as error:
+            log.warning("notices of message %s not sent (%s)", key, _kind(error))
         return True
 
     def _inbox(self, assistant: Any) -> Inbox:

@@ -194,19 +194,20 @@ def _cli_admin() -> Any:
 @click.pass_context
 def start(ctx: click.Context, demo: bool = False) -> int:
     settings = _settings()
-    if settings.bot_enabled:
-        from handlers.telegram.application import run_bot
+    if settings.channels:
+        from handlers.runner import run as run_channels
 
-        return run_bot(settings)
+        return run_channels(settings)
     click.echo(t("start.no_token"))
     return int(ctx.invoke(chat, demo=demo) or 0)
 
 
 @cli.command(help=t("cli.help.run"))
-def run() -> int:
-    from handlers.telegram.application import run_bot
+@click.option("--channel", type=click.Choice(["telegram", "dingtalk"]), help=t("cli.help.channel"))
+def run(channel: str | None = None) -> int:
+    from handlers.runner import run as run_channels
 
-    return run_bot(_settings())
+    return run_channels(_settings(), channel)
 
 
 @cli.command(help=t("cli.help.chat"))

@@ -1,8 +1,8 @@
 """Settings: one frozen dataclass, from a YAML config file with environment overrides.
 
-Secrets (the Telegram token, the webhook secret) come only from the environment, never from
-the config file; a webhook secret that is not set is generated once and kept in the data
-folder (:func:`webhook_secret`), so a webhook never runs without one.
+Secrets (the Telegram token, the webhook secret, the DingTalk client secret) come only from
+the environment, never from the config file; a webhook secret that is not set is generated
+once and kept in the data folder (:func:`webhook_secret`), so a webhook never runs without one.
 """
 
 from __future__ import annotations
@@ -54,6 +54,13 @@ class Settings:
     max_file_mb: float = 10.0  # the largest photo or file downloaded from a chat
     invite_days: int = 7  # an invite code not used within this many days expires
     send_rate: float = 25.0  # messages per second, all chats together
+    dingtalk_client_id: str | None = None  # AppKey of the internal enterprise app
+    dingtalk_client_secret: str | None = None
+    dingtalk_robot_code: str | None = None  # defaults to the client id
+    dingtalk_api_url: str = "https://api.dingtalk.com"
+    dingtalk_oapi_url: str = "https://oapi.dingtalk.com"  # media upload (sending files)
+    dingtalk_send_rate: float = 20.0  # proactive 1:1 messages per second
+    push_tick_seconds: float = 60.0  # how often the push job looks for due pushes
     max_message_chars: int = 2000
     prompt_minutes: int = 30  # how long a question waits for its answer
     photo_wait_hours: int = 24  # how long "请补发整改后的照片" waits for the photo
@@ -81,6 +88,19 @@ class Settings:
     @property
     def bot_enabled(self) -> bool:
         return bool(self.telegram_token)
+
+    @property
+    def dingtalk_enabled(self) -> bool:
+        return bool(self.dingtalk_client_id and self.dingtalk_client_secret)
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """The chat channels whose credentials are set."""
+        return tuple(
+            name
+            for name, on in (("telegram", self.bot_enabled), ("dingtalk", self.dingtalk_enabled))
+            if on
+        )
 
 
 def _parse_time(value: Any, name: str) -> time:
@@ -143,6 +163,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     push_all = _flag(env.get("GRIDSAFE_PUSH_ALL_DAYS"))
     hazard_days = {"一般": 7, "重大": 30, **(config.get("hazard_days") or {})}
     telegram = config.get("telegram") or {}
+    dingtalk = config.get("dingtalk") or {}
     return Settings(
         data_dir=data_dir,
         db_path=db_path,
@@ -191,6 +212,19 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         ),
         send_rate=float(env.get("GRIDSAFE_SEND_RATE") or telegram.get("send_rate") or 25),
         prompt_minutes=int(config.get("prompt_minutes", 30)),
+        dingtalk_client_id=env.get("DINGTALK_CLIENT_ID") or None,
+        dingtalk_client_secret=env.get("DINGTALK_CLIENT_SECRET") or None,
+        dingtalk_robot_code=env.get("DINGTALK_ROBOT_CODE")
+        or env.get("DINGTALK_CLIENT_ID")
+        or None,
+        dingtalk_api_url=(
+            env.get("DINGTALK_API_URL") or dingtalk.get("api_url") or "https://api.dingtalk.com"
+        ).rstrip("/"),
+        dingtalk_oapi_url=(
+            env.get("DINGTALK_OAPI_URL") or dingtalk.get("oapi_url") or "https://oapi.dingtalk.com"
+        ).rstrip("/"),
+        dingtalk_send_rate=float(env.get("DINGTALK_SEND_RATE") or dingtalk.get("send_rate") or 20),
+        push_tick_seconds=float(env.get("GRIDSAFE_PUSH_TICK") or config.get("push_tick") or 60),
     )
 
 

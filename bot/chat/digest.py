@@ -32,10 +32,12 @@ class Delivery:
 
 
 class PushPlanner:
-    def __init__(self, ws: Workspace, channel: str = "telegram") -> None:
+    def __init__(self, ws: Workspace, channel: str | tuple[str, ...] = "telegram") -> None:
         self.ws = ws
         self.store = ws.store
-        self.channel = channel  # pushes reach people through this channel's accounts
+        # pushes reach people through these channels' accounts; the record of pushes is
+        # per person, whatever the channel, so a person on two channels gets one push a day
+        self.channels = (channel,) if isinstance(channel, str) else tuple(channel)
 
     def is_push_day(self, day: date) -> bool:
         return self.ws.settings.push_all_days or self.ws.calendar.is_workday(day)
@@ -65,8 +67,9 @@ class PushPlanner:
     def _reachable(self) -> list[Person]:
         rows = self.store.rows(
             "SELECT DISTINCT p.id FROM people p JOIN accounts a ON a.person_id = p.id "
-            "WHERE p.active = 1 AND a.blocked_at IS NULL AND a.channel = ? ORDER BY p.id",
-            [self.channel],
+            "WHERE p.active = 1 AND a.blocked_at IS NULL "
+            f"AND a.channel IN ({', '.join('?' for _ in self.channels)}) ORDER BY p.id",
+            list(self.channels),
         )
         people = [self.ws.org.person(r["id"]) for r in rows]
         return [p for p in people if p is not None and p.role in ("officer", "street", "admin")]

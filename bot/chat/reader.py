@@ -12,7 +12,7 @@ from bot.chat.commands import COMMAND_INTENTS
 from bot.chat.intent_model import ReaderModel
 from bot.chat.intents import Intent
 from bot.chat.learned import LearnedReader
-from bot.chat.understand import Understander, Understanding
+from bot.chat.understand import Understander, Understanding, as_command
 from bot.library import Library
 from bot.schedule.holidays import WorkCalendar, warm
 from bot.schedule.periods import Schedule
@@ -51,7 +51,7 @@ class Reader:
 
     def understand(self, text: str, role: str, has_photo: bool = False) -> Understanding:
         return self.understander.understand(
-            text, role, has_photo, self.ws.today(), self.ws.period_of
+            as_command(text), role, has_photo, self.ws.today(), self.ws.period_of
         )
 
     def read_as(self, intent: Intent, text: str, role: str, has_photo: bool) -> Understanding:

@@ -10,6 +10,7 @@ done report is matched against the person's own tasks. Nothing here writes anyth
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
@@ -25,6 +26,15 @@ from knowledge.search import SearchIndex, SearchResult
 from knowledge.textnorm import normalize
 
 _COMMAND = re.compile(r"^/([a-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
+# "绑定 CODE": binding in words, for channels without a /start deep link (DingTalk)
+_BIND = re.compile(r"^\s*绑定\s*[:：]?\s*([A-Za-z0-9]{6,12})\s*$")
+
+
+def as_command(text: str) -> str:
+    """A message that is a command in words, as the command (绑定 CODE → /start CODE)."""
+    bind = _BIND.match(unicodedata.normalize("NFKC", text or ""))
+    return f"/start {bind.group(1).upper()}" if bind else text
+
 
 _HELP = re.compile(
     r"(怎么用|咋个?用|如何使用|使用说明|说明书|你能(干|做)(啥|什么)|你会(干)?(啥|什么)|帮助|^help$|^菜单$|"

@@ -270,7 +270,28 @@ CREATE TABLE invite_attempts (
 CREATE INDEX invite_attempts_account ON invite_attempts (channel, external_id, at);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+# V8: messages a channel received, by the channel's own message id: a message the gateway
+# delivers again (DingTalk re-sends what was not acknowledged) is handled once. The numbered
+# choices a channel without buttons last showed each account (a typed number picks one).
+_V8 = """
+CREATE TABLE inbox (
+    channel TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('handling', 'done')),
+    owner TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (channel, message_id)
+);
+CREATE TABLE shown_choices (
+    channel TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    choices TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (channel, external_id)
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 
 
 class SchemaError(RuntimeError):

@@ -31,9 +31,10 @@ from bot.records.store import storage_problem
 from bot.service import AssistantService
 from bot.settings import Settings, SettingsError, webhook_secret
 from bot.texts import t
+from handlers.seam import Outboxes, recover_pushes
 from handlers.telegram.error_log import RedactToken, on_error
 from handlers.telegram.inline import on_inline
-from handlers.telegram.morning import TICK_SECONDS, push_tick, recover_pushes
+from handlers.telegram.morning import TICK_SECONDS, TelegramOutbox, push_tick
 from handlers.telegram.presses import on_button
 from handlers.telegram.updates import on_message
 
@@ -92,7 +93,10 @@ def build_application(
     settings: Settings,
     factory: Callable[[], Assistant] | None = None,
     push_job: bool = True,
+    service: AssistantService | None = None,
 ) -> Application:  # type: ignore[type-arg]
+    """``service``: a core shared with other channels (handlers/runner.py), which then
+    also runs the push job for all of them."""
     if not settings.telegram_token:
         raise ValueError(t("tg.no_token"))
     builder = (
@@ -113,7 +117,7 @@ def build_application(
     application = builder.build()
     application.bot_data["settings"] = settings
     application.bot_data["push_job"] = push_job
-    application.bot_data["service"] = AssistantService(
+    application.bot_data["service"] = service or AssistantService(
         factory or (lambda: build_assistant(settings))
     )
     for handler in handlers():
@@ -174,3 +178,35 @@ def run_bot(settings: Settings) -> int:
         print(problem, file=sys.stderr)
         return 2
     return 0
+
+
+class TelegramChannel:
+    """Telegram beside other channels on one core (seam.Channel, handlers/runner.py):
+    polling or the webhook, no push job of its own (the runner's covers every channel)."""
+
+    name = "telegram"
+
+    def __init__(self, settings: Settings, service: AssistantService, outboxes: Outboxes) -> None:
+        self.settings = settings
+        self.application = build_application(settings, push_job=False, service=service)
+        self.application.bot_data["outboxes"] = outboxes
+        self.outbox = TelegramOutbox(self.application.bot)
+
+    async def start(self) -> None:
+        application, settings = self.application, self.settings
+        await application.initialize()
+        await post_init(application)
+        await application.start()
+        assert application.updater is not None
+        if settings.webhook_url:
+            await application.updater.start_webhook(**webhook_options(settings))
+        else:
+            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+
+    async def stop(self) -> None:
+        application = self.application
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()

@@ -277,6 +277,12 @@ def private_chat(account: dict[str, Any]) -> str | None:
 
 
 async def notify(context: ContextTypes.DEFAULT_TYPE, person_id: int, reply: Reply) -> None:
+    """A notice to a person: on every running channel when channels share a process
+    (handlers/seam.py), else on Telegram."""
+    shared = context.bot_data.get("outboxes")
+    if shared is not None:
+        await shared.send(person_id, reply)
+        return
     service = service_of(context)
     accounts = await service.call(lambda a: a.ws.org.accounts_for_push(person_id, CHANNEL))
     for account in accounts:

@@ -1,0 +1,225 @@
+"""The DingTalk channel: robot messages from the stream → the core → replies in the
+conversation (its sessionWebhook), notices and private replies one to one (outbox.py).
+
+Invariants:
+- A message is taken up once, by its msgId, in the store's inbox: a delivery of a message
+  already handled is only acknowledged again; one still being handled is left to the
+  first delivery. It is acknowledged only after the core has handled it and its replies
+  went out; if they could not be sent, it is released and acknowledged not, so the
+  gateway delivers it again (the core stores a message's records once).
+- In a group the robot hears only messages that @mention it; rulebook answers go to the
+  group, everything with a unit's records to the sender one to one. Pictures and files
+  are downloaded only for a bound person in a one-to-one chat.
+- A number typed or tapped (a choice link sends its number) picks the choice shown under
+  that number in the latest reply to that person; otherwise the core reads it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from dingtalk_stream.chatbot import ChatbotMessage
+from dingtalk_stream.frames import CallbackMessage
+
+from bot.chat.followups import TAP_HOURS
+from bot.chat.replies import Reply
+from bot.records.evidence import EvidenceFile
+from bot.records.inbox import Inbox, ShownChoices, Taken
+from bot.service import AssistantService
+from bot.settings import Settings
+from bot.texts import t
+from handlers.dingtalk.markdown import render_all
+from handlers.dingtalk.openapi import DingTalkAPI, DingTalkError, TooLarge
+from handlers.dingtalk.outbox import DingTalkOutbox
+from handlers.dingtalk.receive import CHANNEL, Downloads, Received, parse, to_incoming
+from handlers.dingtalk.stream import Stream
+from handlers.seam import Outboxes
+
+log = logging.getLogger("gridsafe.dingtalk")
+_NUMBER = re.compile(r"\d{1,2}")
+
+
+def api_for(settings: Settings) -> DingTalkAPI:
+    assert settings.dingtalk_client_id and settings.dingtalk_client_secret
+    return DingTalkAPI(
+        settings.dingtalk_api_url,
+        settings.dingtalk_client_id,
+        settings.dingtalk_client_secret,
+        settings.dingtalk_robot_code or settings.dingtalk_client_id,
+        settings.dingtalk_oapi_url,
+    )
+
+
+class DingTalkChannel:
+    name = CHANNEL
+
+    def __init__(
+        self,
+        settings: Settings,
+        service: AssistantService,
+        outboxes: Outboxes,
+        **stream_options: Any,
+    ) -> None:
+        self.settings = settings
+        self.service = service
+        self.outboxes = outboxes
+        self.api = api_for(settings)
+        self.outbox = DingTalkOutbox(self.api, service, settings.dingtalk_send_rate)
+        self.downloads = Downloads(self.api, settings)
+        self.owner = uuid.uuid4().hex  # this process, in the inbox
+        self.stream = Stream(self.api, {ChatbotMessage.TOPIC: self.on_message}, **stream_options)
+
+        self._task: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        await self.service.call(lambda a: Inbox(a.ws.store, self.owner).forget_old())
+        await self.stream.run()
+
+    async def start(self) -> None:
+        """seam.Channel: keep the stream connected in the background."""
+        self._task = asyncio.create_task(self.run(), name="dingtalk")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self.close()
+
+    async def close(self) -> None:
+        await self.stream.close()
+        await self.api.close()
+
+    # ---- one message ----------------------------------------------------------------------
+
+    async def on_message(self, frame: CallbackMessage) -> bool:
+        """Handle one robot message; True when it may be acknowledged."""
+        try:
+            received = parse(frame.data if isinstance(frame.data, dict) else {})
+        except (KeyError, TypeError, ValueError, AttributeError):
+            log.warning("message %s is malformed: dropped", frame.headers.message_id)
+            return True  # it would fail the same way every time it came again
+        key = str(received.message.message_id or frame.headers.message_id or "")
+        if not key:
+            return True  # nothing to tell apart or answer
+        inbox = self._inbox
+        taken = await self.service.call(lambda a: inbox(a).take(CHANNEL, key))
+        if taken is Taken.DONE:
+            return True
+        if taken is Taken.BUSY:
+            return False
+        try:
+            replies = await self._replies(received)
+            await self._deliver(received, replies)
+        except Exception as error:
+            log.warning("message %s not answered (%s): it will come again", key, _kind(error))
+            await self.service.call(lambda a: inbox(a).release(CHANNEL, key))
+            return False
+        await self.service.call(lambda a: inbox(a).done(CHANNEL, key))
+        try:  # the message is answered: a notice that fails does not bring it back
+            await self.outboxes.notify(replies)
+        except Exception as error:
+            log.warning("notices of message %s not sent (%s)", key, _kind(error))
+        return True
+
+    def _inbox(self, assistant: Any) -> Inbox:
+        return Inbox(assistant.ws.store, self.owner)
+
+    async def _replies(self, received: Received) -> list[Reply]:
+        staff = received.staff_id
+        if not staff:
+            return [Reply(t("dt.need_staff"), public=True)]
+        text = received.text
+        if not received.is_group and _NUMBER.fullmatch(text) and not received.has_files:
+            data = await self.service.call(
+                lambda a: ShownChoices(a.ws.store, CHANNEL).chosen(staff, int(text), TAP_HOURS)
+            )
+            if data is not None:
+                return await self._core(received, [], data)
+        notes: list[Reply] = []
+        photos: list[EvidenceFile] = []
+        if received.has_files and not received.is_group and await self._bound(staff):
+            photos, notes = await self._download(received)
+            if notes and not photos and not text:
+                return notes
+        return notes + await self._core(received, photos)
+
+    async def _core(
+        self, received: Received, photos: list[EvidenceFile], press: str | None = None
+    ) -> list[Reply]:
+        msg = to_incoming(received, photos)
+        try:
+            if press is not None:
+                return await self.service.press(msg, press)
+            return await self.service.handle(msg)
+        except Exception:
+            log.exception("error while handling message %s", msg.message_id)
+            return [Reply(t("dt.error"))]
+
+    async def _bound(self, staff: str) -> bool:
+        person = await self.service.call(lambda a: a.ws.org.person_for_account(CHANNEL, staff))
+        return person is not None
+
+    async def _download(self, received: Received) -> tuple[list[EvidenceFile], list[Reply]]:
+        photos: list[EvidenceFile] = []
+        notes: list[Reply] = []
+        try:
+            for code in received.pictures:
+                picture = await self.downloads.picture(code)
+                if picture is None:
+                    notes = [Reply(t("dt.picture_unknown"))]
+                else:
+                    photos.append(picture)
+            for code, name in received.files:
+                photos.append(await self.downloads.file(code, name))
+        except TooLarge:
+            return [], [Reply(t("dt.file_too_large"))]
+        except (DingTalkError, OSError) as error:
+            log.warning("download failed: %s", _kind(error))
+            return [], [Reply(t("dt.download_failed"))]
+        return photos, notes
+
+    # ---- replies --------------------------------------------------------------------------
+
+    async def _deliver(self, received: Received, replies: list[Reply]) -> None:
+        if not replies:
+            return
+        staff = received.staff_id
+        if received.is_group:
+            public = [r for r in replies if r.public]
+            private = [r for r in replies if not r.public]
+            if private and staff:
+                await self.outbox.send_replies(staff, private)
+                public.append(Reply(t("dt.sent_privately")))
+            await self._in_conversation(received, public, remember=False)
+            return
+        await self._in_conversation(received, replies, remember=True)
+
+    async def _in_conversation(
+        self, received: Received, replies: list[Reply], remember: bool
+    ) -> None:
+        """Replies in the conversation the message came from, while its webhook is valid;
+        one to one through the outbox when it is not (a message handled late)."""
+        staff = received.staff_id
+        message = received.message
+        expires = int(message.session_webhook_expired_time or 0) / 1000
+        if not message.session_webhook or (expires and expires < time.time() + 5):
+            if staff and not received.is_group:
+                await self.outbox.send_replies(staff, replies)
+            return
+        messages, choices = render_all(replies)
+        if remember and staff:  # before it is shown: a quick tap finds it
+            await self.outbox.remember(staff, [b.data for b in choices])
+        for markdown in messages:
+            await self.api.webhook(message.session_webhook, markdown.webhook_body())
+        for reply in replies:
+            for attachment in reply.files:
+                await self.outbox.send_file(staff, attachment)
+
+
+def _kind(error: BaseException) -> str:
+    return str(error) if isinstance(error, DingTalkError) else type(error).__name__

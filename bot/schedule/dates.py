@@ -46,10 +46,11 @@ _MONTH_DAY = re.compile(rf"(?<![\d.]){_NUM}\s*月\s*{_NUM}\s*[日号]")
 _SHORT_MD = re.compile(
     r"(?<![\d.])(1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])(?![\d/.-]|\s*(?:栋|幢|号楼|号院|楼|单元|组|户|家|层|队))"
 )
-_WEEK_DAY = re.compile(r"(上上|上|这|本)?\s*(?:周|星期|礼拜)\s*([一二三四五六日天末1-7])")
+_WEEK_DAY = re.compile(r"(?<!下)(上上|上|这|本)?\s*(?:周|星期|礼拜)\s*([一二三四五六日天末1-7])")
 _PERIOD_WORDS = [
-    (re.compile(r"上(个)?(周|星期|礼拜)"), "week", -1),
-    (re.compile(r"(本|这|这个|这一)(周|星期|礼拜)"), "week", 0),
+    # 上周 / 这周, not 上周五 (a day: the period is the one that day falls in)
+    (re.compile(r"上(个)?(周|星期|礼拜)(?![一二三四五六日天末1-7])"), "week", -1),
+    (re.compile(r"(本|这|这个|这一)(周|星期|礼拜)(?![一二三四五六日天末1-7])"), "week", 0),
     (re.compile(r"上(个)?月"), "month", -1),
     (re.compile(r"(本|这个|这一个?|当)月"), "month", 0),
     (re.compile(r"上(个)?季度"), "quarter", -1),

@@ -130,3 +130,46 @@ def test_understand_batch(tmp_path: Path, monkeypatch, capsys):
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["intent"] for r in rows] == ["done", "fix", "question"]
     assert rows[1]["hazard"] == "3"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("二十五 插线板撤掉了", "25"), ("第39 仓库的货往下码了", "39")],
+)
+def test_bare_leading_and_ordinal_numbers(text: str, number: str):
+    assert hazard_numbers.find(text, leading=True) == number
+
+
+def test_days_and_periods_in_words():
+    from datetime import date
+
+    from bot.schedule.dates import parse_day, parse_period
+
+    today = date(2026, 11, 25)
+    hint = parse_period("10月份的安全形势分析 上周五补做了", today)
+    assert hint is not None and (hint.every, hint.anchor) == ("month", date(2026, 10, 1))
+    assert parse_day("任务表更新了 下周一前再更新一次", today) is None
+    assert parse_day("11.8号在广场摆了宣传摊", today) == date(2026, 11, 8)
+    assert hazard_numbers.find("11.8号在广场摆了宣传摊") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("小区里做了块防震减灾的宣传栏 11月8号弄的 算宣传周的活动吗", "officer"),
+        ("我们上周五组织商户看了警示片 这个能算上不", "officer"),
+        ("听说金方街道昨天搞了个地震演练 规模还挺大", "officer"),
+        ("张姐说她们温泉村的疏散场地牌子已经立好了", "officer"),
+        ("准备下周把11月的巡查记录交上去", "officer"),
+        ("12号如果月底前还改不完 我再申请延期", "officer"),
+        ("这周还没出去巡过", "officer"),
+        ("53号隐患现场 今天去看了一眼 防火门还在等材料", "officer"),
+        ("50号退回街道 拆除后的照片跟隐患照片不是同一个地方", "admin"),
+    ],
+)
+def test_doubtful_messages_are_never_proposed_alone(assistant: Assistant, text, role):
+    """Questions whether work counts, others' news, plans, conditions and not-yet statements:
+    no record is proposed as the one reading (the reply asks, or records nothing)."""
+    u = assistant.features.reader.understand(text, role)
+    wrong = {"done", "fix", "extend", "void"} - ({"void"} if role == "officer" else set())
+    assert u.intent.value not in wrong or u.clarifies, u

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz, process
 
-from knowledge.search import SearchIndex
+from knowledge.search import FUZZY_FLOOR, K1, B, SearchIndex
 from knowledge.segment import read_user_words
+from knowledge.textnorm import normalize
 
 
 @pytest.mark.parametrize(
@@ -269,3 +273,48 @@ def test_data_files_define_each_key_once():
         if line and not line.startswith(("#", " "))
     ]
     assert len(keys) == len(set(keys))
+
+
+# ---- speed-ups that must not change any result ----------------------------------------
+
+
+def _asked_questions() -> list[str]:
+    path = Path(__file__).parent / "data" / "questions" / "tuned.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["q"] for line in lines if line.strip()]
+
+
+def test_the_fuzzy_pre_filter_keeps_every_name_that_can_reach_the_floor(index: SearchIndex):
+    scorer = index.scorer
+    names = scorer._fuzzy_flat
+    texts = [normalize(q) for q in _asked_questions()]
+    texts += [name[1:] + "的要求" for name in names] + [name[::-1] for name in names]
+    kept = 0
+    for text in texts:
+        near = scorer._fuzzy_candidates(text)
+        reached = process.extract(
+            text, names, scorer=fuzz.partial_ratio, limit=None, score_cutoff=FUZZY_FLOOR
+        )
+        assert {i for _, _, i in reached} <= set(near), text
+        assert near == sorted(near)
+        kept += len(near)
+    assert kept < len(texts) * len(names) / 10  # it does leave most names out
+
+
+def test_bm25_scores_are_the_formulas_own(index: SearchIndex):
+    """The prepared spaces give every unit the very float the formula gives."""
+    n = len(index.codes)
+    for question in _asked_questions()[::5]:
+        q = index.parser.parse(normalize(question))
+        for space, terms in (
+            (index.scorer.word_space, q.words),
+            (index.scorer.gram_space, q.grams),
+            (index.scorer.asked_space, {**q.words, **{"~" + g: w for g, w in q.grams.items()}}),
+        ):
+            avg = (sum(space.doc_len) / len(space.doc_len)) or 1.0
+            expected = [0.0] * n
+            for term, weight in terms.items():
+                for doc, tf in space.postings.get(term, ()):
+                    norm = tf + K1 * (1 - B + B * space.doc_len[doc] / avg)
+                    expected[doc] += weight * space.idf[term] * tf * (K1 + 1) / norm
+            assert space.scores(terms, n) == expected, question

@@ -318,3 +318,16 @@ def test_bm25_scores_are_the_formulas_own(index: SearchIndex):
                     norm = tf + K1 * (1 - B + B * space.doc_len[doc] / avg)
                     expected[doc] += weight * space.idf[term] * tf * (K1 + 1) / norm
             assert space.scores(terms, n) == expected, question
+
+
+def test_a_cut_kept_for_a_text_is_handed_out_as_a_new_list(index: SearchIndex):
+    segmenter = index.segmenter
+    first = segmenter.words("社区安全专干每周巡查")
+    first.append("改了")
+    assert segmenter.words("社区安全专干每周巡查") == first[:-1]
+    terms = segmenter.terms("社区安全专干每周巡查")
+    terms.clear()
+    assert segmenter.terms("社区安全专干每周巡查")
+    assert segmenter.terms("社区安全专干每周巡查") == [
+        w for w in segmenter.tokenizer.cut("社区安全专干每周巡查", HMM=False) if w.strip()
+    ]

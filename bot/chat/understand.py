@@ -9,6 +9,7 @@ done report is matched against the person's own tasks. Nothing here writes anyth
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
@@ -167,6 +168,13 @@ class Understanding:
             if not data[key]:
                 data.pop(key)
         return data
+
+
+@functools.lru_cache(maxsize=1024)
+def _task_words(keywords: tuple[str, ...], name: str) -> frozenset[str]:
+    """The words a report of a task may say (its keywords and name), normalised: every
+    task's are needed for every message, so they are kept."""
+    return frozenset(normalize(w) for w in (*keywords, name) if w)
 
 
 # the item of a completion report that names none: (text, day, period hint) -> reading
@@ -429,7 +437,7 @@ class Understander:
 
     @staticmethod
     def _task_score(text: str, task: Task, hint: PeriodHint | None) -> float:
-        words = {normalize(w) for w in (*task.keywords, task.name) if w}
+        words = _task_words(task.keywords, task.name)
         score = float(sum(len(w) for w in words if w in text))
         if score and hint and hint.every == task.every and task.window is None:
             score += 0.5

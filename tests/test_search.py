@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -8,6 +9,8 @@ import pytest
 from rapidfuzz import fuzz, process
 
 from knowledge.search import FUZZY_FLOOR, K1, B, SearchIndex
+from knowledge.search.query import _said
+from knowledge.search.terms import RUN
 from knowledge.segment import read_user_words
 from knowledge.textnorm import normalize
 
@@ -331,3 +334,53 @@ def test_a_cut_kept_for_a_text_is_handed_out_as_a_new_list(index: SearchIndex):
     assert segmenter.terms("社区安全专干每周巡查") == [
         w for w in segmenter.tokenizer.cut("社区安全专干每周巡查", HMM=False) if w.strip()
     ]
+
+
+def test_homophones_are_found_as_by_trying_every_reading(index: SearchIndex):
+    """Skipping the readings no rulebook word starts with, and keeping spans and texts,
+    finds the very pairs, in the same order, as trying the first 16 readings of each."""
+    homophones = index.homophones
+
+    def by_every_reading(text: str) -> list[tuple[str, str]]:
+        pairs = []
+        for run in RUN.findall(text):
+            for size in (4, 3, 2):
+                for start in range(len(run) - size + 1):
+                    span = run[start : start + size]
+                    if "#" + span in homophones.sound_index:
+                        continue
+                    options = [homophones.readings.get(c) or (c,) for c in span]
+                    for combo in itertools.islice(itertools.product(*options), 16):
+                        for word in homophones.sound_index.get(" ".join(combo), ()):
+                            if homophones._is_typo_of(span, word):
+                                pairs.append((span, word))
+        return pairs
+
+    texts = [normalize(q) for q in _asked_questions()] + ["专干每周寻查几次", "应急遇案培训"]
+    found = 0
+    for text in texts:
+        expected = by_every_reading(text)
+        assert list(homophones.find(text)) == expected, text
+        assert list(homophones.find(text)) == expected, text  # kept, the same
+        found += len(expected)
+    assert found > 20
+
+
+def test_synonyms_and_off_topic_words_are_looked_for_among_all_said(index: SearchIndex):
+    parser = index.parser
+    for question in _asked_questions():
+        text = normalize(question)
+        said = [i for i, (variant, _) in enumerate(parser.synonyms) if variant in text]
+        assert set(said) <= set(_said(parser._synonyms_at, text))
+        off = [i for i, word in enumerate(parser._offtopic_list) if word in text]
+        assert set(off) <= set(_said(parser._offtopic_at, text))
+    assert parser._offtopic_list == list(parser.offtopic)
+
+
+def test_a_term_is_in_a_units_bigrams_as_their_pieces_say(index: SearchIndex):
+    scorer = index.scorer
+    terms = {"", "x", "巡查", "巡查员"} | {c for q in _asked_questions() for c in normalize(q)}
+    for doc_grams in scorer.gram_space.doc_terms:
+        pieces = scorer._gram_pieces[doc_grams]
+        for term in terms:
+            assert (term in pieces) == any(term in g for g in doc_grams), term

@@ -12,7 +12,8 @@ confidence are rounded (4 and 3 places) as reported; the asked space holds words
 Speed without a change of result: each space's per-document length normalisation is
 computed once (``BM25Space.prepared``) by the same arithmetic, in the same order; the
 fuzzy match skips a name or keyword that shares too few characters with the question to
-reach FUZZY_FLOOR whatever its alignment.
+reach FUZZY_FLOOR whatever its alignment; a term is looked for in a unit's bigrams through
+the set of their pieces.
 """
 
 from __future__ import annotations
@@ -178,6 +179,14 @@ class Scorer:
         for index, target in enumerate(self._fuzzy_flat):
             for ch, count in Counter(target).items():
                 self._fuzzy_chars[ch].append((index, count))
+        # each unit's bigrams -> every piece of them: a term is in one of a unit's bigrams
+        # exactly when it is one of these
+        self._gram_pieces = {
+            grams: frozenset(
+                g[i:j] for g in grams for i in range(len(g) + 1) for j in range(i, len(g) + 1)
+            )
+            for grams in gram_space.doc_terms
+        }
         self._word_bm25 = word_space.prepared()
         self._gram_bm25 = gram_space.prepared()
         self._asked_bm25 = asked_space.prepared()
@@ -376,7 +385,10 @@ class Scorer:
             return sum(g in doc_grams for g in grams) * 2 > len(grams) or (
                 len(grams) == 1 and grams[0] in doc_grams
             )
-        return any(term in g for g in doc_grams)
+        pieces = self._gram_pieces.get(doc_grams)
+        if pieces is None:
+            return any(term in g for g in doc_grams)
+        return term in pieces  # the same, looked up
 
 
 @functools.lru_cache(maxsize=8192)

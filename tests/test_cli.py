@@ -77,3 +77,15 @@ def test_python_dash_m_bot(data_dir: Path):
         check=True,
     )
     assert json.loads(run.stdout)["results"][0]["code"] == "10"
+
+
+def test_a_fresh_ask_does_not_load_numpy(data_dir: Path):
+    """The reader's models load numpy when they first read; asking the rulebook never
+    does (a fresh ``gridsafe ask`` stays quick)."""
+    code = (
+        "import sys; from bot.cli import main\n"
+        "try:\n    main(['ask', '巡查记录'])\nexcept SystemExit:\n    pass\n"
+        "print('numpy' in sys.modules, file=sys.stderr)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.stderr.strip().splitlines()[-1] == "False", run.stderr

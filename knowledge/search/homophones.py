@@ -47,7 +47,7 @@ class Homophones:
         # every start (first syllables) of a rulebook word's reading: a span's readings
         # that begin otherwise are never looked up
         self._starts = {
-            tuple(parts[:n])
+            " ".join(parts[:n])
             for key in sound_index
             if not key.startswith("#")
             for parts in [key.split(" ")]
@@ -93,25 +93,31 @@ class Homophones:
         """The span's first MAX_READINGS readings (each character's readings in turn, as
         itertools.product orders them) that some rulebook word's reading begins like."""
         options = [self.readings.get(c) or (c,) for c in span]
-        keys: list[str] = []
+        starts = self._starts
+        if math.prod(map(len, options)) <= MAX_READINGS:  # all are tried: grow the starts
+            keys = [r for r in options[0] if r in starts]
+            for readings in options[1:]:
+                keys = [k for p in keys for r in readings if (k := f"{p} {r}") in starts]
+            return keys
+        keys = []
         budget = MAX_READINGS
 
-        def walk(depth: int, prefix: tuple[str, ...]) -> None:
+        def walk(depth: int, prefix: str) -> None:
             nonlocal budget
             if depth == len(options):
                 budget -= 1
-                keys.append(" ".join(prefix))
+                keys.append(prefix)
                 return
             for reading in options[depth]:
                 if budget <= 0:
                     return
-                longer = (*prefix, reading)
-                if longer in self._starts:
+                longer = f"{prefix} {reading}" if depth else reading
+                if longer in starts:
                     walk(depth + 1, longer)
                 else:  # none of the readings that start so is a word's: count them as tried
                     budget -= math.prod(len(o) for o in options[depth + 1 :])
 
-        walk(0, ())
+        walk(0, "")
         return keys
 
 

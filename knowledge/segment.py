@@ -9,7 +9,8 @@ ranking, by character bigrams.
 
 Cutting is deterministic and the tokenizer never changes after start-up, so a
 ``Segmenter`` keeps the cuts of recent texts (bounded, ``CUT_CACHE`` texts per mode): one
-message is cut several times while it is read and searched.
+message is cut several times while it is read and searched. Search-mode words are made
+from the kept precise cut exactly as jieba's ``cut_for_search`` makes them from its own.
 
 Trap (measured): adding a domain word such as 盲板抽堵 makes ``cut_for_search`` emit
 only those of its sub-words that are in the dictionary; every 2- and 3-character
@@ -106,7 +107,7 @@ class Segmenter:
         self.tokenizer.tmp_dir = str(self.cache_dir)
         self.tokenizer.initialize()
         self._words = functools.lru_cache(maxsize=CUT_CACHE)(self._cut_for_search)
-        self._terms = functools.lru_cache(maxsize=CUT_CACHE)(self._cut)
+        self._cut = functools.lru_cache(maxsize=CUT_CACHE)(self._cut_precisely)
 
     def words(self, text: str) -> list[str]:
         """Search-mode words (long words plus their known sub-words)."""
@@ -114,13 +115,23 @@ class Segmenter:
 
     def terms(self, text: str) -> list[str]:
         """Precise-mode words: each character belongs to one word."""
-        return list(self._terms(text))
+        return [w for w in self._cut(text) if w.strip()]
+
+    def _cut_precisely(self, text: str) -> tuple[str, ...]:
+        return tuple(self.tokenizer.cut(text, HMM=False))
 
     def _cut_for_search(self, text: str) -> tuple[str, ...]:
-        return tuple(w for w in self.tokenizer.cut_for_search(text, HMM=False) if w.strip())
-
-    def _cut(self, text: str) -> tuple[str, ...]:
-        return tuple(w for w in self.tokenizer.cut(text, HMM=False) if w.strip())
+        """jieba's ``cut_for_search`` (each precise word's known 2- and 3-character parts,
+        then the word) made from the kept precise cut, so a text is cut once."""
+        known = self.tokenizer.FREQ
+        out: list[str] = []
+        for w in self._cut(text):
+            if len(w) > 2:
+                out += [g for i in range(len(w) - 1) if known.get(g := w[i : i + 2])]
+            if len(w) > 3:
+                out += [g for i in range(len(w) - 2) if known.get(g := w[i : i + 3])]
+            out.append(w)
+        return tuple(w for w in out if w.strip())
 
     def light_words(self) -> frozenset[str]:
         """Dictionary words that are not nouns (verbs, adverbs, numerals, pronouns…): in a

@@ -395,3 +395,15 @@ def test_a_term_is_in_a_units_bigrams_as_their_pieces_say(index: SearchIndex):
         pieces = scorer._gram_pieces[doc_grams]
         for term in terms:
             assert (term in pieces) == any(term in g for g in doc_grams), term
+
+
+def test_search_words_are_jiebas_own(index: SearchIndex):
+    """Search-mode words made from the kept precise cut are jieba's cut_for_search."""
+    segmenter = index.segmenter
+    texts = [normalize(u.text + " " + u.name) for u in index.rulebook.units]
+    texts += [normalize(q) for q in _asked_questions()] + ["", "  ", "a b  c", "盲板抽堵作业"]
+    for text in texts:
+        expected = [w for w in segmenter.tokenizer.cut_for_search(text, HMM=False) if w.strip()]
+        assert segmenter.words(text) == expected, text
+        precise = [w for w in segmenter.tokenizer.cut(text, HMM=False) if w.strip()]
+        assert segmenter.terms(text) == precise, text

@@ -7,7 +7,8 @@ length (2 to 4 characters), reads the same without tones, shares at least one ch
 with it and differs in at least one, and no differing character is a function character
 (FUNCTION_CHARS: 上几 is not 上级); a span that is itself a rulebook word is never a typo.
 A span's readings are tried in pinyin order, at most ``MAX_READINGS`` of them; a reading no
-rulebook word begins with is skipped whole, and each span's words are looked up once
+rulebook word begins with is skipped whole, as is a span that keeps no character of a
+rulebook word of its length in place; each span's words are looked up once
 (bounded, ``SPAN_CACHE`` spans), which finds the same pairs as trying every reading; so
 are a recent text's pairs (``TEXT_CACHE``).
 """
@@ -53,6 +54,15 @@ class Homophones:
             for parts in [key.split(" ")]
             for n in range(1, len(parts) + 1)
         }
+        # (length, position, character) of every rulebook word: a typo keeps at least one
+        # character of its word in place, so a span that keeps none is no typo
+        self._placed = {
+            (len(word), i, ch)
+            for key, words in sound_index.items()
+            if not key.startswith("#")
+            for word in words
+            for i, ch in enumerate(word)
+        }
         self._span_words = functools.lru_cache(maxsize=SPAN_CACHE)(self._typos_of_span)
         self._found = functools.lru_cache(maxsize=TEXT_CACHE)(self._pairs)
 
@@ -76,6 +86,9 @@ class Homophones:
         """The rulebook words ``span`` is a homophone typo of, in the order of its
         readings."""
         if "#" + span in self.sound_index:
+            return ()
+        size = len(span)
+        if not any((size, i, ch) in self._placed for i, ch in enumerate(span)):
             return ()
         return tuple(
             word

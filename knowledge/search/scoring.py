@@ -209,12 +209,13 @@ class Scorer:
         grams = bm25_scores(self._gram_bm25, q.grams, n)
         fuzzy = self._fuzzy(q)
         asked = bm25_scores(self._asked_bm25, _asked_terms(q.words, q.grams), n)
-        top_w, top_g, top_a = max(words), max(grams), max(asked)  # once, not per unit
+        # each score as a share of its list's best (0 when none scores), the best found once
+        top_w, top_g, top_a = max(words), max(grams), max(asked)
         combined = [
-            W_WORD * _share(w, top_w)
-            + W_BIGRAM * _share(g, top_g)
+            W_WORD * (w / top_w if top_w > 0 else 0.0)
+            + W_BIGRAM * (g / top_g if top_g > 0 else 0.0)
             + W_FUZZY * f
-            + W_ASKED * _share(a, top_a)
+            + W_ASKED * (a / top_a if top_a > 0 else 0.0)
             for w, g, f, a in zip(words, grams, fuzzy, asked, strict=True)
         ]
         order = sorted(range(n), key=lambda i: -combined[i])
@@ -401,11 +402,6 @@ def _bigrams(term: str) -> tuple[str, ...]:
 def _outermost(words: list[str]) -> list[str]:
     """Drop words contained in another one (防溺水 keeps 防溺水, not 溺水)."""
     return [w for w in words if not any(w != other and w in other for other in words)]
-
-
-def _share(value: float, top: float) -> float:
-    """``value`` as a share of the best of its list (``top``, that list's maximum)."""
-    return value / top if top > 0 else 0.0
 
 
 def _asked_terms(words: dict[str, float], grams: dict[str, float]) -> dict[str, float]:

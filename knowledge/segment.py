@@ -7,6 +7,11 @@ folder together with jieba's own prefix-dictionary cache, so later starts load i
 a fraction of the time. Rare words that fall out are handled by jieba's HMM and, in
 ranking, by character bigrams.
 
+Cutting is deterministic and the tokenizer never changes after start-up, so a
+``Segmenter`` keeps the cuts of recent texts (bounded, ``CUT_CACHE`` texts per mode): one
+message is cut several times while it is read and searched. Search-mode words are made
+from the kept precise cut exactly as jieba's ``cut_for_search`` makes them from its own.
+
 Trap (measured): adding a domain word such as 盲板抽堵 makes ``cut_for_search`` emit
 only those of its sub-words that are in the dictionary; every 2- and 3-character
 sub-word of a domain word that jieba knows is therefore kept, whatever its frequency.
@@ -14,6 +19,7 @@ sub-word of a domain word that jieba knows is therefore kept, whatever its frequ
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -24,6 +30,7 @@ from pathlib import Path
 import jieba
 
 MIN_FREQ = 10
+CUT_CACHE = 4096  # texts whose cuts are kept, per mode
 NOUN_TAGS = ("n", "vn", "j", "l", "i", "s")
 FUNCTION_TAGS = (
     "d",
@@ -99,14 +106,32 @@ class Segmenter:
         self.tokenizer = jieba.Tokenizer(dictionary=str(dictionary))
         self.tokenizer.tmp_dir = str(self.cache_dir)
         self.tokenizer.initialize()
+        self._words = functools.lru_cache(maxsize=CUT_CACHE)(self._cut_for_search)
+        self._cut = functools.lru_cache(maxsize=CUT_CACHE)(self._cut_precisely)
 
     def words(self, text: str) -> list[str]:
         """Search-mode words (long words plus their known sub-words)."""
-        return [w for w in self.tokenizer.cut_for_search(text, HMM=False) if w.strip()]
+        return list(self._words(text))
 
     def terms(self, text: str) -> list[str]:
         """Precise-mode words: each character belongs to one word."""
-        return [w for w in self.tokenizer.cut(text, HMM=False) if w.strip()]
+        return [w for w in self._cut(text) if w.strip()]
+
+    def _cut_precisely(self, text: str) -> tuple[str, ...]:
+        return tuple(self.tokenizer.cut(text, HMM=False))
+
+    def _cut_for_search(self, text: str) -> tuple[str, ...]:
+        """jieba's ``cut_for_search`` (each precise word's known 2- and 3-character parts,
+        then the word) made from the kept precise cut, so a text is cut once."""
+        known = self.tokenizer.FREQ
+        out: list[str] = []
+        for w in self._cut(text):
+            if len(w) > 2:
+                out += [g for i in range(len(w) - 1) if known.get(g := w[i : i + 2])]
+            if len(w) > 3:
+                out += [g for i in range(len(w) - 2) if known.get(g := w[i : i + 3])]
+            out.append(w)
+        return tuple(w for w in out if w.strip())
 
     def light_words(self) -> frozenset[str]:
         """Dictionary words that are not nouns (verbs, adverbs, numerals, pronouns…): in a

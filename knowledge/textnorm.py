@@ -1,7 +1,12 @@
-"""Text normalisation shared by the importer, the reference parser and the search index."""
+"""Text normalisation shared by the importer, the reference parser and the search index.
+
+``normalize`` is a pure function of its text; the results for recent texts are kept
+(bounded, ``NORMALIZE_CACHE``), as reading one message normalises the same words many times.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -44,8 +49,16 @@ def cn_to_int(text: str) -> int:
 _DIGIT_PLUS = re.compile(r"(?<=\d)\s*\+\s*(?=\d)")
 
 
+NORMALIZE_CACHE = 8192  # texts whose normal form is kept
+
+
 def normalize(text: str) -> str:
     """NFKC (full-width to half-width), lower case, collapse white space; 8+2 → 8加2."""
+    return _normalized(text)
+
+
+@functools.lru_cache(maxsize=NORMALIZE_CACHE)
+def _normalized(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _DIGIT_PLUS.sub("加", text)
     return _SPACES.sub(" ", text).strip().lower()

@@ -77,3 +77,15 @@ def test_python_dash_m_bot(data_dir: Path):
         check=True,
     )
     assert json.loads(run.stdout)["results"][0]["code"] == "10"
+
+
+def test_the_reader_models_load_numpy_only_when_they_first_read():
+    """The reader's models import numpy when they first read, never on import (a fresh
+    ``gridsafe ask`` pays nothing for them; sqlite-utils may still import numpy itself when
+    the database is opened)."""
+    code = (
+        "import sys; import bot.chat.intent_model, bot.chat.learned\n"
+        "print('numpy' in sys.modules, file=sys.stderr)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.stderr.strip().splitlines()[-1] == "False", run.stderr

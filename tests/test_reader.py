@@ -5,6 +5,7 @@ action, an unsure reading that asks, the rules when no model can be loaded."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,28 @@ def test_doubtful_messages_are_never_proposed_alone(assistant: Assistant, text, 
     u = assistant.features.reader.understand(text, role)
     wrong = {"done", "fix", "extend", "void"} - ({"void"} if role == "officer" else set())
     assert u.intent.value not in wrong or u.clarifies, u
+
+
+def test_the_models_add_each_labels_weights_in_feature_order(library):
+    """The dense table gives the very probabilities that adding the weights one by one,
+    bias first and in the features' order, gives."""
+    from bot.chat.reader import reader_for
+    from knowledge.textnorm import normalize
+
+    reader = reader_for(library)
+    model = ReaderModel.load()
+    assert model is not None
+    path = Path(__file__).parent / "data" / "messages" / "tuned.jsonl"
+    messages = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+    for m in messages:
+        feats = reader._features(normalize(m["text"]), m["role"], m["photo"])  # type: ignore[union-attr]
+        for linear in (model.intent, model.item):
+            scores = list(linear.bias)
+            for f in [*feats, feats[0], "no such feature"]:
+                for i, w in linear.weights.get(f, {}).items():
+                    scores[i] += w
+            top = max(scores)
+            exps = [math.exp(s - top) for s in scores]
+            expected = {k: e / sum(exps) for k, e in zip(linear.labels, exps, strict=True)}
+            got = linear.probabilities([*feats, feats[0], "no such feature"])
+            assert got == expected and list(got) == list(expected), m["text"]

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import itertools
+import json
 import re
+from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz, process
 
-from knowledge.search import SearchIndex
+from knowledge.search import FUZZY_FLOOR, K1, B, SearchIndex
+from knowledge.search.query import _said
+from knowledge.search.terms import RUN
 from knowledge.segment import read_user_words
+from knowledge.textnorm import normalize
 
 
 @pytest.mark.parametrize(
@@ -269,3 +276,134 @@ def test_data_files_define_each_key_once():
         if line and not line.startswith(("#", " "))
     ]
     assert len(keys) == len(set(keys))
+
+
+# ---- speed-ups that must not change any result ----------------------------------------
+
+
+def _asked_questions() -> list[str]:
+    path = Path(__file__).parent / "data" / "questions" / "tuned.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["q"] for line in lines if line.strip()]
+
+
+def test_the_fuzzy_pre_filter_keeps_every_name_that_can_reach_the_floor(index: SearchIndex):
+    scorer = index.scorer
+    names = scorer._fuzzy_flat
+    texts = [normalize(q) for q in _asked_questions()]
+    texts += [name[1:] + "的要求" for name in names] + [name[::-1] for name in names]
+    kept = 0
+    for text in texts:
+        near = scorer._fuzzy_candidates(text)
+        reached = process.extract(
+            text, names, scorer=fuzz.partial_ratio, limit=None, score_cutoff=FUZZY_FLOOR
+        )
+        assert {i for _, _, i in reached} <= set(near), text
+        assert near == sorted(near)
+        kept += len(near)
+    assert kept < len(texts) * len(names) / 10  # it does leave most names out
+
+
+def test_bm25_scores_are_the_formulas_own(index: SearchIndex):
+    """The prepared spaces give every unit the very float the formula gives."""
+    n = len(index.codes)
+    for question in _asked_questions()[::5]:
+        q = index.parser.parse(normalize(question))
+        for space, terms in (
+            (index.scorer.word_space, q.words),
+            (index.scorer.gram_space, q.grams),
+            (index.scorer.asked_space, {**q.words, **{"~" + g: w for g, w in q.grams.items()}}),
+        ):
+            avg = (sum(space.doc_len) / len(space.doc_len)) or 1.0
+            expected = [0.0] * n
+            for term, weight in terms.items():
+                for doc, tf in space.postings.get(term, ()):
+                    norm = tf + K1 * (1 - B + B * space.doc_len[doc] / avg)
+                    expected[doc] += weight * space.idf[term] * tf * (K1 + 1) / norm
+            assert space.scores(terms, n) == expected, question
+
+
+def test_a_cut_kept_for_a_text_is_handed_out_as_a_new_list(index: SearchIndex):
+    segmenter = index.segmenter
+    first = segmenter.words("社区安全专干每周巡查")
+    first.append("改了")
+    assert segmenter.words("社区安全专干每周巡查") == first[:-1]
+    terms = segmenter.terms("社区安全专干每周巡查")
+    terms.clear()
+    assert segmenter.terms("社区安全专干每周巡查")
+    assert segmenter.terms("社区安全专干每周巡查") == [
+        w for w in segmenter.tokenizer.cut("社区安全专干每周巡查", HMM=False) if w.strip()
+    ]
+
+
+def test_homophones_are_found_as_by_trying_every_reading(index: SearchIndex):
+    """Skipping the readings no rulebook word starts with, and keeping spans and texts,
+    finds the very pairs, in the same order, as trying the first 16 readings of each."""
+    homophones = index.homophones
+
+    def by_every_reading(text: str) -> list[tuple[str, str]]:
+        pairs = []
+        for run in RUN.findall(text):
+            for size in (4, 3, 2):
+                for start in range(len(run) - size + 1):
+                    span = run[start : start + size]
+                    if "#" + span in homophones.sound_index:
+                        continue
+                    options = [homophones.readings.get(c) or (c,) for c in span]
+                    for combo in itertools.islice(itertools.product(*options), 16):
+                        for word in homophones.sound_index.get(" ".join(combo), ()):
+                            if homophones._is_typo_of(span, word):
+                                pairs.append((span, word))
+        return pairs
+
+    texts = [normalize(q) for q in _asked_questions()] + ["专干每周寻查几次", "应急遇案培训"]
+    # rulebook words with a character swapped for a sound-alike of many readings: spans
+    # with more than 16 readings, some of them typos
+    many: dict[str, list[str]] = {}
+    for ch, readings in homophones.readings.items():
+        for reading in readings if len(readings) >= 3 else ():
+            many.setdefault(reading, []).append(ch)
+    for key, words in list(homophones.sound_index.items())[::7]:
+        for word in words if not key.startswith("#") else ():
+            for i, syllable in enumerate(key.split(" ")[: len(word)]):
+                for ch in many.get(syllable, [])[:2]:
+                    texts.append(word[:i] + ch + word[i + 1 :] + "和" + ch * 2 + word[::-1])
+    found = 0
+    for text in texts:
+        expected = by_every_reading(text)
+        assert list(homophones.find(text)) == expected, text
+        assert list(homophones.find(text)) == expected, text  # kept, the same
+        found += len(expected)
+    assert found > 20
+
+
+def test_synonyms_and_off_topic_words_are_looked_for_among_all_said(index: SearchIndex):
+    parser = index.parser
+    for question in _asked_questions():
+        text = normalize(question)
+        said = [i for i, (variant, _) in enumerate(parser.synonyms) if variant in text]
+        assert set(said) <= set(_said(parser._synonyms_at, text))
+        off = [i for i, word in enumerate(parser._offtopic_list) if word in text]
+        assert set(off) <= set(_said(parser._offtopic_at, text))
+    assert parser._offtopic_list == list(parser.offtopic)
+
+
+def test_a_term_is_in_a_units_bigrams_as_their_pieces_say(index: SearchIndex):
+    scorer = index.scorer
+    terms = {"", "x", "巡查", "巡查员"} | {c for q in _asked_questions() for c in normalize(q)}
+    for doc_grams in scorer.gram_space.doc_terms:
+        pieces = scorer._gram_pieces[doc_grams]
+        for term in terms:
+            assert (term in pieces) == any(term in g for g in doc_grams), term
+
+
+def test_search_words_are_jiebas_own(index: SearchIndex):
+    """Search-mode words made from the kept precise cut are jieba's cut_for_search."""
+    segmenter = index.segmenter
+    texts = [normalize(u.text + " " + u.name) for u in index.rulebook.units]
+    texts += [normalize(q) for q in _asked_questions()] + ["", "  ", "a b  c", "盲板抽堵作业"]
+    for text in texts:
+        expected = [w for w in segmenter.tokenizer.cut_for_search(text, HMM=False) if w.strip()]
+        assert segmenter.words(text) == expected, text
+        precise = [w for w in segmenter.tokenizer.cut(text, HMM=False) if w.strip()]
+        assert segmenter.terms(text) == precise, text

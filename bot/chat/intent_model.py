@@ -3,19 +3,28 @@ character n-grams, words and the rule reader's signals — one for the intent, o
 rulebook item of a completion report. Trained by ``bench/train_reader.py`` on the tuned and
 dev parts of tests/data/messages (never on held-out) and shipped as JSON beside this file.
 
-Inference is a sum of a few hundred weights per label (no dependency beyond the standard
-library): well under a millisecond. A model file that is missing or unreadable leaves the
+Inference is a sum of a few hundred weights per label: well under a millisecond. The weights
+are laid out once per model as a dense table (numpy, imported when a model first reads, never
+when this module is imported: a fresh ``gridsafe ask`` does not load it), and each label's
+weights are added one after another in the features' order, bias first, as a loop over them
+would; a label a feature has no weight for gains 0.0, which changes no sum. So the
+probabilities are the same to the bit. A model file that is missing or unreadable leaves the
 reader to its rules (``load`` returns None); it never stops the assistant.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
 _DIGITS = re.compile(r"\d+")
@@ -49,14 +58,27 @@ class LinearModel:
     weights: dict[str, dict[int, float]]
 
     def probabilities(self, feats: Iterable[str]) -> dict[str, float]:
-        scores = list(self.bias)
-        for f in feats:
-            for i, w in self.weights.get(f, {}).items():
-                scores[i] += w
+        rows, table = self._table
+        picked = [0]  # the bias, then each known feature's weights, in order
+        picked += [row for f in feats if (row := rows.get(f))]
+        scores: list[float] = table[picked].cumsum(axis=0)[-1].tolist()
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)
         return {label: e / total for label, e in zip(self.labels, exps, strict=True)}
+
+    @functools.cached_property
+    def _table(self) -> tuple[dict[str, int], np.ndarray]:
+        """Each feature's row (from 1) and the weights by row and label; row 0 the bias."""
+        import numpy as np
+
+        rows = {f: row for row, f in enumerate(self.weights, start=1)}
+        table = np.zeros((len(rows) + 1, len(self.labels)))
+        table[0] = self.bias
+        for f, ws in self.weights.items():
+            for i, w in ws.items():
+                table[rows[f], i] = w
+        return rows, table
 
     @classmethod
     def from_json(cls, data: dict) -> LinearModel:

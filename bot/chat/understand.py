@@ -9,6 +9,7 @@ done report is matched against the person's own tasks. Nothing here writes anyth
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -179,6 +180,18 @@ class Understanding:
         return data
 
 
+@functools.lru_cache(maxsize=1024)
+def _task_words(keywords: tuple[str, ...], name: str) -> frozenset[str]:
+    """The words a report of a task may say (its keywords and name), normalised: every
+    task's are needed for every message, so they are kept."""
+    return frozenset(normalize(w) for w in (*keywords, name) if w)
+
+
+def _unscored(rulebook: Rulebook, role: str | None) -> list[TaskMatch]:
+    """The tasks of ``role`` (every task for none), each with score 0."""
+    return [TaskMatch(u, t, 0.0) for u, t in rulebook.tasks() if not role or role in t.roles]
+
+
 # the item of a completion report that names none: (text, day, period hint) -> reading
 Ranker = Callable[[str, date, "PeriodHint | None"], "Understanding"]
 
@@ -204,6 +217,7 @@ class Understander:
         self.index = index
         self.search = search or index.search
         self.commands = dict(commands or {})
+        self._owned: dict[str | None, list[TaskMatch]] = {}  # never changed once made
 
     def understand(
         self, text: str, role: str, has_photo: bool, today: date, period_of: Any = None
@@ -425,7 +439,7 @@ class Understander:
             score = c.score + self._task_score(text, c.task, hint)
             if c.task.window is not None and day and period_of is not None:
                 score += 1.0 if period_of(c.unit, c.task, day) else 0.0
-            out.append(TaskMatch(c.unit, c.task, score))
+            out.append(c if score == c.score else TaskMatch(c.unit, c.task, score))
         return sorted(out, key=lambda c: -c.score)
 
     @staticmethod
@@ -439,7 +453,7 @@ class Understander:
 
     @staticmethod
     def _task_score(text: str, task: Task, hint: PeriodHint | None) -> float:
-        words = {normalize(w) for w in (*task.keywords, task.name) if w}
+        words = _task_words(task.keywords, task.name)
         score = float(sum(len(w) for w in words if w in text))
         if score and hint and hint.every == task.every and task.window is None:
             score += 0.5
@@ -455,9 +469,9 @@ class Understander:
     ) -> list[TaskMatch]:
         """The person's tasks that the report names, best first: by the words people use
         for each task, else by the rulebook unit the text is about."""
-        owned = [
-            TaskMatch(u, t, 0.0) for u, t in self.rulebook.tasks() if not role or role in t.roles
-        ]
+        if role not in self._owned:  # the same for every message: kept per role
+            self._owned[role] = _unscored(self.rulebook, role)
+        owned = self._owned[role]
         scored = [m for m in self.scored(norm, owned, hint, day, period_of) if m.score >= 1]
         if not scored or scored[0].score < 2:
             found = self.search(norm)

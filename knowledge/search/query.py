@@ -7,6 +7,8 @@ which rulebook words stand for each term, and the off-topic words it says. Invar
 a question's own words and bigrams weigh 1.0 and an expansion never lowers a weight
 already given; each term is listed once, in the order the question says it, followed by
 any off-topic word made only of stopwords (出来没), which is a term of its own.
+Synonyms and off-topic words are looked for only among those whose first character the
+question has (each is a substring of it when said), in their lists' own order.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ class QueryParser:
         self.homophones = homophones
         self.offtopic = offtopic
         self.split_offtopic = split_offtopic
+        self._synonyms_at = _by_first_char([variant for variant, _ in synonyms])
+        self._offtopic_list = list(offtopic)  # the set's own order, as it was always read
+        self._offtopic_at = _by_first_char(self._offtopic_list)
 
     def parse(self, text: str) -> Query:
         words: dict[str, float] = {}
@@ -60,7 +65,8 @@ class QueryParser:
                 words[word] = 1.0
         for gram in bigrams(self._strip_stopwords(text)):
             grams[gram] = 1.0
-        for variant, canonicals in self.synonyms:
+        for i in _said(self._synonyms_at, text):
+            variant, canonicals = self.synonyms[i]
             if variant in terms or (len(variant) > 1 and variant in text):
                 for canonical in canonicals:
                     self._expand(canonical, W_SYNONYM, words, grams)
@@ -72,7 +78,7 @@ class QueryParser:
             for term in terms:
                 if term in span or span in term:
                     explained[term].add(word)
-        hits = [w for w in self.offtopic if w in text]
+        hits = [w for i in _said(self._offtopic_at, text) if (w := self._offtopic_list[i]) in text]
         hits += [word for word, pattern in self.split_offtopic if pattern.search(text)]
         offtopic = {t: found for t in terms if (found := [w for w in hits if t in w or w in t])}
         for word in hits:  # made only of question words (出来没): it stands for itself
@@ -98,3 +104,19 @@ class QueryParser:
             for w in self.segmenter.words(normalize(text))
             if len(w) > 1 and w not in self.stopwords and RUN.fullmatch(w)
         ]
+
+
+def _by_first_char(words: list[str]) -> dict[str, list[int]]:
+    """Positions of ``words`` by their first character ("" under "")."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for i, word in enumerate(words):
+        out[word[:1]].append(i)
+    return dict(out)
+
+
+def _said(by_first: dict[str, list[int]], text: str) -> list[int]:
+    """Positions (in order) of the words that may be in ``text``: those starting with one
+    of its characters, and the empty one."""
+    found = [i for ch in {*text, ""} for i in by_first.get(ch, ())]
+    found.sort()
+    return found

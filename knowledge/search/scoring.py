@@ -9,12 +9,18 @@ not-found decision. Invariants: a question is found only if the best unit explai
 of it (``MIN_COVERAGE`` and its variants); a not-found result has no hits; scores and
 confidence are rounded (4 and 3 places) as reported; the asked space holds words and
 "~"-marked bigrams (index.py) and is queried the same way; no file is read here.
+Speed without a change of result: each space's per-document length normalisation is
+computed once (``BM25Space.prepared``) by the same arithmetic, in the same order; the
+fuzzy match skips a name or keyword that shares too few characters with the question to
+reach FUZZY_FLOOR whatever its alignment; a term is looked for in a unit's bigrams through
+the set of their pieces.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -95,13 +101,40 @@ class BM25Space:
         return space
 
     def scores(self, query: dict[str, float], n_docs: int) -> list[float]:
+        return bm25_scores(self.prepared(), query, n_docs)
+
+    def prepared(self) -> Prepared:
+        """Each term's idf and postings as (document, tf, tf's length normalisation)."""
         avg = (sum(self.doc_len) / len(self.doc_len)) or 1.0
-        out = [0.0] * n_docs
-        for term, weight in query.items():
-            for doc, tf in self.postings.get(term, ()):
-                norm = tf + K1 * (1 - B + B * self.doc_len[doc] / avg)
-                out[doc] += weight * self.idf[term] * tf * (K1 + 1) / norm
-        return out
+        return {
+            term: (
+                self.idf[term],
+                tuple(
+                    (doc, tf, tf + K1 * (1 - B + B * self.doc_len[doc] / avg))
+                    for doc, tf in posting
+                ),
+            )
+            for term, posting in self.postings.items()
+        }
+
+
+# a BM25 space ready to score: term -> (idf, ((document, tf, normalised tf), ...))
+Prepared = dict[str, tuple[float, tuple[tuple[int, float, float], ...]]]
+
+
+def bm25_scores(space: Prepared, query: dict[str, float], n_docs: int) -> list[float]:
+    """Every document's BM25 score for the weighted ``query`` terms."""
+    out = [0.0] * n_docs
+    saturation = K1 + 1
+    for term, weight in query.items():
+        entry = space.get(term)
+        if entry is None:
+            continue
+        idf, posting = entry
+        weighted = weight * idf
+        for doc, tf, norm in posting:
+            out[doc] += weighted * tf * saturation / norm
+    return out
 
 
 @dataclass
@@ -141,6 +174,22 @@ class Scorer:
         self.fuzzy_targets = fuzzy_targets
         self._fuzzy_flat = [t for targets in fuzzy_targets for t in targets]
         self._fuzzy_doc = [i for i, targets in enumerate(fuzzy_targets) for _ in targets]
+        # character -> (target, how often the target has it), for the fuzzy pre-filter
+        self._fuzzy_chars: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for index, target in enumerate(self._fuzzy_flat):
+            for ch, count in Counter(target).items():
+                self._fuzzy_chars[ch].append((index, count))
+        # each unit's bigrams -> every piece of them: a term is in one of a unit's bigrams
+        # exactly when it is one of these
+        self._gram_pieces = {
+            grams: frozenset(
+                g[i:j] for g in grams for i in range(len(g) + 1) for j in range(i, len(g) + 1)
+            )
+            for grams in gram_space.doc_terms
+        }
+        self._word_bm25 = word_space.prepared()
+        self._gram_bm25 = gram_space.prepared()
+        self._asked_bm25 = asked_space.prepared()
         self.canonical_words = canonical_words
         self.light_words = light_words
         self.function_words = function_words
@@ -156,15 +205,17 @@ class Scorer:
         offtopic = tuple(_outermost(off))
         asks = tuple(w for w in offtopic if w in self.offtopic_asks)
         n = len(self.codes)
-        words = self.word_space.scores(q.words, n)
-        grams = self.gram_space.scores(q.grams, n)
+        words = bm25_scores(self._word_bm25, q.words, n)
+        grams = bm25_scores(self._gram_bm25, q.grams, n)
         fuzzy = self._fuzzy(q)
-        asked = self.asked_space.scores(_asked_terms(q.words, q.grams), n)
+        asked = bm25_scores(self._asked_bm25, _asked_terms(q.words, q.grams), n)
+        # each score as a share of its list's best (0 when none scores), the best found once
+        top_w, top_g, top_a = max(words), max(grams), max(asked)
         combined = [
-            W_WORD * _share(w, words)
-            + W_BIGRAM * _share(g, grams)
+            W_WORD * (w / top_w if top_w > 0 else 0.0)
+            + W_BIGRAM * (g / top_g if top_g > 0 else 0.0)
             + W_FUZZY * f
-            + W_ASKED * _share(a, asked)
+            + W_ASKED * (a / top_a if top_a > 0 else 0.0)
             for w, g, f, a in zip(words, grams, fuzzy, asked, strict=True)
         ]
         order = sorted(range(n), key=lambda i: -combined[i])
@@ -214,13 +265,38 @@ class Scorer:
         out = [0.0] * len(self.codes)
         if len(core) < 2:
             return out
+        near = self._fuzzy_candidates(core)
         matches = process.extract(
-            core, self._fuzzy_flat, scorer=fuzz.partial_ratio, limit=None, score_cutoff=FUZZY_FLOOR
+            core,
+            [self._fuzzy_flat[i] for i in near],
+            scorer=fuzz.partial_ratio,
+            limit=None,
+            score_cutoff=FUZZY_FLOOR,
         )
-        for _, score, index in matches:
-            doc = self._fuzzy_doc[index]
+        for _, score, position in matches:
+            doc = self._fuzzy_doc[near[position]]
             out[doc] = max(out[doc], (score - FUZZY_FLOOR) / (100 - FUZZY_FLOOR))
         return out
+
+    def _fuzzy_candidates(self, core: str) -> list[int]:
+        """The targets whose partial ratio with ``core`` can reach FUZZY_FLOOR, in order.
+
+        Aligned with a window of the other, the shorter of two strings (length L) shares
+        at most c characters with it, c counted with repeats over the whole strings; the
+        ratio is then at most 200·c / (L + c), which is below FUZZY_FLOOR exactly when
+        (200 - FUZZY_FLOOR)·c < FUZZY_FLOOR·L. Such a target would score below the floor
+        anyway: it is left out unscored."""
+        shared: dict[int, int] = defaultdict(int)
+        for ch, count in Counter(core).items():
+            for index, times in self._fuzzy_chars.get(ch, ()):
+                shared[index] += min(count, times)
+        size = len(core)
+        flat = self._fuzzy_flat
+        return sorted(
+            i
+            for i, c in shared.items()
+            if (200 - FUZZY_FLOOR) * c >= FUZZY_FLOOR * min(size, len(flat[i]))
+        )
 
     def _coverage(self, q: Query, doc: int) -> float:
         """Share of the question's content (weighted by rarity) that the unit explains.
@@ -284,7 +360,7 @@ class Scorer:
             return self.max_idf * W_FUNCTION
         if term in self.light_words:
             return self.max_idf * (W_LIGHT_CHAR if len(term) == 1 else W_LIGHT)
-        grams = bigrams(term)
+        grams = _bigrams(term)
         if not grams:
             return self.max_idf * (1.0 if term.isdigit() else 0.5)
         idf = self.gram_space.idf
@@ -292,7 +368,7 @@ class Scorer:
 
     @staticmethod
     def _says(word: str, doc_words: frozenset[str], doc_grams: frozenset[str]) -> bool:
-        return word in doc_words or all(g in doc_grams for g in bigrams(word) or [word])
+        return word in doc_words or all(g in doc_grams for g in _bigrams(word) or [word])
 
     def _stands_in(self, word: str, doc_words: frozenset[str], doc_grams: frozenset[str]) -> bool:
         """A rulebook word a synonym stands for is in the unit, or at least its rarest part
@@ -305,22 +381,27 @@ class Scorer:
     def _explains(self, term: str, doc_words: frozenset[str], doc_grams: frozenset[str]) -> bool:
         if term in doc_words:
             return True
-        grams = bigrams(normalize(term))
+        grams = _bigrams(normalize(term))
         if grams:
             return sum(g in doc_grams for g in grams) * 2 > len(grams) or (
                 len(grams) == 1 and grams[0] in doc_grams
             )
-        return any(term in g for g in doc_grams)
+        pieces = self._gram_pieces.get(doc_grams)
+        if pieces is None:
+            return any(term in g for g in doc_grams)
+        return term in pieces  # the same, looked up
+
+
+@functools.lru_cache(maxsize=8192)
+def _bigrams(term: str) -> tuple[str, ...]:
+    """A question term's bigrams (terms.bigrams), kept: the same few terms are tested
+    against each of the best units."""
+    return tuple(bigrams(term))
 
 
 def _outermost(words: list[str]) -> list[str]:
     """Drop words contained in another one (防溺水 keeps 防溺水, not 溺水)."""
     return [w for w in words if not any(w != other and w in other for other in words)]
-
-
-def _share(value: float, values: list[float]) -> float:
-    top = max(values)
-    return value / top if top > 0 else 0.0
 
 
 def _asked_terms(words: dict[str, float], grams: dict[str, float]) -> dict[str, float]:

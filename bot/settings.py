@@ -60,6 +60,7 @@ class Settings:
     dingtalk_api_url: str = "https://api.dingtalk.com"
     dingtalk_oapi_url: str = "https://oapi.dingtalk.com"  # media upload (sending files)
     dingtalk_send_rate: float = 20.0  # proactive 1:1 messages per second
+    dingtalk_card_template: str | None = None  # card template id: choices as card buttons
     push_tick_seconds: float = 60.0  # how often the push job looks for due pushes
     max_message_chars: int = 2000
     prompt_minutes: int = 30  # how long a question waits for its answer
@@ -224,6 +225,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             env.get("DINGTALK_OAPI_URL") or dingtalk.get("oapi_url") or "https://oapi.dingtalk.com"
         ).rstrip("/"),
         dingtalk_send_rate=float(env.get("DINGTALK_SEND_RATE") or dingtalk.get("send_rate") or 20),
+        dingtalk_card_template=env.get("DINGTALK_CARD_TEMPLATE")
+        or dingtalk.get("card_template")
+        or None,
         push_tick_seconds=float(env.get("GRIDSAFE_PUSH_TICK") or config.get("push_tick") or 60),
     )
 

@@ -4,6 +4,8 @@ core against the loopback DingTalk stand-in (tests/dtapi), with a fixed clock.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -76,10 +78,10 @@ def setup_org(assistant: Assistant) -> None:
     assistant.ws.org.add_unit("大屯村委会", "连然街道")
 
 
-@pytest.fixture
-async def ding(tmp_path: Path, library, clock) -> AsyncIterator[Ding]:
+@contextlib.asynccontextmanager
+async def running(tmp_path: Path, library, clock, **overrides: Any) -> AsyncIterator[Ding]:
     with DingTalkStandin() as api:
-        settings = dingtalk_settings(api, tmp_path)
+        settings = dingtalk_settings(api, tmp_path, **overrides)
         service = AssistantService(lambda: build_assistant(settings, library=library, clock=clock))
         await service.start()
         outboxes = seam.Outboxes(service)
@@ -96,6 +98,21 @@ async def ding(tmp_path: Path, library, clock) -> AsyncIterator[Ding]:
         await asyncio.gather(task, return_exceptions=True)
         await channel.close()
         await service.close()
+
+
+@pytest.fixture
+async def ding(tmp_path: Path, library, clock) -> AsyncIterator[Ding]:
+    async with running(tmp_path, library, clock) as harness:
+        yield harness
+
+
+TEMPLATE = "standin-card-template.schema"
+
+
+@pytest.fixture
+async def ding_cards(tmp_path: Path, library, clock) -> AsyncIterator[Ding]:
+    async with running(tmp_path, library, clock, dingtalk_card_template=TEMPLATE) as harness:
+        yield harness
 
 
 async def test_bind_in_words_or_with_start_and_accounts_are_per_channel(ding: Ding):
@@ -146,6 +163,56 @@ async def test_hazard_with_choice_notifies_the_street_office(ding: Ding):
     assert "连然-2026-0001" in text
     assert await ding.api.wait_async(lambda: len(ding.api.pushes(STREET, "sampleMarkdown")) == 1)
     assert "连然-2026-0001" in ding.api.pushes(STREET)[0].text
+    assert "/v1.0/card/instances" not in ding.api.calls  # no template: no cards
+
+
+async def hazards(ding: Ding) -> int:
+    return int(await ding.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM hazards")))
+
+
+async def test_with_a_template_choices_are_a_card_and_a_press_records_once(ding_cards: Ding):
+    ding = ding_cards
+    await ding.join(OFFICER, "officer", "金色社区", "王专干")
+    await ding.join(STREET, "street", "连然街道", "赵安办")
+    conversation = ding.api.conversation(OFFICER)
+    before = len(ding.api.replies(conversation))
+    ding.api.send_text(OFFICER, "发现菜市场后面那排铺子电线全搭在一起")
+    assert await ding.api.wait_async(lambda: len(ding.api.cards(OFFICER)) == 1)
+    card = ding.api.cards(OFFICER)[0]
+    assert card.raw["template"] == TEMPLATE and "登记新隐患" in card.text
+    choices = json.loads(card.raw["params"]["choices"])
+    assert [c["number"] for c in choices][:2] == ["1", "2"]
+    assert choices[0]["label"] == "确认登记" and choices[0]["choice"]
+    assert not any("dtmd://" in r for r in ding.api.replies(conversation)[before:])
+    assert await hazards(ding) == 0
+    pressed = ding.api.press_card(OFFICER, card, 1)  # 确认登记
+    assert await ding.api.wait_async(lambda: ding.api.acks.get(pressed) == 1)
+    answers = [p.text for p in ding.api.pushes(OFFICER, "sampleMarkdown")]
+    assert any("连然-2026-0001" in a for a in answers), answers
+    assert await hazards(ding) == 1
+    assert await ding.api.wait_async(lambda: len(ding.api.pushes(STREET, "sampleMarkdown")) == 1)
+    ding.api.redeliver(pressed)  # the gateway delivers the callback again
+    assert await ding.api.wait_async(lambda: ding.api.acks.get(pressed) == 2)
+    await asyncio.sleep(0.3)
+    assert await hazards(ding) == 1
+    assert len(ding.api.pushes(OFFICER, "sampleMarkdown")) == len(answers)
+    assert len(ding.api.pushes(STREET, "sampleMarkdown")) == 1
+
+
+async def test_a_strangers_card_press_changes_nothing_and_typed_numbers_still_work(
+    ding_cards: Ding,
+):
+    ding = ding_cards
+    await ding.join(OFFICER, "officer", "金色社区", "王专干")
+    ding.api.send_text(OFFICER, "发现加油站旁边电线乱拉")
+    assert await ding.api.wait_async(lambda: len(ding.api.cards(OFFICER)) == 1)
+    card = ding.api.cards(OFFICER)[0]
+    pressed = ding.api.press_card(STRANGER, card, 1)
+    assert await ding.api.wait_async(lambda: ding.api.acks.get(pressed) == 1)
+    await asyncio.sleep(0.3)
+    assert await hazards(ding) == 0 and ding.api.pushes(STRANGER) == []
+    assert "连然-2026-0001" in await ding.say(OFFICER, "1")  # the card's choice 1, typed
+    assert await hazards(ding) == 1
 
 
 async def test_redelivered_message_is_handled_once_and_acknowledged(ding: Ding):

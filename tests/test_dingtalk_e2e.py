@@ -1,7 +1,9 @@
 """End to end through the real ``gridsafe run`` process (DingTalk only) against the loopback
 DingTalk stand-in: binding, a question, a done report with a picture, a hazard with its
 choice, the daily push at the configured minute to officer and street office, no second
-push after a restart, and recovery after the stream is dropped. No network beyond
+push after a restart, and recovery after the stream is dropped; with a card template
+(DINGTALK_CARD_TEMPLATE) the hazard's choice as a card whose button press, delivered
+twice, records once. No network beyond
 127.0.0.1; the log never shows the client secret."""
 
 from __future__ import annotations
@@ -118,6 +120,37 @@ def test_gridsafe_run_on_dingtalk_end_to_end(tmp_path: Path):
     assert api.client_secret not in out
     assert "Traceback" not in out
     assert "DingTalk stream connected" in out
+
+
+def test_gridsafe_run_with_a_card_template_takes_a_card_press_once(tmp_path: Path):
+    officer_code, street_code = prepare(tmp_path)
+    log = tmp_path / "run.log"
+    with DingTalkStandin() as api:
+        proc = start(api, tmp_path, log, DINGTALK_CARD_TEMPLATE="standin-template.schema")
+        try:
+            assert api.wait_for(lambda: api.online == 1, 90), log.read_text("utf-8")
+            assert "绑定成功" in say(api, OFFICER, f"绑定 {officer_code}")
+            assert "绑定成功" in say(api, STREET, f"/start {street_code}")
+            api.send_text(OFFICER, "发现菜市场后面那排铺子电线全搭在一起")
+            assert api.wait_for(lambda: len(api.cards(OFFICER)) == 1, 30)
+            card = api.cards(OFFICER)[0]
+            assert card.raw["template"] == "standin-template.schema"
+            pressed = api.press_card(OFFICER, card, 1)
+            assert api.wait_for(lambda: api.acks.get(pressed) == 1, 30)
+            api.redeliver(pressed)
+            assert api.wait_for(lambda: api.acks.get(pressed) == 2, 30)
+            assert api.wait_for(
+                lambda: any("连然-2026-0001" in p.text for p in api.pushes(STREET)), 30
+            )
+            answers = [p.text for p in api.pushes(OFFICER, "sampleMarkdown")]
+            assert sum("连然-2026-0001" in a for a in answers) == 1, answers
+        finally:
+            code = stop(proc)
+        assert code == 0, log.read_text("utf-8")
+    store = Store(tmp_path / "gridsafe.db")
+    assert store.value("SELECT COUNT(*) FROM hazards") == 1
+    store.close()
+    assert sum("连然-2026-0001" in p.text for p in api.pushes(STREET)) == 1
 
 
 def test_gridsafe_run_starts_both_channels_on_one_core(tmp_path: Path):

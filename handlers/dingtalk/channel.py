@@ -12,6 +12,11 @@ Invariants:
   are downloaded only for a bound person in a one-to-one chat.
 - A number typed or tapped (a choice link sends its number) picks the choice shown under
   that number in the latest reply to that person; otherwise the core reads it.
+- With a card template, a reply with choices in a one-to-one chat is an interactive card
+  (card.py). A button press comes back on the stream (card callback topic) and is a press
+  of the core's button data, by the person the callback names (a bound account; the core
+  checks they are active), taken up once by the frame's messageId like a message,
+  answered one to one and acknowledged only after that.
 """
 
 from __future__ import annotations
@@ -27,17 +32,19 @@ from dingtalk_stream.chatbot import ChatbotMessage
 from dingtalk_stream.frames import CallbackMessage
 
 from bot.chat.followups import TAP_HOURS
-from bot.chat.replies import Reply
+from bot.chat.replies import Incoming, Reply
 from bot.records.evidence import EvidenceFile
 from bot.records.inbox import Inbox, ShownChoices, Taken
 from bot.service import AssistantService
 from bot.settings import Settings
 from bot.texts import t
-from handlers.dingtalk.markdown import render_all
+from handlers import seam
+from handlers.dingtalk.card import CALLBACK_TOPIC, parse_callback
+from handlers.dingtalk.markdown import choices_of, render_all
 from handlers.dingtalk.openapi import DingTalkAPI, DingTalkError, TooLarge
 from handlers.dingtalk.outbox import DingTalkOutbox
 from handlers.dingtalk.receive import CHANNEL, Downloads, Received, parse, to_incoming
-from handlers.dingtalk.stream import Stream
+from handlers.dingtalk.stream import Handler, Stream
 from handlers.seam import Outboxes
 
 log = logging.getLogger("gridsafe.dingtalk")
@@ -69,10 +76,16 @@ class DingTalkChannel:
         self.service = service
         self.outboxes = outboxes
         self.api = api_for(settings)
-        self.outbox = DingTalkOutbox(self.api, service, settings.dingtalk_send_rate)
+        self.outbox = DingTalkOutbox(
+            self.api, service, settings.dingtalk_send_rate, settings.dingtalk_card_template
+        )
         self.downloads = Downloads(self.api, settings)
         self.owner = uuid.uuid4().hex  # this process, in the inbox
-        self.stream = Stream(self.api, {ChatbotMessage.TOPIC: self.on_message}, **stream_options)
+        handlers: dict[str, Handler] = {
+            ChatbotMessage.TOPIC: self.on_message,
+            CALLBACK_TOPIC: self.on_card,
+        }
+        self.stream = Stream(self.api, handlers, **stream_options)
 
         self._task: asyncio.Task[None] | None = None
 
@@ -124,6 +137,47 @@ class DingTalkChannel:
             await self.outboxes.notify(replies)
         except Exception as error:
             log.warning("notices of message %s not sent (%s)", key, _kind(error))
+        return True
+
+    async def on_card(self, frame: CallbackMessage) -> bool:
+        """Handle one card button press; True when it may be acknowledged."""
+        key = "card:" + str(frame.headers.message_id or "")
+        try:
+            pressed = parse_callback(frame.data if isinstance(frame.data, dict) else {})
+        except (TypeError, ValueError, AttributeError):
+            pressed = None
+        if pressed is None or key == "card:":
+            log.warning("card callback %s is malformed: dropped", frame.headers.message_id)
+            return True
+        if not await self._bound(pressed.staff_id):
+            log.info("card callback %s from an unbound account: ignored", key)
+            return True
+        inbox = self._inbox
+        taken = await self.service.call(lambda a: inbox(a).take(CHANNEL, key))
+        if taken is not Taken.NEW:
+            return taken is Taken.DONE
+        msg = Incoming(
+            channel=CHANNEL,
+            user_id=pressed.staff_id,
+            chat_id=pressed.staff_id,
+            message_id=key,
+            is_group=pressed.in_group,
+        )
+        try:
+            replies = await self.service.press(msg, pressed.choice)
+        except Exception:
+            log.exception("error while handling card callback %s", key)
+            replies = [Reply(t("dt.error"))]
+        status = await self.outbox.send_replies(pressed.staff_id, replies)
+        if status == seam.FAILED:
+            log.warning("card callback %s not answered: it will come again", key)
+            await self.service.call(lambda a: inbox(a).release(CHANNEL, key))
+            return False
+        await self.service.call(lambda a: inbox(a).done(CHANNEL, key))
+        try:
+            await self.outboxes.notify(replies)
+        except Exception as error:
+            log.warning("notices of card callback %s not sent (%s)", key, _kind(error))
         return True
 
     def _inbox(self, assistant: Any) -> Inbox:
@@ -211,11 +265,20 @@ class DingTalkChannel:
             if staff and not received.is_group:
                 await self.outbox.send_replies(staff, replies)
             return
-        messages, choices = render_all(replies)
+        choices = choices_of(replies)
         if remember and staff:  # before it is shown: a quick tap finds it
             await self.outbox.remember(staff, [b.data for b in choices])
-        for markdown in messages:
-            await self.api.webhook(message.session_webhook, markdown.webhook_body())
+        cards = bool(self.outbox.card_template and remember and staff and choices)
+        first = 1
+        for reply in replies:
+            count = len(choices_of([reply]))
+            if cards and count:
+                if await self.outbox.send_card(staff, reply, first) != seam.SENT:
+                    raise DingTalkError("card not sent")
+            else:
+                for markdown in render_all([reply], first)[0]:
+                    await self.api.webhook(message.session_webhook, markdown.webhook_body())
+            first += count
         for reply in replies:
             for attachment in reply.files:
                 await self.outbox.send_file(staff, attachment)

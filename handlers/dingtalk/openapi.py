@@ -197,6 +197,32 @@ class DingTalkAPI:
             flow_controlled=[str(i) for i in answer.get("flowControlledStaffIdList") or []],
         )
 
+    async def send_card(
+        self, template: str, out_track_id: str, params: dict[str, str], staff_id: str
+    ) -> None:
+        """An interactive card to one person, one to one: create the card instance
+        (``/v1.0/card/instances``, its button presses come back on the stream), then deliver
+        it into the robot chat (``/deliver``) — the two calls of the SDK's card_replier."""
+        await self._post(
+            "/v1.0/card/instances",
+            {
+                "cardTemplateId": template,
+                "outTrackId": out_track_id,
+                "cardData": {"cardParamMap": params},
+                "callbackType": "STREAM",
+                "imRobotOpenSpaceModel": {"supportForward": False},  # records stay private
+            },
+        )
+        await self._post(
+            "/v1.0/card/instances/deliver",
+            {
+                "outTrackId": out_track_id,
+                "userIdType": 1,  # staff ids
+                "openSpaceId": f"dtv1.card//IM_ROBOT.{staff_id}",
+                "imRobotOpenDeliverModel": {"spaceType": "IM_ROBOT", "robotCode": self.robot_code},
+            },
+        )
+
     async def upload(self, name: str, content: bytes, kind: str) -> str:
         """A media id for a file or picture to send (``kind``: file | image). Media upload
         lives only on the older API host (``DINGTALK_OAPI_URL``), with the token in the

@@ -7,7 +7,9 @@ after a pause, up to ``FLOW_RETRIES`` times, and otherwise reported "failed" so 
 ledger tries again on the next round; a person on ``invalidStaffIdList`` is "blocked" (left
 the enterprise, or outside the app's visible range). The numbered choices sent are added
 to the ones the account was shown, under new numbers (bot/records/inbox.py), before the
-message goes out, so a typed or tapped number picks the right one.
+message goes out, so a typed or tapped number picks the right one. With a card template
+(``DINGTALK_CARD_TEMPLATE``) a reply with choices goes as an interactive card (card.py)
+whose buttons show the same numbers.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,7 @@ from bot.chat.replies import Attachment, Reply
 from bot.records.inbox import ShownChoices
 from bot.service import AssistantService
 from handlers import seam
+from handlers.dingtalk.card import card_params
 from handlers.dingtalk.markdown import Markdown, choices_of, render_all
 from handlers.dingtalk.openapi import DingTalkAPI, DingTalkError
 from handlers.dingtalk.receive import CHANNEL
@@ -53,10 +57,17 @@ class RateGate:
 class DingTalkOutbox:
     name = CHANNEL
 
-    def __init__(self, api: DingTalkAPI, service: AssistantService, rate: float) -> None:
+    def __init__(
+        self,
+        api: DingTalkAPI,
+        service: AssistantService,
+        rate: float,
+        card_template: str | None = None,
+    ) -> None:
         self.api = api
         self.service = service
         self.gate = RateGate(rate)
+        self.card_template = card_template
 
     async def push(self, account: dict[str, Any], reply: Reply) -> str:
         return await self.send_replies(str(account["external_id"]), [reply])
@@ -67,12 +78,19 @@ class DingTalkOutbox:
         first = await self.service.call(
             lambda a: ShownChoices(a.ws.store, CHANNEL).add(staff_id, data, TAP_HOURS)
         )
-        messages, _ = render_all(replies, first)
         status = seam.SENT
-        for message in messages:
-            status = await self._send(staff_id, "sampleMarkdown", message.batch_param())
+        for reply in replies:
+            count = len(choices_of([reply]))
+            if self.card_template and count:
+                status = await self.send_card(staff_id, reply, first)
+            else:
+                for message in render_all([reply], first)[0]:
+                    status = await self._send(staff_id, "sampleMarkdown", message.batch_param())
+                    if status != seam.SENT:
+                        break
             if status != seam.SENT:
                 return status
+            first += count
         for reply in replies:
             for attachment in reply.files:
                 status = await self.send_file(staff_id, attachment)
@@ -98,6 +116,18 @@ class DingTalkOutbox:
             return seam.FAILED
         param = {"mediaId": media, "fileName": path.name, "fileType": path.suffix.lstrip(".")}
         return await self._send(staff_id, "sampleFile", param)
+
+    async def send_card(self, staff_id: str, reply: Reply, first_number: int) -> str:
+        """A reply with choices as an interactive card, one to one; "sent" or "failed"."""
+        assert self.card_template
+        params, _ = card_params(reply, first_number)
+        await self.gate.wait()
+        try:
+            await self.api.send_card(self.card_template, uuid.uuid4().hex, params, staff_id)
+        except DingTalkError as error:
+            log.warning("card to %s not sent: %s", staff_id, error)
+            return seam.FAILED
+        return seam.SENT
 
     async def send_markdown(self, staff_id: str, message: Markdown) -> str:
         return await self._send(staff_id, "sampleMarkdown", message.batch_param())

@@ -7,7 +7,10 @@ The test side plays the people: ``send_text``, ``send_picture``, ``send_rich``,
 ``data`` is a JSON string); ``redeliver`` sends a message again with its messageId, as the
 gateway does when no acknowledgement came; ``drop`` cuts the socket without a close,
 ``disconnect`` sends the gateway's SYSTEM disconnect. What the robot sent is kept:
-``replies(conversation)`` (session webhook), ``pushes(staff)`` (batchSend), ``acks``.
+``replies(conversation)`` (session webhook), ``pushes(staff)`` (batchSend), ``cards(staff)``
+(interactive cards created and delivered), ``acks``. ``press_card`` puts a card button
+press on the stream (topic ``/v1.0/card/instances/callback``, ``content`` and
+``extension`` as JSON strings, as dingtalk_stream.card_callback reads them).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
 ROBOT_TOPIC = "/v1.0/im/bot/messages/get"
+CARD_TOPIC = "/v1.0/card/instances/callback"
 
 
 @dataclass
@@ -102,6 +106,7 @@ class DingTalkStandin:
         self.batch_delay = 0.0  # seconds each batchSend takes
         self.fail_webhook = 0  # session webhook calls still to fail (HTTP 500)
         self.download_delay = 0.0  # seconds each file download takes (a slow handler)
+        self.card_instances: dict[str, dict[str, Any]] = {}  # outTrackId → create body
         self._http = _HTTP(self)
         self._loop = asyncio.new_event_loop()
         self._ws_server: Server | None = None
@@ -252,7 +257,7 @@ class DingTalkStandin:
             **body,
         }
 
-    def deliver(self, data: dict[str, Any]) -> str:
+    def deliver(self, data: dict[str, Any], topic: str = ROBOT_TOPIC) -> str:
         """Put a robot message on the stream; returns its msgId."""
         frame = {
             "specVersion": "1.0",
@@ -263,7 +268,7 @@ class DingTalkStandin:
                 "contentType": "application/json",
                 "messageId": data["msgId"],
                 "time": str(int(time.time() * 1000)),
-                "topic": ROBOT_TOPIC,
+                "topic": topic,
             },
             "data": json.dumps(data, ensure_ascii=False),
         }
@@ -296,6 +301,34 @@ class DingTalkStandin:
             self.robot_message(staff, "richText", {"content": {"richText": items}})
         )
 
+    def press_card(self, staff: str, card: Sent, number: int) -> str:
+        """``staff`` presses the button numbered ``number`` on ``card``; returns the
+        callback's messageId (``redeliver`` sends it again)."""
+        item = next(
+            c for c in json.loads(card.raw["params"]["choices"]) if c["number"] == str(number)
+        )
+        data = {
+            "msgId": self._id("card"),
+            "type": "actionCallback",
+            "corpId": self.corp_id,
+            "userId": staff,
+            "userIdType": 1,
+            "outTrackId": card.raw["outTrackId"],
+            "spaceType": "IM_ROBOT",
+            "spaceId": staff,
+            "extension": "{}",
+            "content": json.dumps(
+                {
+                    "cardPrivateData": {
+                        "actionIds": ["choose"],
+                        "params": {"choice": item["choice"]},
+                    }
+                },
+                ensure_ascii=False,
+            ),
+        }
+        return self.deliver(data, CARD_TOPIC)
+
     def send_file(self, staff: str, name: str, content: bytes) -> str:
         code = self.add_file(content)
         body = {"content": {"downloadCode": code, "fileName": name}}
@@ -310,6 +343,11 @@ class DingTalkStandin:
     def pushes(self, staff: str, kind: str | None = None) -> list[Sent]:
         with self.lock:
             return [s for s in self.sent if s.to == staff and (kind is None or s.kind == kind)]
+
+    def cards(self, staff: str) -> list[Sent]:
+        """Cards delivered to ``staff``; ``text`` is the card's text, ``raw`` has
+        ``params`` (its variables), ``outTrackId`` and ``template``."""
+        return self.pushes(staff, "card")
 
     def batch_sends(self) -> list[Sent]:
         with self.lock:
@@ -397,7 +435,40 @@ class DingTalkStandin:
             return 200, {"downloadUrl": f"{self.base_url}/files/{code}"}
         if path == "/v1.0/robot/oToMessages/batchSend":
             return self._batch_send(body)
+        if path == "/v1.0/card/instances":
+            params = (body.get("cardData") or {}).get("cardParamMap")
+            if not body.get("cardTemplateId") or not body.get("outTrackId") or not params:
+                return 400, {"code": "invalidParameter"}
+            if not all(isinstance(v, str) for v in params.values()):
+                return 400, {"code": "invalidParameter.cardParamMap"}
+            with self.lock:
+                self.card_instances[body["outTrackId"]] = body
+            return 200, {"success": True, "result": body["outTrackId"]}
+        if path == "/v1.0/card/instances/deliver":
+            return self._deliver_card(body)
         return 404, {"code": "NotFound"}
+
+    def _deliver_card(self, body: dict[str, Any]) -> tuple[int, Any]:
+        space = str(body.get("openSpaceId") or "")
+        model = body.get("imRobotOpenDeliverModel") or {}
+        with self.lock:
+            created = self.card_instances.get(str(body.get("outTrackId")))
+            if created is None:
+                return 400, {"code": "cardInstanceNotFound"}
+            if (
+                not space.startswith("dtv1.card//IM_ROBOT.")
+                or model.get("spaceType") != "IM_ROBOT"
+            ):
+                return 400, {"code": "invalidOpenSpaceId"}
+            staff = space.removeprefix("dtv1.card//IM_ROBOT.")
+            params = created["cardData"]["cardParamMap"]
+            raw = {
+                "params": params,
+                "outTrackId": created["outTrackId"],
+                "template": created["cardTemplateId"],
+            }
+            self.sent.append(Sent(staff, "card", params.get("text", ""), raw))
+        return 200, {"success": True, "result": [{"spaceId": space, "success": True}]}
 
     def _batch_send(self, body: dict[str, Any]) -> tuple[int, Any]:
         if self.batch_delay:

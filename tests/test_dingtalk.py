@@ -420,3 +420,15 @@ async def test_a_malformed_message_is_dropped_and_the_next_answered(ding: Ding):
     message_id = ding.api.deliver(data)
     assert await ding.api.wait_async(lambda: ding.api.acks.get(message_id) == 1)
     assert "【4.2.3】" in await ding.say(STRANGER, "巡查一周几次")
+
+
+async def test_a_deactivated_persons_picture_is_never_downloaded(ding: Ding):
+    await ding.join(OFFICER, "officer", "金色社区", "王专干")
+    person = await ding.core(lambda a: a.ws.org.person_for_account("dingtalk", OFFICER))
+    await ding.core(lambda a: a.ws.org.update_person(person, active=False))
+    conversation = ding.api.conversation(OFFICER)
+    before = len(ding.api.replies(conversation))
+    ding.api.send_picture(OFFICER, PNG)
+    assert t("person.inactive") in await ding.answer(conversation, before)
+    assert "/v1.0/robot/messageFiles/download" not in ding.api.calls
+    assert not (ding.channel.settings.files_dir / "dingtalk").exists()

@@ -142,7 +142,7 @@ class DingTalkChannel:
                 return await self._core(received, [], data)
         notes: list[Reply] = []
         photos: list[EvidenceFile] = []
-        if received.has_files and not received.is_group and await self._bound(staff):
+        if received.has_files and not received.is_group and await self._takes_files(staff):
             photos, notes = await self._download(received)
             if notes and not photos and not text:
                 return notes
@@ -160,9 +160,9 @@ class DingTalkChannel:
             log.exception("error while handling message %s", msg.message_id)
             return [Reply(t("dt.error"))]
 
-    async def _bound(self, staff: str) -> bool:
-        person = await self.service.call(lambda a: a.ws.org.person_for_account(CHANNEL, staff))
-        return person is not None
+    async def _takes_files(self, staff: str) -> bool:
+        """The core's rule (bound and active), as on every channel."""
+        return await self.service.call(lambda a: a.takes_files(CHANNEL, staff))
 
     async def _download(self, received: Received) -> tuple[list[EvidenceFile], list[Reply]]:
         photos: list[EvidenceFile] = []

@@ -13,11 +13,13 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from collections.abc import Callable
 
 from bot.chat.assistant import Assistant, build_assistant
+from bot.records.store import storage_problem
 from bot.service import AssistantService
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.texts import t
 from handlers.seam import Channel, Outboxes, push_loop, recover_pushes
 
@@ -82,9 +84,24 @@ def run(settings: Settings, channel: str | None = None) -> int:
         pass
     except Exception as error:  # a channel that cannot start: one line, no traceback
         log.debug("stopped", exc_info=True)
+        line = refusal(error)
+        if line is not None:  # nothing a restart would change: exit 2 (systemd stops)
+            print(line, file=sys.stderr)
+            return 2
         print(t("run.failed", what=type(error).__name__))
         return 1
     return 0
+
+
+def refusal(error: BaseException) -> str | None:
+    """The one line of an error a restart cannot mend, as Telegram alone says it
+    (handlers/telegram/application.py run_bot): an unusable database or data folder, bad
+    settings (a webhook secret), a token the server rejects. None for anything else."""
+    if isinstance(error, SettingsError):
+        return str(error)
+    if type(error).__name__ == "InvalidToken":  # telegram.error, imported only when used
+        return t("tg.bad_token")
+    return storage_problem(error)
 
 
 def build_channel(

@@ -205,3 +205,43 @@ def test_gridsafe_run_on_a_corrupt_database_is_one_line(tmp_path: Path):
     assert done.returncode == 2
     assert "损坏" in done.stderr and "Traceback" not in done.stdout + done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and api.token not in done.stderr
+
+
+def test_gridsafe_run_on_dingtalk_with_a_corrupt_database_is_its_one_line(tmp_path, capsys):
+    from bot.settings import Settings
+    from handlers.runner import run
+
+    (tmp_path / "gridsafe.db").write_bytes(b"garbage, not SQLite" * 300)
+    settings = Settings(
+        data_dir=tmp_path,
+        db_path=tmp_path / "gridsafe.db",
+        dingtalk_client_id="dingid",
+        dingtalk_client_secret="the-client-secret",
+        dingtalk_api_url="http://127.0.0.1:9",
+    )
+    assert run(settings, "dingtalk") == 2
+    out, err = capsys.readouterr()
+    assert "损坏" in err and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in out + err and "the-client-secret" not in out + err
+    assert (tmp_path / "gridsafe.db").read_bytes() == b"garbage, not SQLite" * 300
+
+
+def test_a_rejected_token_beside_dingtalk_is_the_same_one_line(tmp_path, capsys):
+    from bot.settings import Settings
+    from handlers.runner import run
+
+    with BotAPIStandin() as api:
+        settings = Settings(
+            data_dir=tmp_path,
+            db_path=tmp_path / "gridsafe.db",
+            telegram_token="123456:WRONG-token-that-must-not-show",
+            telegram_api_url=api.base_url,
+            telegram_file_url=api.base_file_url,
+            dingtalk_client_id="dingid",
+            dingtalk_client_secret="the-client-secret",
+            dingtalk_api_url="http://127.0.0.1:9",
+        )
+        assert run(settings) == 2
+    out, err = capsys.readouterr()
+    assert "令牌" in err and len(err.strip().splitlines()) == 1
+    assert "WRONG-token" not in out + err and "the-client-secret" not in out + err

@@ -432,3 +432,25 @@ async def test_a_deactivated_persons_picture_is_never_downloaded(ding: Ding):
     assert t("person.inactive") in await ding.answer(conversation, before)
     assert "/v1.0/robot/messageFiles/download" not in ding.api.calls
     assert not (ding.channel.settings.files_dir / "dingtalk").exists()
+
+
+async def test_files_obey_the_one_limit_and_types_and_keep_the_words(ding: Ding):
+    """The rules Telegram follows (bot/records/evidence.py): the limit the reply names is
+    GRIDSAFE_MAX_FILE_MB, only pictures and PDF are kept, and a file that did not arrive
+    leaves the words of the message to be read."""
+    await ding.join(OFFICER, "officer", "金色社区", "王专干")
+    conversation = ding.api.conversation(OFFICER)
+    stored = ding.channel.settings.files_dir / "dingtalk"
+    big = PNG + b"\x00" * int(10.5 * 1024 * 1024)
+    before = len(ding.api.replies(conversation))
+    ding.api.send_file(OFFICER, "现场.png", big)
+    assert t("files.too_big", mb="10") in await ding.answer(conversation, before)
+    before = len(ding.api.replies(conversation))
+    ding.api.send_file(OFFICER, "安装包.apk", b"PK\x03\x04 not evidence")
+    assert t("files.type") in await ding.answer(conversation, before)
+    assert not stored.exists() or not any(p.is_file() for p in stored.rglob("*"))
+    before = len(ding.api.replies(conversation))
+    ding.api.fail_download = 1
+    ding.api.send_rich(OFFICER, ["社区安全专干每周要巡查几次", JPEG])
+    text = await ding.answer(conversation, before)
+    assert t("files.failed") in text and "【4.2.3】" in text

@@ -28,7 +28,7 @@ from dingtalk_stream.frames import CallbackMessage
 
 from bot.chat.followups import TAP_HOURS
 from bot.chat.replies import Reply
-from bot.records.evidence import EvidenceFile
+from bot.records.evidence import FAILED, TOO_BIG, EvidenceFile
 from bot.records.inbox import Inbox, ShownChoices, Taken
 from bot.service import AssistantService
 from bot.settings import Settings
@@ -36,7 +36,14 @@ from bot.texts import t
 from handlers.dingtalk.markdown import render_all
 from handlers.dingtalk.openapi import DingTalkAPI, DingTalkError, TooLarge
 from handlers.dingtalk.outbox import DingTalkOutbox
-from handlers.dingtalk.receive import CHANNEL, Downloads, Received, parse, to_incoming
+from handlers.dingtalk.receive import (
+    CHANNEL,
+    Downloads,
+    NotTaken,
+    Received,
+    parse,
+    to_incoming,
+)
 from handlers.dingtalk.stream import Stream
 from handlers.seam import Outboxes
 
@@ -142,16 +149,21 @@ class DingTalkChannel:
                 return await self._core(received, [], data)
         notes: list[Reply] = []
         photos: list[EvidenceFile] = []
+        lost: list[str] = []
         if received.has_files and not received.is_group and await self._takes_files(staff):
-            photos, notes = await self._download(received)
-            if notes and not photos and not text:
+            photos, lost, notes = await self._download(received)
+            if notes and not photos and not lost and not text:
                 return notes
-        return notes + await self._core(received, photos)
+        return notes + await self._core(received, photos, lost=lost)
 
     async def _core(
-        self, received: Received, photos: list[EvidenceFile], press: str | None = None
+        self,
+        received: Received,
+        photos: list[EvidenceFile],
+        press: str | None = None,
+        lost: list[str] | None = None,
     ) -> list[Reply]:
-        msg = to_incoming(received, photos)
+        msg = to_incoming(received, photos, lost)
         try:
             if press is not None:
                 return await self.service.press(msg, press)
@@ -164,24 +176,34 @@ class DingTalkChannel:
         """The core's rule (bound and active), as on every channel."""
         return await self.service.call(lambda a: a.takes_files(CHANNEL, staff))
 
-    async def _download(self, received: Received) -> tuple[list[EvidenceFile], list[Reply]]:
+    async def _download(
+        self, received: Received
+    ) -> tuple[list[EvidenceFile], list[str], list[Reply]]:
+        """The pictures and files of a message; why any was not taken (records.evidence
+        reasons: the core says them, as for every channel); a note for a picture whose
+        content is no known picture."""
         photos: list[EvidenceFile] = []
+        lost: list[str] = []
         notes: list[Reply] = []
-        try:
-            for code in received.pictures:
-                picture = await self.downloads.picture(code)
-                if picture is None:
-                    notes = [Reply(t("dt.picture_unknown"))]
+        items = [(code, None) for code in received.pictures] + list(received.files)
+        for code, name in items:
+            try:
+                if name is None:
+                    picture = await self.downloads.picture(code)
+                    if picture is None:
+                        notes = [Reply(t("dt.picture_unknown"))]
+                    else:
+                        photos.append(picture)
                 else:
-                    photos.append(picture)
-            for code, name in received.files:
-                photos.append(await self.downloads.file(code, name))
-        except TooLarge:
-            return [], [Reply(t("dt.file_too_large"))]
-        except (DingTalkError, OSError) as error:
-            log.warning("download failed: %s", _kind(error))
-            return [], [Reply(t("dt.download_failed"))]
-        return photos, notes
+                    photos.append(await self.downloads.file(code, name))
+            except TooLarge:
+                lost.append(TOO_BIG)
+            except NotTaken as refused:
+                lost.append(refused.reason)
+            except (DingTalkError, OSError) as error:
+                log.warning("download failed: %s", _kind(error))
+                lost.append(FAILED)
+        return photos, lost, notes
 
     # ---- replies --------------------------------------------------------------------------
 

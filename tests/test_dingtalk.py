@@ -454,3 +454,23 @@ async def test_files_obey_the_one_limit_and_types_and_keep_the_words(ding: Ding)
     ding.api.send_rich(OFFICER, ["社区安全专干每周要巡查几次", JPEG])
     text = await ding.answer(conversation, before)
     assert t("files.failed") in text and "【4.2.3】" in text
+
+
+async def test_a_one_to_one_answer_that_fails_leaves_the_message_to_come_again(
+    ding: Ding, monkeypatch
+):
+    """Answered one to one (its webhook expired): when DingTalk keeps refusing the send,
+    the message is not acknowledged, so the gateway delivers it again and it is answered."""
+    from handlers.dingtalk import outbox
+
+    monkeypatch.setattr(outbox, "FLOW_PAUSE", 0.01)
+    data = ding.api.robot_message(STRANGER, "text", {"text": {"content": "巡查一周几次"}})
+    data["sessionWebhookExpiredTime"] = int((time.time() - 60) * 1000)
+    ding.api.flow_control[STRANGER] = outbox.FLOW_RETRIES + 1
+    message_id = ding.api.deliver(data)
+    assert await ding.api.wait_async(lambda: ding.api.flow_control[STRANGER] == 0)
+    await asyncio.sleep(0.3)
+    assert message_id not in ding.api.acks and ding.api.pushes(STRANGER) == []
+    ding.api.redeliver(message_id)
+    assert await ding.api.wait_async(lambda: ding.api.acks.get(message_id) == 1)
+    assert len(ding.api.pushes(STRANGER)) == 1

@@ -33,6 +33,7 @@ from bot.records.inbox import Inbox, ShownChoices, Taken
 from bot.service import AssistantService
 from bot.settings import Settings
 from bot.texts import t
+from handlers import seam
 from handlers.dingtalk.markdown import render_all
 from handlers.dingtalk.openapi import DingTalkAPI, DingTalkError, TooLarge
 from handlers.dingtalk.outbox import DingTalkOutbox
@@ -215,7 +216,7 @@ class DingTalkChannel:
             public = [r for r in replies if r.public]
             private = [r for r in replies if not r.public]
             if private and staff:
-                await self.outbox.send_replies(staff, private)
+                await self._one_to_one(staff, private)
                 public.append(Reply(t("dt.sent_privately")))
             await self._in_conversation(received, public, remember=False)
             return
@@ -231,7 +232,7 @@ class DingTalkChannel:
         expires = int(message.session_webhook_expired_time or 0) / 1000
         if not message.session_webhook or (expires and expires < time.time() + 5):
             if staff and not received.is_group:
-                await self.outbox.send_replies(staff, replies)
+                await self._one_to_one(staff, replies)
             return
         messages, choices = render_all(replies)
         if remember and staff:  # before it is shown: a quick tap finds it
@@ -240,7 +241,21 @@ class DingTalkChannel:
             await self.api.webhook(message.session_webhook, markdown.webhook_body())
         for reply in replies:
             for attachment in reply.files:
-                await self.outbox.send_file(staff, attachment)
+                _sent(await self.outbox.send_file(staff, attachment))
+
+    async def _one_to_one(self, staff: str, replies: list[Reply]) -> None:
+        _sent(await self.outbox.send_replies(staff, replies))
+
+
+class NotSent(Exception):
+    """DingTalk did not take a reply (still failing after the outbox's retries)."""
+
+
+def _sent(status: str) -> None:
+    """A reply that failed leaves its message unacknowledged, to come again; one to a
+    person DingTalk calls unreachable ("blocked") would fail the same way every time."""
+    if status == seam.FAILED:
+        raise NotSent(status)
 
 
 def _kind(error: BaseException) -> str:

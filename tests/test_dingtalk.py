@@ -474,3 +474,42 @@ async def test_a_one_to_one_answer_that_fails_leaves_the_message_to_come_again(
     ding.api.redeliver(message_id)
     assert await ding.api.wait_async(lambda: ding.api.acks.get(message_id) == 1)
     assert len(ding.api.pushes(STRANGER)) == 1
+
+
+async def test_gridsafe_run_on_dingtalk_alone_resends_a_push_left_sending(
+    tmp_path: Path, library, clock
+):
+    """The runner (not Telegram's post_init) recovers pushes a stopped process left
+    'sending', so a DingTalk-only installation does not lose the day's push."""
+    from bot.chat.digest import PushPlanner
+    from handlers.runner import serve
+
+    with DingTalkStandin() as api:
+        settings = dingtalk_settings(api, tmp_path, push_tick_seconds=0.2)
+        before = build_assistant(settings, library=library, clock=clock)
+        setup_org(before)
+        before.ws.org.add_person(
+            "王专干", "officer", "金色社区", channel="dingtalk", external_id=OFFICER
+        )
+        planner = PushPlanner(before.ws, "dingtalk")
+        (left,) = planner.due(clock())
+        assert planner.claim(left, clock().date())  # then the process was killed
+        before.ws.store.close()
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            serve(
+                settings,
+                ["dingtalk"],
+                lambda: build_assistant(settings, library=library, clock=clock),
+                stop,
+            )
+        )
+        try:
+            assert await api.wait_async(lambda: daily_pushes(api, OFFICER) == 1, timeout=30)
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 30)
+
+
+def daily_pushes(api: DingTalkStandin, staff: str) -> int:
+    return sum(t("push.head") in p.text for p in api.pushes(staff, "sampleMarkdown"))

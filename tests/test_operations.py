@@ -16,6 +16,7 @@ import pytest
 from bot.cli import main
 from bot.office.export import export_year
 from bot.records.store import MIGRATIONS, SchemaError, Store, storage_problem
+from bot.texts import t
 from tests.botapi import BotAPIStandin
 
 
@@ -245,3 +246,22 @@ def test_a_rejected_token_beside_dingtalk_is_the_same_one_line(tmp_path, capsys)
     out, err = capsys.readouterr()
     assert "令牌" in err and len(err.strip().splitlines()) == 1
     assert "WRONG-token" not in out + err and "the-client-secret" not in out + err
+
+
+def test_gridsafe_run_when_telegram_cannot_be_reached_is_one_line(tmp_path: Path):
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "123456:token-that-must-not-show",
+        "TELEGRAM_API_URL": "http://127.0.0.1:9/bot",  # nothing listens there
+        "GRIDSAFE_DATA": str(tmp_path),
+    }
+    for name in ("GRIDSAFE_CONFIG", "GRIDSAFE_DB", "DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], env=env, capture_output=True, text=True, timeout=120
+    )
+    out = done.stdout + done.stderr
+    assert done.returncode == 1 and "token-that" not in out
+    # the run ends in its one line, not in an uncaught traceback (PTB's own log record of
+    # the failed connection, above it, is the log)
+    assert done.stderr.strip().splitlines()[-1] == t("run.failed", what="NetworkError")

@@ -152,9 +152,10 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 
 def run_bot(settings: Settings) -> int:
-    """Run until stopped. A token the server rejects, a webhook secret that is not usable
-    and a database that cannot be used end in one Chinese line on stderr, never a traceback
-    (PTB's InvalidToken names the token)."""
+    """Run until stopped. A token the server rejects, a webhook secret that is not usable,
+    a database that cannot be used and any other failure to start (Telegram out of reach)
+    end in one Chinese line on stderr, never a traceback (PTB's InvalidToken names the
+    token)."""
     if not settings.telegram_token:
         print(t("tg.no_token"))
         return 2
@@ -171,10 +172,12 @@ def run_bot(settings: Settings) -> int:
     except SettingsError as error:
         print(str(error), file=sys.stderr)
         return 2
-    except Exception as error:
+    except Exception as error:  # as handlers/runner.py: one line, the traceback in debug
+        log.debug("stopped", exc_info=True)
         problem = storage_problem(error)
-        if problem is None:
-            raise
+        if problem is None:  # Telegram out of reach, or a fault: a restart may mend it
+            print(t("run.failed", what=type(error).__name__), file=sys.stderr)
+            return 1
         print(problem, file=sys.stderr)
         return 2
     return 0

@@ -303,3 +303,32 @@ def test_a_token_rejected_while_running_is_logged_as_one_line_without_it():
     assert "令牌" in shown and token not in shown and "Traceback" not in shown
     other = logging.LogRecord("httpx", logging.INFO, "x", 1, f"POST /bot{token}/getMe", (), None)
     assert redact.filter(other) and token not in logging.Formatter().format(other)
+
+
+async def test_telegram_beside_other_channels_runs_its_webhook_with_the_secret(
+    tmp_path, library, clock
+):
+    """The multi-channel path (handlers/runner.py: TelegramChannel) starts the webhook
+    itself: it too gives setWebhook the secret and refuses an update without it."""
+    from bot.service import AssistantService
+    from handlers.seam import Outboxes
+    from handlers.telegram.application import TelegramChannel
+
+    with BotAPIStandin() as api:
+        settings = standin_settings(
+            api, tmp_path, webhook_url="https://example.org", webhook_port=free_port()
+        )
+        service = AssistantService(lambda: build_assistant(settings, library=library, clock=clock))
+        await service.start()
+        channel = TelegramChannel(settings, service, Outboxes(service))
+        await channel.start()
+        try:
+            secret = (tmp_path / "webhook_secret").read_text().strip()
+            assert api.webhook["secret_token"] == secret
+            api.send_text(OFFICER, "巡查一周几次")
+            url = f"http://127.0.0.1:{settings.webhook_port}/telegram"
+            async with httpx.AsyncClient() as client:
+                bare = await client.post(url, json=api.pending_updates()[-1])
+            assert bare.status_code == 403
+        finally:
+            await channel.stop()

@@ -41,7 +41,8 @@ def missing(settings: Settings, channel: str | None) -> str | None:
 
 
 class RedactSecrets(logging.Filter):
-    """Scrub every secret from every log record (library loggers print request URLs)."""
+    """Scrub every secret from every log record, its traceback included (library loggers
+    print request URLs; PTB's InvalidToken names the token)."""
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
@@ -50,10 +51,17 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if any(s in message for s in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "<secret>")
-            record.msg, record.args = message, ()
+            record.msg, record.args = self._scrub(message), ()
+        if record.exc_info or record.exc_text:  # a traceback names what its error names
+            text = record.exc_text or logging.Formatter().formatException(record.exc_info)  # type: ignore[arg-type]
+            if any(s in text for s in self.secrets):
+                record.exc_info, record.exc_text = None, self._scrub(text)
         return True
+
+    def _scrub(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "<secret>")
+        return text
 
 
 def configure_logging(settings: Settings) -> None:
@@ -62,9 +70,17 @@ def configure_logging(settings: Settings) -> None:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry URLs
     logging.getLogger("websockets").setLevel(logging.WARNING)
-    redact = RedactSecrets([settings.telegram_token or "", settings.dingtalk_client_secret or ""])
+    filters: list[logging.Filter] = []
+    if settings.telegram_token:  # PTB's rejected-token records, as when Telegram runs alone
+        from handlers.telegram.error_log import RedactToken
+
+        filters.append(RedactToken(settings.telegram_token))
+    filters.append(
+        RedactSecrets([settings.telegram_token or "", settings.dingtalk_client_secret or ""])
+    )
     for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
+        for redact in filters:
+            handler.addFilter(redact)
 
 
 def run(settings: Settings, channel: str | None = None) -> int:

@@ -332,3 +332,36 @@ async def test_telegram_beside_other_channels_runs_its_webhook_with_the_secret(
             assert bare.status_code == 403
         finally:
             await channel.stop()
+
+
+def test_gridsafe_run_with_several_channels_keeps_the_token_out_of_tracebacks():
+    """handlers/runner.py sets up the log for Telegram beside DingTalk: a token rejected
+    while running (PTB logs InvalidToken, which names it, with its traceback) must be
+    scrubbed there as when Telegram runs alone, and so must the DingTalk secret."""
+    import io
+    import sys
+
+    from telegram.error import InvalidToken
+
+    from handlers.runner import configure_logging
+
+    token, secret = "123456:SECRET-token", "dingtalk-client-secret"
+    settings = Settings(
+        telegram_token=token, dingtalk_client_id="id", dingtalk_client_secret=secret
+    )
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        configure_logging(settings)
+        try:
+            raise InvalidToken(f"The token `{token}` was rejected by the server ({secret}).")
+        except InvalidToken:
+            logging.getLogger("telegram.ext").error(
+                "Network Retry Loop (Polling Updates): Invalid token.", exc_info=sys.exc_info()
+            )
+    finally:
+        root.removeHandler(handler)
+    said = out.getvalue()
+    assert said and token not in said and secret not in said

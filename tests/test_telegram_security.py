@@ -365,3 +365,20 @@ def test_gridsafe_run_with_several_channels_keeps_the_token_out_of_tracebacks():
         root.removeHandler(handler)
     said = out.getvalue()
     assert said and token not in said and secret not in said
+
+
+async def test_a_notice_telegram_refuses_never_tells_the_reporter_nothing_was_recorded(
+    tg: Harness,
+):
+    """Telegram alone: a notice to the street office that Telegram keeps refusing (429
+    after the retries) is logged and skipped, as on the shared outbox; the reporter, whose
+    hazard is recorded, is never told "没有记录"."""
+    from bot.texts import t
+
+    await join(tg, OFFICER, "officer", "金色社区", "王专干")
+    await join(tg, STREET, "street", "连然街道", "赵安办")
+    tg.api.throttle_chat(STREET)
+    assert "连然-2026-0001" in await tg.say(OFFICER, "/hazard 仓库消防通道堵塞")
+    await asyncio.sleep(6)  # the rate limiter waits out three 429s, then gives up
+    assert await tg.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM hazards")) == 1
+    assert all(t("tg.error") not in text for text in tg.api.texts(OFFICER))

@@ -120,6 +120,10 @@ def build_application(
     application.bot_data["service"] = service or AssistantService(
         factory or (lambda: build_assistant(settings))
     )
+    # notices and pushes: Telegram's alone, until a runner shares every channel's
+    application.bot_data["outboxes"] = Outboxes(
+        application.bot_data["service"], [TelegramOutbox(application.bot)]
+    )
     for handler in handlers():
         application.add_handler(handler)
     application.add_error_handler(on_error)

@@ -265,3 +265,25 @@ def test_gridsafe_run_when_telegram_cannot_be_reached_is_one_line(tmp_path: Path
     # the run ends in its one line, not in an uncaught traceback (PTB's own log record of
     # the failed connection, above it, is the log)
     assert done.stderr.strip().splitlines()[-1] == t("run.failed", what="NetworkError")
+
+
+def test_dingtalk_credentials_the_server_rejects_are_one_line_never_printed(tmp_path, capsys):
+    """As a token Telegram rejects: one Chinese line and exit 2 (systemd does not restart
+    into the same refusal), not a stream that retries for ever."""
+    from bot.settings import Settings
+    from handlers.runner import run
+    from tests.dtapi import DingTalkStandin
+
+    with DingTalkStandin() as api:
+        settings = Settings(
+            data_dir=tmp_path,
+            db_path=tmp_path / "gridsafe.db",
+            dingtalk_client_id=api.client_id,
+            dingtalk_client_secret="wrong-secret-that-must-not-show",
+            dingtalk_api_url=api.base_url,
+            dingtalk_oapi_url=api.base_url,
+        )
+        assert run(settings, "dingtalk") == 2
+    out, err = capsys.readouterr()
+    assert t("dt.bad_credentials") in err and len(err.strip().splitlines()) == 1
+    assert "wrong-secret" not in out + err and "Traceback" not in out + err

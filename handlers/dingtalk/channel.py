@@ -31,7 +31,7 @@ from bot.chat.replies import Reply
 from bot.records.evidence import FAILED, TOO_BIG, EvidenceFile
 from bot.records.inbox import Inbox, ShownChoices, Taken
 from bot.service import AssistantService
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.texts import t
 from handlers import seam
 from handlers.dingtalk.markdown import render_all
@@ -89,7 +89,17 @@ class DingTalkChannel:
         await self.stream.run()
 
     async def start(self) -> None:
-        """seam.Channel: keep the stream connected in the background."""
+        """seam.Channel: check the credentials once (credentials DingTalk rejects end the
+        start in one line, as a rejected Telegram token does, rather than a stream retrying
+        for ever; DingTalk out of reach is retried), then keep the stream connected in the
+        background."""
+        try:
+            await self.api.access_token()
+        except DingTalkError as error:
+            if 400 <= error.status < 500:
+                await self.api.close()
+                raise SettingsError(t("dt.bad_credentials")) from None
+            log.warning("DingTalk not reached at start (%s): the stream keeps trying", error)
         self._task = asyncio.create_task(self.run(), name="dingtalk")
 
     async def stop(self) -> None:

@@ -382,3 +382,17 @@ async def test_a_notice_telegram_refuses_never_tells_the_reporter_nothing_was_re
     await asyncio.sleep(6)  # the rate limiter waits out three 429s, then gives up
     assert await tg.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM hazards")) == 1
     assert all(t("tg.error") not in text for text in tg.api.texts(OFFICER))
+
+
+def test_settings_never_show_their_secrets():
+    """A Settings object shown anywhere (an assertion, a debug line, a traceback's
+    locals) names no secret."""
+    settings = Settings(
+        telegram_token="123456:TOKEN-value",
+        webhook_secret="webhook-value",
+        dingtalk_client_id="dingid",
+        dingtalk_client_secret="dingtalk-value",
+    )
+    shown = repr(settings) + str(settings)
+    assert "TOKEN-value" not in shown and "webhook-value" not in shown
+    assert "dingtalk-value" not in shown and "dingid" in shown

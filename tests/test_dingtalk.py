@@ -513,3 +513,16 @@ async def test_gridsafe_run_on_dingtalk_alone_resends_a_push_left_sending(
 
 def daily_pushes(api: DingTalkStandin, staff: str) -> int:
     return sum(t("push.head") in p.text for p in api.pushes(staff, "sampleMarkdown"))
+
+
+async def test_a_group_message_handled_after_its_webhook_expired_is_answered_one_to_one(
+    ding: Ding,
+):
+    data = ding.api.robot_message(
+        STRANGER, "text", {"text": {"content": "巡查一周几次"}}, group="cidGROUP"
+    )
+    data["sessionWebhookExpiredTime"] = int((time.time() - 60) * 1000)
+    message_id = ding.api.deliver(data)
+    assert await ding.api.wait_async(lambda: ding.api.acks.get(message_id) == 1)
+    assert await ding.api.wait_async(lambda: len(ding.api.pushes(STRANGER)) == 1, timeout=3)
+    assert "【4.2.3】" in ding.api.pushes(STRANGER)[0].text

@@ -222,6 +222,10 @@ class DingTalkChannel:
         if not replies:
             return
         staff = received.staff_id
+        if received.is_group and not _webhook_usable(received):
+            if staff:  # handled late: everything to the sender, one to one
+                await self._one_to_one(staff, replies)
+            return
         if received.is_group:
             public = [r for r in replies if r.public]
             private = [r for r in replies if not r.public]
@@ -239,8 +243,7 @@ class DingTalkChannel:
         one to one through the outbox when it is not (a message handled late)."""
         staff = received.staff_id
         message = received.message
-        expires = int(message.session_webhook_expired_time or 0) / 1000
-        if not message.session_webhook or (expires and expires < time.time() + 5):
+        if not _webhook_usable(received):
             if staff and not received.is_group:
                 await self._one_to_one(staff, replies)
             return
@@ -266,6 +269,13 @@ def _sent(status: str) -> None:
     person DingTalk calls unreachable ("blocked") would fail the same way every time."""
     if status == seam.FAILED:
         raise NotSent(status)
+
+
+def _webhook_usable(received: Received) -> bool:
+    """Whether the conversation's sessionWebhook can still take a reply."""
+    message = received.message
+    expires = int(message.session_webhook_expired_time or 0) / 1000
+    return bool(message.session_webhook) and not (expires and expires < time.time() + 5)
 
 
 def _kind(error: BaseException) -> str:

@@ -25,6 +25,7 @@ from handlers.seam import Channel, Outboxes, push_loop, recover_pushes
 
 log = logging.getLogger("gridsafe.run")
 CHANNELS = ("telegram", "dingtalk")
+PUSH_GRACE = 20.0  # seconds a push round under way may take to finish at a stop
 
 
 def missing(settings: Settings, channel: str | None) -> str | None:
@@ -153,17 +154,22 @@ async def serve(
     outboxes = Outboxes(service)
     started: list[Channel] = []
     push: asyncio.Task[None] | None = None
+    stopping = asyncio.Event()
     try:
         for name in names:
             channel = build_channel(name, settings, service, outboxes)
             outboxes.add(channel.outbox)
             await channel.start()
             started.append(channel)
-        push = asyncio.create_task(push_loop(service, outboxes, settings.push_tick_seconds))
+        push = asyncio.create_task(
+            push_loop(service, outboxes, settings.push_tick_seconds, stopping)
+        )
         log.info("GridSafe running on %s", ", ".join(names))
         await stop.wait()
     finally:
-        if push is not None:
+        if push is not None:  # a round under way finishes and records what it sent
+            stopping.set()
+            await asyncio.wait({push}, timeout=PUSH_GRACE)
             push.cancel()
             await asyncio.gather(push, return_exceptions=True)
         for channel in reversed(started):

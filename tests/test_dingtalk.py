@@ -526,3 +526,41 @@ async def test_a_group_message_handled_after_its_webhook_expired_is_answered_one
     assert await ding.api.wait_async(lambda: ding.api.acks.get(message_id) == 1)
     assert await ding.api.wait_async(lambda: len(ding.api.pushes(STRANGER)) == 1, timeout=3)
     assert "【4.2.3】" in ding.api.pushes(STRANGER)[0].text
+
+
+async def test_a_stop_during_a_push_lets_the_send_finish_and_records_it(
+    tmp_path: Path, library, clock
+):
+    """SIGTERM while a push is being sent: the runner lets the round finish, so the push
+    DingTalk took is recorded 'sent', never 'failed' (which the next start sends again)."""
+    from handlers.runner import serve
+
+    with DingTalkStandin() as api:
+        settings = dingtalk_settings(api, tmp_path, push_tick_seconds=0.2)
+        before = build_assistant(settings, library=library, clock=clock)
+        setup_org(before)
+        before.ws.org.add_person(
+            "王专干", "officer", "金色社区", channel="dingtalk", external_id=OFFICER
+        )
+        before.ws.store.close()
+        api.batch_delay = 1.0
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            serve(
+                settings,
+                ["dingtalk"],
+                lambda: build_assistant(settings, library=library, clock=clock),
+                stop,
+            )
+        )
+        try:
+            assert await api.wait_async(
+                lambda: "/v1.0/robot/oToMessages/batchSend" in api.calls, timeout=30
+            )
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 30)
+        assert daily_pushes(api, OFFICER) == 1
+        after = build_assistant(settings, library=library, clock=clock)
+        assert after.ws.store.value("SELECT status FROM pushes") == "sent"
+        after.ws.store.close()

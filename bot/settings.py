@@ -43,19 +43,19 @@ class Settings:
     organisation: dict[str, list[str]] = field(default_factory=dict)
     # unit name -> the day its figures count from (a unit that brings earlier records)
     start_dates: dict[str, date] = field(default_factory=dict)
-    telegram_token: str | None = None
+    telegram_token: str | None = field(default=None, repr=False)  # a secret
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_file_url: str = "https://api.telegram.org/file/bot"
     telegram_proxy: str | None = None
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
-    webhook_secret: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)  # a secret
     max_file_mb: float = 10.0  # the largest photo or file downloaded from a chat
     invite_days: int = 7  # an invite code not used within this many days expires
     send_rate: float = 25.0  # messages per second, all chats together
     dingtalk_client_id: str | None = None  # AppKey of the internal enterprise app
-    dingtalk_client_secret: str | None = None
+    dingtalk_client_secret: str | None = field(default=None, repr=False)  # a secret
     dingtalk_robot_code: str | None = None  # defaults to the client id
     dingtalk_api_url: str = "https://api.dingtalk.com"
     dingtalk_oapi_url: str = "https://oapi.dingtalk.com"  # media upload (sending files)

@@ -13,16 +13,19 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from collections.abc import Callable
 
 from bot.chat.assistant import Assistant, build_assistant
+from bot.records.store import storage_problem
 from bot.service import AssistantService
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.texts import t
 from handlers.seam import Channel, Outboxes, push_loop, recover_pushes
 
 log = logging.getLogger("gridsafe.run")
 CHANNELS = ("telegram", "dingtalk")
+PUSH_GRACE = 20.0  # seconds a push round under way may take to finish at a stop
 
 
 def missing(settings: Settings, channel: str | None) -> str | None:
@@ -39,7 +42,8 @@ def missing(settings: Settings, channel: str | None) -> str | None:
 
 
 class RedactSecrets(logging.Filter):
-    """Scrub every secret from every log record (library loggers print request URLs)."""
+    """Scrub every secret from every log record, its traceback included (library loggers
+    print request URLs; PTB's InvalidToken names the token)."""
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
@@ -48,10 +52,17 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if any(s in message for s in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "<secret>")
-            record.msg, record.args = message, ()
+            record.msg, record.args = self._scrub(message), ()
+        if record.exc_info or record.exc_text:  # a traceback names what its error names
+            text = record.exc_text or logging.Formatter().formatException(record.exc_info)  # type: ignore[arg-type]
+            if any(s in text for s in self.secrets):
+                record.exc_info, record.exc_text = None, self._scrub(text)
         return True
+
+    def _scrub(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "<secret>")
+        return text
 
 
 def configure_logging(settings: Settings) -> None:
@@ -60,9 +71,17 @@ def configure_logging(settings: Settings) -> None:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry URLs
     logging.getLogger("websockets").setLevel(logging.WARNING)
-    redact = RedactSecrets([settings.telegram_token or "", settings.dingtalk_client_secret or ""])
+    filters: list[logging.Filter] = []
+    if settings.telegram_token:  # PTB's rejected-token records, as when Telegram runs alone
+        from handlers.telegram.error_log import RedactToken
+
+        filters.append(RedactToken(settings.telegram_token))
+    filters.append(
+        RedactSecrets([settings.telegram_token or "", settings.dingtalk_client_secret or ""])
+    )
     for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
+        for redact in filters:
+            handler.addFilter(redact)
 
 
 def run(settings: Settings, channel: str | None = None) -> int:
@@ -82,9 +101,24 @@ def run(settings: Settings, channel: str | None = None) -> int:
         pass
     except Exception as error:  # a channel that cannot start: one line, no traceback
         log.debug("stopped", exc_info=True)
+        line = refusal(error)
+        if line is not None:  # nothing a restart would change: exit 2 (systemd stops)
+            print(line, file=sys.stderr)
+            return 2
         print(t("run.failed", what=type(error).__name__))
         return 1
     return 0
+
+
+def refusal(error: BaseException) -> str | None:
+    """The one line of an error a restart cannot mend, as Telegram alone says it
+    (handlers/telegram/application.py run_bot): an unusable database or data folder, bad
+    settings (a webhook secret), a token the server rejects. None for anything else."""
+    if isinstance(error, SettingsError):
+        return str(error)
+    if type(error).__name__ == "InvalidToken":  # telegram.error, imported only when used
+        return t("tg.bad_token")
+    return storage_problem(error)
 
 
 def build_channel(
@@ -120,17 +154,22 @@ async def serve(
     outboxes = Outboxes(service)
     started: list[Channel] = []
     push: asyncio.Task[None] | None = None
+    stopping = asyncio.Event()
     try:
         for name in names:
             channel = build_channel(name, settings, service, outboxes)
             outboxes.add(channel.outbox)
             await channel.start()
             started.append(channel)
-        push = asyncio.create_task(push_loop(service, outboxes, settings.push_tick_seconds))
+        push = asyncio.create_task(
+            push_loop(service, outboxes, settings.push_tick_seconds, stopping)
+        )
         log.info("GridSafe running on %s", ", ".join(names))
         await stop.wait()
     finally:
-        if push is not None:
+        if push is not None:  # a round under way finishes and records what it sent
+            stopping.set()
+            await asyncio.wait({push}, timeout=PUSH_GRACE)
             push.cancel()
             await asyncio.gather(push, return_exceptions=True)
         for channel in reversed(started):

@@ -24,6 +24,7 @@ stay in ``bot/``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -170,14 +171,23 @@ async def recover_pushes(service: AssistantService) -> None:
         log.info("%s push(es) left unfinished by the previous run will be sent again", count)
 
 
-async def push_loop(service: AssistantService, outboxes: Outboxes, tick: float) -> None:
+async def push_loop(
+    service: AssistantService,
+    outboxes: Outboxes,
+    tick: float,
+    stopping: asyncio.Event | None = None,
+) -> None:
     """The push job for a process that runs channels itself: a round every ``tick`` seconds
-    until cancelled. A failed round is logged and the next one tries again."""
-    while True:
+    until ``stopping`` is set (a round under way is finished first, so a push the channel
+    took is recorded as sent) or the task is cancelled. A failed round is logged and the
+    next one tries again."""
+    stopping = stopping or asyncio.Event()
+    while not stopping.is_set():
         try:
             await push_round(service, outboxes)
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("push round failed")
-        await asyncio.sleep(tick)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), tick)

@@ -487,3 +487,147 @@ async def test_a_malformed_message_is_dropped_and_the_next_answered(ding: Ding):
     message_id = ding.api.deliver(data)
     assert await ding.api.wait_async(lambda: ding.api.acks.get(message_id) == 1)
     assert "【4.2.3】" in await ding.say(STRANGER, "巡查一周几次")
+
+
+async def test_a_deactivated_persons_picture_is_never_downloaded(ding: Ding):
+    await ding.join(OFFICER, "officer", "金色社区", "王专干")
+    person = await ding.core(lambda a: a.ws.org.person_for_account("dingtalk", OFFICER))
+    await ding.core(lambda a: a.ws.org.update_person(person, active=False))
+    conversation = ding.api.conversation(OFFICER)
+    before = len(ding.api.replies(conversation))
+    ding.api.send_picture(OFFICER, PNG)
+    assert t("person.inactive") in await ding.answer(conversation, before)
+    assert "/v1.0/robot/messageFiles/download" not in ding.api.calls
+    assert not (ding.channel.settings.files_dir / "dingtalk").exists()
+
+
+async def test_files_obey_the_one_limit_and_types_and_keep_the_words(ding: Ding):
+    """The rules Telegram follows (bot/records/evidence.py): the limit the reply names is
+    GRIDSAFE_MAX_FILE_MB, only pictures and PDF are kept, and a file that did not arrive
+    leaves the words of the message to be read."""
+    await ding.join(OFFICER, "officer", "金色社区", "王专干")
+    conversation = ding.api.conversation(OFFICER)
+    stored = ding.channel.settings.files_dir / "dingtalk"
+    big = PNG + b"\x00" * int(10.5 * 1024 * 1024)
+    before = len(ding.api.replies(conversation))
+    ding.api.send_file(OFFICER, "现场.png", big)
+    assert t("files.too_big", mb="10") in await ding.answer(conversation, before)
+    before = len(ding.api.replies(conversation))
+    ding.api.send_file(OFFICER, "安装包.apk", b"PK\x03\x04 not evidence")
+    assert t("files.type") in await ding.answer(conversation, before)
+    assert not stored.exists() or not any(p.is_file() for p in stored.rglob("*"))
+    before = len(ding.api.replies(conversation))
+    ding.api.fail_download = 1
+    ding.api.send_rich(OFFICER, ["社区安全专干每周要巡查几次", JPEG])
+    text = await ding.answer(conversation, before)
+    assert t("files.failed") in text and "【4.2.3】" in text
+
+
+async def test_a_one_to_one_answer_that_fails_leaves_the_message_to_come_again(
+    ding: Ding, monkeypatch
+):
+    """Answered one to one (its webhook expired): when DingTalk keeps refusing the send,
+    the message is not acknowledged, so the gateway delivers it again and it is answered."""
+    from handlers.dingtalk import outbox
+
+    monkeypatch.setattr(outbox, "FLOW_PAUSE", 0.01)
+    data = ding.api.robot_message(STRANGER, "text", {"text": {"content": "巡查一周几次"}})
+    data["sessionWebhookExpiredTime"] = int((time.time() - 60) * 1000)
+    ding.api.flow_control[STRANGER] = outbox.FLOW_RETRIES + 1
+    message_id = ding.api.deliver(data)
+    assert await ding.api.wait_async(lambda: ding.api.flow_control[STRANGER] == 0)
+    await asyncio.sleep(0.3)
+    assert message_id not in ding.api.acks and ding.api.pushes(STRANGER) == []
+    ding.api.redeliver(message_id)
+    assert await ding.api.wait_async(lambda: ding.api.acks.get(message_id) == 1)
+    assert len(ding.api.pushes(STRANGER)) == 1
+
+
+async def test_gridsafe_run_on_dingtalk_alone_resends_a_push_left_sending(
+    tmp_path: Path, library, clock
+):
+    """The runner (not Telegram's post_init) recovers pushes a stopped process left
+    'sending', so a DingTalk-only installation does not lose the day's push."""
+    from bot.chat.digest import PushPlanner
+    from handlers.runner import serve
+
+    with DingTalkStandin() as api:
+        settings = dingtalk_settings(api, tmp_path, push_tick_seconds=0.2)
+        before = build_assistant(settings, library=library, clock=clock)
+        setup_org(before)
+        before.ws.org.add_person(
+            "王专干", "officer", "金色社区", channel="dingtalk", external_id=OFFICER
+        )
+        planner = PushPlanner(before.ws, "dingtalk")
+        (left,) = planner.due(clock())
+        assert planner.claim(left, clock().date())  # then the process was killed
+        before.ws.store.close()
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            serve(
+                settings,
+                ["dingtalk"],
+                lambda: build_assistant(settings, library=library, clock=clock),
+                stop,
+            )
+        )
+        try:
+            assert await api.wait_async(lambda: daily_pushes(api, OFFICER) == 1, timeout=30)
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 30)
+
+
+def daily_pushes(api: DingTalkStandin, staff: str) -> int:
+    return sum(t("push.head") in p.text for p in api.pushes(staff, "sampleMarkdown"))
+
+
+async def test_a_group_message_handled_after_its_webhook_expired_is_answered_one_to_one(
+    ding: Ding,
+):
+    data = ding.api.robot_message(
+        STRANGER, "text", {"text": {"content": "巡查一周几次"}}, group="cidGROUP"
+    )
+    data["sessionWebhookExpiredTime"] = int((time.time() - 60) * 1000)
+    message_id = ding.api.deliver(data)
+    assert await ding.api.wait_async(lambda: ding.api.acks.get(message_id) == 1)
+    assert await ding.api.wait_async(lambda: len(ding.api.pushes(STRANGER)) == 1, timeout=3)
+    assert "【4.2.3】" in ding.api.pushes(STRANGER)[0].text
+
+
+async def test_a_stop_during_a_push_lets_the_send_finish_and_records_it(
+    tmp_path: Path, library, clock
+):
+    """SIGTERM while a push is being sent: the runner lets the round finish, so the push
+    DingTalk took is recorded 'sent', never 'failed' (which the next start sends again)."""
+    from handlers.runner import serve
+
+    with DingTalkStandin() as api:
+        settings = dingtalk_settings(api, tmp_path, push_tick_seconds=0.2)
+        before = build_assistant(settings, library=library, clock=clock)
+        setup_org(before)
+        before.ws.org.add_person(
+            "王专干", "officer", "金色社区", channel="dingtalk", external_id=OFFICER
+        )
+        before.ws.store.close()
+        api.batch_delay = 1.0
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            serve(
+                settings,
+                ["dingtalk"],
+                lambda: build_assistant(settings, library=library, clock=clock),
+                stop,
+            )
+        )
+        try:
+            assert await api.wait_async(
+                lambda: "/v1.0/robot/oToMessages/batchSend" in api.calls, timeout=30
+            )
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 30)
+        assert daily_pushes(api, OFFICER) == 1
+        after = build_assistant(settings, library=library, clock=clock)
+        assert after.ws.store.value("SELECT status FROM pushes") == "sent"
+        after.ws.store.close()

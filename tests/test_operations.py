@@ -16,6 +16,7 @@ import pytest
 from bot.cli import main
 from bot.office.export import export_year
 from bot.records.store import MIGRATIONS, SchemaError, Store, storage_problem
+from bot.texts import t
 from tests.botapi import BotAPIStandin
 
 
@@ -205,3 +206,84 @@ def test_gridsafe_run_on_a_corrupt_database_is_one_line(tmp_path: Path):
     assert done.returncode == 2
     assert "损坏" in done.stderr and "Traceback" not in done.stdout + done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and api.token not in done.stderr
+
+
+def test_gridsafe_run_on_dingtalk_with_a_corrupt_database_is_its_one_line(tmp_path, capsys):
+    from bot.settings import Settings
+    from handlers.runner import run
+
+    (tmp_path / "gridsafe.db").write_bytes(b"garbage, not SQLite" * 300)
+    settings = Settings(
+        data_dir=tmp_path,
+        db_path=tmp_path / "gridsafe.db",
+        dingtalk_client_id="dingid",
+        dingtalk_client_secret="the-client-secret",
+        dingtalk_api_url="http://127.0.0.1:9",
+    )
+    assert run(settings, "dingtalk") == 2
+    out, err = capsys.readouterr()
+    assert "损坏" in err and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in out + err and "the-client-secret" not in out + err
+    assert (tmp_path / "gridsafe.db").read_bytes() == b"garbage, not SQLite" * 300
+
+
+def test_a_rejected_token_beside_dingtalk_is_the_same_one_line(tmp_path, capsys):
+    from bot.settings import Settings
+    from handlers.runner import run
+
+    with BotAPIStandin() as api:
+        settings = Settings(
+            data_dir=tmp_path,
+            db_path=tmp_path / "gridsafe.db",
+            telegram_token="123456:WRONG-token-that-must-not-show",
+            telegram_api_url=api.base_url,
+            telegram_file_url=api.base_file_url,
+            dingtalk_client_id="dingid",
+            dingtalk_client_secret="the-client-secret",
+            dingtalk_api_url="http://127.0.0.1:9",
+        )
+        assert run(settings) == 2
+    out, err = capsys.readouterr()
+    assert "令牌" in err and len(err.strip().splitlines()) == 1
+    assert "WRONG-token" not in out + err and "the-client-secret" not in out + err
+
+
+def test_gridsafe_run_when_telegram_cannot_be_reached_is_one_line(tmp_path: Path):
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "123456:token-that-must-not-show",
+        "TELEGRAM_API_URL": "http://127.0.0.1:9/bot",  # nothing listens there
+        "GRIDSAFE_DATA": str(tmp_path),
+    }
+    for name in ("GRIDSAFE_CONFIG", "GRIDSAFE_DB", "DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], env=env, capture_output=True, text=True, timeout=120
+    )
+    out = done.stdout + done.stderr
+    assert done.returncode == 1 and "token-that" not in out
+    # the run ends in its one line, not in an uncaught traceback (PTB's own log record of
+    # the failed connection, above it, is the log)
+    assert done.stderr.strip().splitlines()[-1] == t("run.failed", what="NetworkError")
+
+
+def test_dingtalk_credentials_the_server_rejects_are_one_line_never_printed(tmp_path, capsys):
+    """As a token Telegram rejects: one Chinese line and exit 2 (systemd does not restart
+    into the same refusal), not a stream that retries for ever."""
+    from bot.settings import Settings
+    from handlers.runner import run
+    from tests.dtapi import DingTalkStandin
+
+    with DingTalkStandin() as api:
+        settings = Settings(
+            data_dir=tmp_path,
+            db_path=tmp_path / "gridsafe.db",
+            dingtalk_client_id=api.client_id,
+            dingtalk_client_secret="wrong-secret-that-must-not-show",
+            dingtalk_api_url=api.base_url,
+            dingtalk_oapi_url=api.base_url,
+        )
+        assert run(settings, "dingtalk") == 2
+    out, err = capsys.readouterr()
+    assert t("dt.bad_credentials") in err and len(err.strip().splitlines()) == 1
+    assert "wrong-secret" not in out + err and "Traceback" not in out + err

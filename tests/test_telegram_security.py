@@ -303,3 +303,96 @@ def test_a_token_rejected_while_running_is_logged_as_one_line_without_it():
     assert "令牌" in shown and token not in shown and "Traceback" not in shown
     other = logging.LogRecord("httpx", logging.INFO, "x", 1, f"POST /bot{token}/getMe", (), None)
     assert redact.filter(other) and token not in logging.Formatter().format(other)
+
+
+async def test_telegram_beside_other_channels_runs_its_webhook_with_the_secret(
+    tmp_path, library, clock
+):
+    """The multi-channel path (handlers/runner.py: TelegramChannel) starts the webhook
+    itself: it too gives setWebhook the secret and refuses an update without it."""
+    from bot.service import AssistantService
+    from handlers.seam import Outboxes
+    from handlers.telegram.application import TelegramChannel
+
+    with BotAPIStandin() as api:
+        settings = standin_settings(
+            api, tmp_path, webhook_url="https://example.org", webhook_port=free_port()
+        )
+        service = AssistantService(lambda: build_assistant(settings, library=library, clock=clock))
+        await service.start()
+        channel = TelegramChannel(settings, service, Outboxes(service))
+        await channel.start()
+        try:
+            secret = (tmp_path / "webhook_secret").read_text().strip()
+            assert api.webhook["secret_token"] == secret
+            api.send_text(OFFICER, "巡查一周几次")
+            url = f"http://127.0.0.1:{settings.webhook_port}/telegram"
+            async with httpx.AsyncClient() as client:
+                bare = await client.post(url, json=api.pending_updates()[-1])
+            assert bare.status_code == 403
+        finally:
+            await channel.stop()
+
+
+def test_gridsafe_run_with_several_channels_keeps_the_token_out_of_tracebacks():
+    """handlers/runner.py sets up the log for Telegram beside DingTalk: a token rejected
+    while running (PTB logs InvalidToken, which names it, with its traceback) must be
+    scrubbed there as when Telegram runs alone, and so must the DingTalk secret."""
+    import io
+    import sys
+
+    from telegram.error import InvalidToken
+
+    from handlers.runner import configure_logging
+
+    token, secret = "123456:SECRET-token", "dingtalk-client-secret"
+    settings = Settings(
+        telegram_token=token, dingtalk_client_id="id", dingtalk_client_secret=secret
+    )
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        configure_logging(settings)
+        try:
+            raise InvalidToken(f"The token `{token}` was rejected by the server ({secret}).")
+        except InvalidToken:
+            logging.getLogger("telegram.ext").error(
+                "Network Retry Loop (Polling Updates): Invalid token.", exc_info=sys.exc_info()
+            )
+    finally:
+        root.removeHandler(handler)
+    said = out.getvalue()
+    assert said and token not in said and secret not in said
+
+
+async def test_a_notice_telegram_refuses_never_tells_the_reporter_nothing_was_recorded(
+    tg: Harness,
+):
+    """Telegram alone: a notice to the street office that Telegram keeps refusing (429
+    after the retries) is logged and skipped, as on the shared outbox; the reporter, whose
+    hazard is recorded, is never told "没有记录"."""
+    from bot.texts import t
+
+    await join(tg, OFFICER, "officer", "金色社区", "王专干")
+    await join(tg, STREET, "street", "连然街道", "赵安办")
+    tg.api.throttle_chat(STREET)
+    assert "连然-2026-0001" in await tg.say(OFFICER, "/hazard 仓库消防通道堵塞")
+    await asyncio.sleep(6)  # the rate limiter waits out three 429s, then gives up
+    assert await tg.core(lambda a: a.ws.store.value("SELECT COUNT(*) FROM hazards")) == 1
+    assert all(t("tg.error") not in text for text in tg.api.texts(OFFICER))
+
+
+def test_settings_never_show_their_secrets():
+    """A Settings object shown anywhere (an assertion, a debug line, a traceback's
+    locals) names no secret."""
+    settings = Settings(
+        telegram_token="123456:TOKEN-value",
+        webhook_secret="webhook-value",
+        dingtalk_client_id="dingid",
+        dingtalk_client_secret="dingtalk-value",
+    )
+    shown = repr(settings) + str(settings)
+    assert "TOKEN-value" not in shown and "webhook-value" not in shown
+    assert "dingtalk-value" not in shown and "dingid" in shown

@@ -33,17 +33,24 @@ from dingtalk_stream.frames import CallbackMessage
 
 from bot.chat.followups import TAP_HOURS
 from bot.chat.replies import Incoming, Reply
-from bot.records.evidence import EvidenceFile
+from bot.records.evidence import FAILED, TOO_BIG, EvidenceFile
 from bot.records.inbox import Inbox, ShownChoices, Taken
 from bot.service import AssistantService
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.texts import t
 from handlers import seam
 from handlers.dingtalk.card import CALLBACK_TOPIC, parse_callback
 from handlers.dingtalk.markdown import choices_of, render_all
 from handlers.dingtalk.openapi import DingTalkAPI, DingTalkError, TooLarge
 from handlers.dingtalk.outbox import DingTalkOutbox
-from handlers.dingtalk.receive import CHANNEL, Downloads, Received, parse, to_incoming
+from handlers.dingtalk.receive import (
+    CHANNEL,
+    Downloads,
+    NotTaken,
+    Received,
+    parse,
+    to_incoming,
+)
 from handlers.dingtalk.stream import Handler, Stream
 from handlers.seam import Outboxes
 
@@ -94,7 +101,17 @@ class DingTalkChannel:
         await self.stream.run()
 
     async def start(self) -> None:
-        """seam.Channel: keep the stream connected in the background."""
+        """seam.Channel: check the credentials once (credentials DingTalk rejects end the
+        start in one line, as a rejected Telegram token does, rather than a stream retrying
+        for ever; DingTalk out of reach is retried), then keep the stream connected in the
+        background."""
+        try:
+            await self.api.access_token()
+        except DingTalkError as error:
+            if 400 <= error.status < 500:
+                await self.api.close()
+                raise SettingsError(t("dt.bad_credentials")) from None
+            log.warning("DingTalk not reached at start (%s): the stream keeps trying", error)
         self._task = asyncio.create_task(self.run(), name="dingtalk")
 
     async def stop(self) -> None:
@@ -196,16 +213,21 @@ class DingTalkChannel:
                 return await self._core(received, [], data)
         notes: list[Reply] = []
         photos: list[EvidenceFile] = []
-        if received.has_files and not received.is_group and await self._bound(staff):
-            photos, notes = await self._download(received)
-            if notes and not photos and not text:
+        lost: list[str] = []
+        if received.has_files and not received.is_group and await self._takes_files(staff):
+            photos, lost, notes = await self._download(received)
+            if notes and not photos and not lost and not text:
                 return notes
-        return notes + await self._core(received, photos)
+        return notes + await self._core(received, photos, lost=lost)
 
     async def _core(
-        self, received: Received, photos: list[EvidenceFile], press: str | None = None
+        self,
+        received: Received,
+        photos: list[EvidenceFile],
+        press: str | None = None,
+        lost: list[str] | None = None,
     ) -> list[Reply]:
-        msg = to_incoming(received, photos)
+        msg = to_incoming(received, photos, lost)
         try:
             if press is not None:
                 return await self.service.press(msg, press)
@@ -218,24 +240,38 @@ class DingTalkChannel:
         person = await self.service.call(lambda a: a.ws.org.person_for_account(CHANNEL, staff))
         return person is not None
 
-    async def _download(self, received: Received) -> tuple[list[EvidenceFile], list[Reply]]:
+    async def _takes_files(self, staff: str) -> bool:
+        """The core's rule (bound and active), as on every channel."""
+        return await self.service.call(lambda a: a.takes_files(CHANNEL, staff))
+
+    async def _download(
+        self, received: Received
+    ) -> tuple[list[EvidenceFile], list[str], list[Reply]]:
+        """The pictures and files of a message; why any was not taken (records.evidence
+        reasons: the core says them, as for every channel); a note for a picture whose
+        content is no known picture."""
         photos: list[EvidenceFile] = []
+        lost: list[str] = []
         notes: list[Reply] = []
-        try:
-            for code in received.pictures:
-                picture = await self.downloads.picture(code)
-                if picture is None:
-                    notes = [Reply(t("dt.picture_unknown"))]
+        items = [(code, None) for code in received.pictures] + list(received.files)
+        for code, name in items:
+            try:
+                if name is None:
+                    picture = await self.downloads.picture(code)
+                    if picture is None:
+                        notes = [Reply(t("dt.picture_unknown"))]
+                    else:
+                        photos.append(picture)
                 else:
-                    photos.append(picture)
-            for code, name in received.files:
-                photos.append(await self.downloads.file(code, name))
-        except TooLarge:
-            return [], [Reply(t("dt.file_too_large"))]
-        except (DingTalkError, OSError) as error:
-            log.warning("download failed: %s", _kind(error))
-            return [], [Reply(t("dt.download_failed"))]
-        return photos, notes
+                    photos.append(await self.downloads.file(code, name))
+            except TooLarge:
+                lost.append(TOO_BIG)
+            except NotTaken as refused:
+                lost.append(refused.reason)
+            except (DingTalkError, OSError) as error:
+                log.warning("download failed: %s", _kind(error))
+                lost.append(FAILED)
+        return photos, lost, notes
 
     # ---- replies --------------------------------------------------------------------------
 
@@ -243,11 +279,15 @@ class DingTalkChannel:
         if not replies:
             return
         staff = received.staff_id
+        if received.is_group and not _webhook_usable(received):
+            if staff:  # handled late: everything to the sender, one to one
+                await self._one_to_one(staff, replies)
+            return
         if received.is_group:
             public = [r for r in replies if r.public]
             private = [r for r in replies if not r.public]
             if private and staff:
-                await self.outbox.send_replies(staff, private)
+                await self._one_to_one(staff, private)
                 public.append(Reply(t("dt.sent_privately")))
             await self._in_conversation(received, public, remember=False)
             return
@@ -260,10 +300,9 @@ class DingTalkChannel:
         one to one through the outbox when it is not (a message handled late)."""
         staff = received.staff_id
         message = received.message
-        expires = int(message.session_webhook_expired_time or 0) / 1000
-        if not message.session_webhook or (expires and expires < time.time() + 5):
+        if not _webhook_usable(received):
             if staff and not received.is_group:
-                await self.outbox.send_replies(staff, replies)
+                await self._one_to_one(staff, replies)
             return
         choices = choices_of(replies)
         if remember and staff:  # before it is shown: a quick tap finds it
@@ -281,7 +320,28 @@ class DingTalkChannel:
             first += count
         for reply in replies:
             for attachment in reply.files:
-                await self.outbox.send_file(staff, attachment)
+                _sent(await self.outbox.send_file(staff, attachment))
+
+    async def _one_to_one(self, staff: str, replies: list[Reply]) -> None:
+        _sent(await self.outbox.send_replies(staff, replies))
+
+
+class NotSent(Exception):
+    """DingTalk did not take a reply (still failing after the outbox's retries)."""
+
+
+def _sent(status: str) -> None:
+    """A reply that failed leaves its message unacknowledged, to come again; one to a
+    person DingTalk calls unreachable ("blocked") would fail the same way every time."""
+    if status == seam.FAILED:
+        raise NotSent(status)
+
+
+def _webhook_usable(received: Received) -> bool:
+    """Whether the conversation's sessionWebhook can still take a reply."""
+    message = received.message
+    expires = int(message.session_webhook_expired_time or 0) / 1000
+    return bool(message.session_webhook) and not (expires and expires < time.time() + 5)
 
 
 def _kind(error: BaseException) -> str:

@@ -2,15 +2,17 @@
 
 Invariants: a person is known by their senderStaffId (their account in the enterprise),
 never by the conversation; pictures and files are downloaded only for a bound person in a
-one-to-one chat (records are made only there), at most ``GRIDSAFE_MAX_FILE_MB`` each; a
-picture's type is taken from its content (DingTalk's download URL has no extension) and
-content that is no known picture is not kept as one.
+one-to-one chat (records are made only there), under the rules every channel follows
+(bot/records/evidence.py: at most ``GRIDSAFE_MAX_FILE_MB`` each, only pictures and PDF); a
+file's type is taken from its content (DingTalk's download URL has no extension) and
+content that is no known picture is not kept as one. Why a file was not taken goes to the
+core as ``Incoming.lost_files``, which says it, as for Telegram.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+import mimetypes
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +21,7 @@ from typing import Any
 from dingtalk_stream.chatbot import ChatbotMessage
 
 from bot.chat.replies import Incoming
-from bot.records.evidence import EvidenceFile
+from bot.records.evidence import WRONG_TYPE, EvidenceFile, file_refusal
 from bot.settings import Settings
 from handlers.dingtalk.openapi import DingTalkAPI
 
@@ -31,7 +33,15 @@ _IMAGE_MAGIC = (
     (b"GIF89a", ".gif"),
     (b"BM", ".bmp"),
 )
-_SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
+_PDF_MAGIC = b"%PDF-"
+
+
+class NotTaken(Exception):
+    """A file refused by the rules of evidence; ``reason`` is a records.evidence reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def image_suffix(content: bytes) -> str | None:
@@ -95,7 +105,9 @@ def parse(data: dict[str, Any]) -> Received:
     return Received(message, text.strip(), [p for p in pictures if p], files)
 
 
-def to_incoming(received: Received, photos: list[EvidenceFile]) -> Incoming:
+def to_incoming(
+    received: Received, photos: list[EvidenceFile], lost: list[str] | None = None
+) -> Incoming:
     message = received.message
     return Incoming(
         channel=CHANNEL,
@@ -106,6 +118,7 @@ def to_incoming(received: Received, photos: list[EvidenceFile]) -> Incoming:
         photos=tuple(photos),
         display_name=str(message.sender_nick or ""),
         is_group=received.is_group,
+        lost_files=tuple(lost or ()),
     )
 
 
@@ -124,7 +137,7 @@ class Downloads:
 
     async def picture(self, code: str) -> EvidenceFile | None:
         """None when the content is no known picture."""
-        content = await self.api.download(code, int(self.settings.max_file_mb * 1024 * 1024))
+        content = await self.api.download(code, self.settings.max_file_bytes)
         suffix = image_suffix(content)
         if suffix is None:
             return None
@@ -133,12 +146,17 @@ class Downloads:
         return EvidenceFile(str(path), "photo", code[:200])
 
     async def file(self, code: str, name: str) -> EvidenceFile:
-        content = await self.api.download(code, int(self.settings.max_file_mb * 1024 * 1024))
-        suffix = image_suffix(content)
-        kind = "photo" if suffix else "document"
+        """A picture or PDF sent as a file; NotTaken for any other type (by its name before
+        the download, by its content after)."""
+        declared = mimetypes.guess_type(name)[0] or ""
+        if file_refusal(declared, None, self.settings.max_file_bytes) is not None:
+            raise NotTaken(WRONG_TYPE)
+        content = await self.api.download(code, self.settings.max_file_bytes)
+        suffix, kind = image_suffix(content), "photo"
+        if suffix is None and content.startswith(_PDF_MAGIC):
+            suffix, kind = ".pdf", "document"
         if suffix is None:
-            named = Path(name).suffix.lower()
-            suffix = named if _SAFE_SUFFIX.match(named) else ".bin"
+            raise NotTaken(WRONG_TYPE)
         path = self._path(code, suffix)
         path.write_bytes(content)
         return EvidenceFile(str(path), kind, code[:200])

@@ -120,6 +120,10 @@ def build_application(
     application.bot_data["service"] = service or AssistantService(
         factory or (lambda: build_assistant(settings))
     )
+    # notices and pushes: Telegram's alone, until a runner shares every channel's
+    application.bot_data["outboxes"] = Outboxes(
+        application.bot_data["service"], [TelegramOutbox(application.bot)]
+    )
     for handler in handlers():
         application.add_handler(handler)
     application.add_error_handler(on_error)
@@ -152,9 +156,10 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 
 def run_bot(settings: Settings) -> int:
-    """Run until stopped. A token the server rejects, a webhook secret that is not usable
-    and a database that cannot be used end in one Chinese line on stderr, never a traceback
-    (PTB's InvalidToken names the token)."""
+    """Run until stopped. A token the server rejects, a webhook secret that is not usable,
+    a database that cannot be used and any other failure to start (Telegram out of reach)
+    end in one Chinese line on stderr, never a traceback (PTB's InvalidToken names the
+    token)."""
     if not settings.telegram_token:
         print(t("tg.no_token"))
         return 2
@@ -171,10 +176,12 @@ def run_bot(settings: Settings) -> int:
     except SettingsError as error:
         print(str(error), file=sys.stderr)
         return 2
-    except Exception as error:
+    except Exception as error:  # as handlers/runner.py: one line, the traceback in debug
+        log.debug("stopped", exc_info=True)
         problem = storage_problem(error)
-        if problem is None:
-            raise
+        if problem is None:  # Telegram out of reach, or a fault: a restart may mend it
+            print(t("run.failed", what=type(error).__name__), file=sys.stderr)
+            return 1
         print(problem, file=sys.stderr)
         return 2
     return 0

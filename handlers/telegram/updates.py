@@ -20,7 +20,6 @@ from telegram.constants import ChatType, MessageEntityType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.chat.assistant import Assistant
 from bot.chat.replies import Incoming, Reply
 from bot.records.evidence import FAILED, TOO_BIG_FOR_SERVICE, EvidenceFile, file_refusal
 from bot.service import AssistantService
@@ -277,31 +276,11 @@ def private_chat(account: dict[str, Any]) -> str | None:
 
 
 async def notify(context: ContextTypes.DEFAULT_TYPE, person_id: int, reply: Reply) -> None:
-    """A notice to a person: on every running channel when channels share a process
-    (handlers/seam.py), else on Telegram."""
-    shared = context.bot_data.get("outboxes")
-    if shared is not None:
-        await shared.send(person_id, reply)
-        return
-    service = service_of(context)
-    accounts = await service.call(lambda a: a.ws.org.accounts_for_push(person_id, CHANNEL))
-    for account in accounts:
-        chat = private_chat(account)
-        if chat is None:
-            continue
-        try:
-            await send_reply(context.bot, chat, reply)
-        except Forbidden:
-            await block(service, account["external_id"])
-
-
-async def block(service: AssistantService, external_id: str) -> None:
-    """The person blocked the bot: no more pushes until they write again."""
-
-    def mark(assistant: Assistant) -> None:
-        assistant.ws.org.set_blocked(CHANNEL, external_id, True)
-
-    await service.call(mark)
+    """A notice to a person through the process's outboxes (handlers/seam.py: every running
+    channel, Telegram's alone when it runs alone; set up in application.py): only to
+    private chats, a blocked account marked, a send Telegram keeps refusing logged and
+    skipped, so it never turns the sender's recorded message into an error."""
+    await context.bot_data["outboxes"].send(person_id, reply)
 
 
 def context_fields(update: object) -> dict[str, Any]:

@@ -181,6 +181,11 @@ class Controls(Store):
         with self._lock:
             self._blocked.add(chat_id)
 
+    def throttle_chat(self, chat_id: int) -> None:
+        """Sends to this chat keep failing with 429 (retry after 1 s), whatever the retries."""
+        with self._lock:
+            self._throttled.add(chat_id)
+
     def unblock_chat(self, chat_id: int) -> None:
         with self._lock:
             self._blocked.discard(chat_id)

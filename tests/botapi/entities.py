@@ -95,6 +95,7 @@ class Store:
         self._errors: list[str] = []
         self._failures: dict[str, deque[Failure]] = {}
         self._blocked: set[int] = set()
+        self._throttled: set[int] = set()
 
         self._pending: list[JSONDict] = []
         self._update_ids = itertools.count(1000)
@@ -192,6 +193,8 @@ class Store:
         return dict(self._chats[chat_id])
 
     def _check_blocked(self, chat: JSONDict) -> None:
+        if chat["id"] in self._throttled:
+            raise APIError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
         if chat["id"] in self._blocked:
             if chat["type"] == "private":
                 raise APIError(403, "Forbidden: bot was blocked by the user")

@@ -107,6 +107,7 @@ class DingTalkStandin:
         self.fail_webhook = 0  # session webhook calls still to fail (HTTP 500)
         self.download_delay = 0.0  # seconds each file download takes (a slow handler)
         self.card_instances: dict[str, dict[str, Any]] = {}  # outTrackId → create body
+        self.fail_download = 0  # file downloads still to fail (HTTP 500)
         self._http = _HTTP(self)
         self._loop = asyncio.new_event_loop()
         self._ws_server: Server | None = None
@@ -374,6 +375,10 @@ class DingTalkStandin:
     def _get(self, path: str) -> tuple[int, Any, bytes | None]:
         if path.startswith("/files/"):
             time.sleep(self.download_delay)
+            with self.lock:
+                if self.fail_download > 0:
+                    self.fail_download -= 1
+                    return 500, {"code": "ServiceUnavailable"}, None
             content = self.files.get(path.removeprefix("/files/"))
             if content is not None:
                 return 200, None, content

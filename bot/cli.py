@@ -11,6 +11,7 @@ texts are in texts.yaml (cli.help.*).
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -551,6 +552,8 @@ def backup(file: str) -> int:
     store = Store(settings.db_path)
     try:
         store.backup(target)
+    except (OSError, sqlite3.Error) as error:  # the target, not the data folder
+        raise UserError("cli.backup_failed", path=target, why=type(error).__name__) from error
     finally:
         store.close()
     click.echo(t("cli.backup_done", path=target, size=target.stat().st_size // 1024))

@@ -45,6 +45,17 @@ def test_backup_is_a_consistent_copy_while_another_connection_writes(data_dir, c
     assert main(["backup", str(data_dir / "gridsafe.db")]) == 2  # never over itself
 
 
+def test_a_backup_that_cannot_be_written_names_the_backup_file(data_dir, capsys):
+    assert main(["unit", "add", "连然街道"]) == 0
+    capsys.readouterr()
+    blocker = data_dir / "not-a-folder"
+    blocker.write_text("x")  # a file where the backup's folder should be
+    assert main(["backup", str(blocker / "copy.db")]) == 2
+    captured = capsys.readouterr()
+    assert "备份文件" in captured.err and "not-a-folder" in captured.err
+    assert "数据文件夹" not in captured.err and "Traceback" not in captured.err + captured.out
+
+
 def test_a_corrupt_database_is_one_line_and_left_alone(data_dir, capsys):
     db = data_dir / "gridsafe.db"
     db.write_bytes(b"this is not a database at all" * 200)

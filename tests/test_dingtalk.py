@@ -631,3 +631,26 @@ async def test_a_stop_during_a_push_lets_the_send_finish_and_records_it(
         after = build_assistant(settings, library=library, clock=clock)
         assert after.ws.store.value("SELECT status FROM pushes") == "sent"
         after.ws.store.close()
+
+
+def test_inbox_drops_old_rows_as_it_goes_and_retakes_a_stuck_message(tmp_path: Path):
+    from bot.records.inbox import KEEP_DAYS, STUCK_MINUTES, Inbox, Taken, _ago
+    from bot.records.store import Store
+
+    store = Store(tmp_path / "inbox.db")
+    store.migrate()
+    inbox = Inbox(store, "process-1")
+    assert inbox.take("dingtalk", "old") is Taken.NEW
+    inbox.done("dingtalk", "old")
+    assert inbox.take("dingtalk", "stuck") is Taken.NEW  # its "done" never written
+    store.db.execute(
+        "UPDATE inbox SET at = ? WHERE message_id = 'old'", [_ago(KEEP_DAYS * 24 * 60 + 5)]
+    )
+    store.db.execute(
+        "UPDATE inbox SET at = ? WHERE message_id = 'stuck'", [_ago(STUCK_MINUTES + 1)]
+    )
+    assert inbox.take("dingtalk", "stuck") is Taken.NEW  # taken again, not BUSY for ever
+    ids = {r["message_id"] for r in store.rows("SELECT message_id FROM inbox")}
+    assert ids == {"stuck"}  # the old row went while the process runs, not only at start
+    assert inbox.take("dingtalk", "stuck") is Taken.BUSY  # now fresh: a redelivery waits
+    store.close()

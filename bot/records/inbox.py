@@ -3,8 +3,10 @@
 Invariants: a message id is handled by one owner (a running process) at a time; once it
 is ``done`` it is never handled again, only acknowledged again. A message still marked
 ``handling`` by another owner (a process that died before finishing) may be taken over,
-so a crash never loses a message that the gateway delivers again. Rows older than
-``KEEP_DAYS`` are dropped.
+so a crash never loses a message that the gateway delivers again; so may one this process
+left ``handling`` for longer than ``STUCK_MINUTES`` (its "done" was never written). Rows
+older than ``KEEP_DAYS`` are dropped as new messages come in, so a long-running process
+keeps the table small.
 
 :class:`ShownChoices`: for channels that show choices as numbered links, the button data
 behind each number shown to an account (see the class for how numbers are given).
@@ -20,6 +22,7 @@ from bot.records.store import Store, now_iso
 from bot.settings import TIMEZONE
 
 KEEP_DAYS = 7
+STUCK_MINUTES = 10  # a message handled for longer than this by this process is taken again
 UNASKED_FIRST = 21  # choices of pushes and notices are numbered from here (up to 99)
 
 
@@ -37,13 +40,14 @@ class Inbox:
     def take(self, channel: str, message_id: str) -> Taken:
         with self.store.write():
             row = self.store.one(
-                "SELECT state, owner FROM inbox WHERE channel = ? AND message_id = ?",
+                "SELECT state, owner, at FROM inbox WHERE channel = ? AND message_id = ?",
                 [channel, message_id],
             )
             if row is not None and row["state"] == "done":
                 return Taken.DONE
-            if row is not None and row["owner"] == self.owner:
+            if row is not None and row["owner"] == self.owner and row["at"] > _ago(STUCK_MINUTES):
                 return Taken.BUSY
+            self.store.db.execute("DELETE FROM inbox WHERE at < ?", [_ago(KEEP_DAYS * 24 * 60)])
             self.store.db.execute(
                 "INSERT INTO inbox (channel, message_id, state, owner, at) "
                 "VALUES (?, ?, 'handling', ?, ?) ON CONFLICT (channel, message_id) "
@@ -68,9 +72,13 @@ class Inbox:
             )
 
     def forget_old(self) -> None:
-        cutoff = (datetime.now(TIMEZONE) - timedelta(days=KEEP_DAYS)).isoformat(timespec="seconds")
         with self.store.write():
-            self.store.db.execute("DELETE FROM inbox WHERE at < ?", [cutoff])
+            self.store.db.execute("DELETE FROM inbox WHERE at < ?", [_ago(KEEP_DAYS * 24 * 60)])
+
+
+def _ago(minutes: int) -> str:
+    """The time ``minutes`` ago, written as now_iso() writes times."""
+    return (datetime.now(TIMEZONE) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
 
 class ShownChoices:

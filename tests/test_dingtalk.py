@@ -254,6 +254,11 @@ async def test_group_answers_rules_there_and_records_privately(ding: Ding):
     assert await ding.api.wait_async(lambda: len(ding.api.replies(group)) == 3)
     assert "私聊" in ding.api.replies(group)[2]
     assert await ding.core(lambda a: a.ws.org.person_for_account("dingtalk", OTHER)) is None
+    ding.api.invalid.add(OFFICER)  # now outside the app's visible range
+    ding.api.send_text(OFFICER, "/todo", group=group)
+    assert await ding.api.wait_async(lambda: len(ding.api.replies(group)) == 4)
+    assert "已私聊回复你" not in ding.api.replies(group)[3]
+    assert "无法单聊" in ding.api.replies(group)[3]
 
 
 async def test_pictures_typed_by_content_only_for_bound_people(ding: Ding):

@@ -287,8 +287,11 @@ class DingTalkChannel:
             public = [r for r in replies if r.public]
             private = [r for r in replies if not r.public]
             if private and staff:
-                await self._one_to_one(staff, private)
-                public.append(Reply(t("dt.sent_privately")))
+                status = await self.outbox.send_replies(staff, private)
+                _sent(status)
+                # unreachable one to one (outside the app's visible range): never claim it
+                note = "dt.sent_privately" if status == seam.SENT else "dt.private_unreachable"
+                public.append(Reply(t(note)))
             await self._in_conversation(received, public, remember=False)
             return
         await self._in_conversation(received, replies, remember=True)

@@ -40,46 +40,10 @@ MOMENT = datetime(2026, 11, 25, 8, 45, tzinfo=TIMEZONE)
 
 
 def seed(settings: Settings, people: int) -> list[str]:
-    assistant = build_assistant(settings)
-    store = assistant.ws.store
-    staff_ids = []
-    with store.write():
-        street = store.insert(
-            "units",
-            {"name": "压测街道", "kind": "street", "short": "压测", "created_at": "2026-01-01"},
-        )
-        communities = [
-            store.insert(
-                "units",
-                {
-                    "name": f"压测社区{i:03d}",
-                    "kind": "community",
-                    "parent_id": street,
-                    "created_at": "2026-01-01",
-                },
-            )
-            for i in range(people // 20)
-        ]
-        for i in range(people):
-            role, unit = ("street", street) if i % 20 == 0 else ("officer", communities[i // 20])
-            pid = store.insert(
-                "people",
-                {"name": f"人员{i}", "role": role, "unit_id": unit, "created_at": "2026-01-01"},
-            )
-            staff = f"staff{i:05d}"
-            staff_ids.append(staff)
-            store.insert(
-                "accounts",
-                {
-                    "channel": "dingtalk",
-                    "external_id": staff,
-                    "person_id": pid,
-                    "chat_id": staff,
-                    "bound_at": "2026-01-01",
-                },
-            )
-    store.close()
-    return staff_ids
+    """The push benchmark's street (bench/push_load.py), bound on DingTalk by staff id."""
+    from push_load import seed as seed_street
+
+    return seed_street(settings, people, channel="dingtalk", prefix="staff")
 
 
 async def run(people: int, rate: float, flow: float) -> None:

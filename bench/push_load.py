@@ -34,7 +34,12 @@ from tests.harness import standin_settings  # noqa: E402
 MOMENT = datetime(2026, 11, 25, 8, 45, tzinfo=TIMEZONE)
 
 
-def seed(settings: Settings, people: int) -> None:
+def seed(
+    settings: Settings, people: int, channel: str = "telegram", prefix: str = ""
+) -> list[str]:
+    """A street of ``people`` (one street officer in 20, the rest in communities of 20),
+    each bound on ``channel``; returns their account ids (``prefix`` and a number)."""
+    accounts = []
     assistant = build_assistant(settings)
     store = assistant.ws.store
     with store.write():
@@ -60,17 +65,20 @@ def seed(settings: Settings, people: int) -> None:
                 "people",
                 {"name": f"人员{i}", "role": role, "unit_id": unit, "created_at": "2026-01-01"},
             )
+            account = f"{prefix}{10_000 + i}"
+            accounts.append(account)
             store.insert(
                 "accounts",
                 {
-                    "channel": "telegram",
-                    "external_id": str(10_000 + i),
+                    "channel": channel,
+                    "external_id": account,
                     "person_id": pid,
-                    "chat_id": str(10_000 + i),
+                    "chat_id": account,
                     "bound_at": "2026-01-01",
                 },
             )
     store.close()
+    return accounts
 
 
 async def run(people: int, rate: float) -> None:

@@ -23,6 +23,23 @@ def shown(text: str) -> str:
     return _HIDDEN.sub("", text)
 
 
+def split_lines(text: str, size: int) -> list[str]:
+    """Text cut into parts of at most ``size`` characters, at line ends where it can be (a
+    line longer than ``size`` is cut inside): one chat message each, on any channel."""
+    out, current = [], ""
+    for line in text.split("\n"):
+        while len(line) > size:
+            out.append(line[:size])
+            line = line[size:]
+        if current and len(current) + len(line) + 1 > size:
+            out.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        out.append(current)
+    return out or [""]
+
+
 @dataclass(frozen=True)
 class Button:
     """A choice. ``data`` is what comes back when it is chosen (short: Telegram allows 64

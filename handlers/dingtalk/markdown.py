@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from bot.chat.replies import Button, Reply
+from bot.chat.replies import Button, Reply, split_lines
 from bot.texts import t
 
 MAX_CHARS = 3500  # DingTalk markdown messages take about 5,000 characters; stay well below
@@ -59,25 +59,10 @@ def title_of(text: str) -> str:
     return first[:TITLE_CHARS]
 
 
-def split_text(text: str, size: int = MAX_CHARS) -> list[str]:
-    out, current = [], ""
-    for line in text.split("\n"):
-        while len(line) > size:
-            out.append(line[:size])
-            line = line[size:]
-        if current and len(current) + len(line) + 1 > size:
-            out.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        out.append(current)
-    return out or [""]
-
-
 def render(reply: Reply, first_number: int = 1) -> tuple[list[Markdown], list[Button]]:
     """The messages for one reply, and its choices in the order of their numbers."""
     choices = [button for row in reply.buttons for button in row]
-    parts = split_text(reply.text)
+    parts = split_lines(reply.text, MAX_CHARS)
     messages = []
     for i, part in enumerate(parts):
         text = escape(part)

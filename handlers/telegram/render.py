@@ -9,7 +9,7 @@ from pathlib import Path
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 
-from bot.chat.replies import Reply
+from bot.chat.replies import Reply, split_lines
 
 MAX_TEXT = 4000  # Telegram allows 4096 characters per message
 _CODE = re.compile(r"(【[0-9.]+】)")
@@ -31,27 +31,11 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-def chunks(text: str, size: int = MAX_TEXT) -> list[str]:
-    """Split long text at line ends so no message exceeds Telegram's limit."""
-    out, current = [], ""
-    for line in text.split("\n"):
-        while len(line) > size:
-            out.append(line[:size])
-            line = line[size:]
-        if len(current) + len(line) + 1 > size:
-            out.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        out.append(current)
-    return out or [""]
-
-
 async def send_reply(
     bot: Bot, chat_id: int | str, reply: Reply, reply_to: int | None = None
 ) -> list[Message]:
     sent: list[Message] = []
-    parts = chunks(reply.text)
+    parts = split_lines(reply.text, MAX_TEXT)
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
         sent.append(

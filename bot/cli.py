@@ -564,7 +564,6 @@ def backup(file: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from bot.records.store import storage_problem
     from bot.settings import SettingsError
     from knowledge.loader import RulebookError
 
@@ -585,6 +584,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KeyboardInterrupt, click.Abort):
         return 130
     except Exception as error:  # the database or its folder: one line, never a traceback
+        from bot.records.store import storage_problem  # not on the way of `gridsafe ask`
+
         problem = storage_problem(error)
         if problem is None:
             raise

@@ -79,13 +79,14 @@ def test_python_dash_m_bot(data_dir: Path):
     assert json.loads(run.stdout)["results"][0]["code"] == "10"
 
 
-def test_the_reader_models_load_numpy_only_when_they_first_read():
-    """The reader's models import numpy when they first read, never on import (a fresh
-    ``gridsafe ask`` pays nothing for them; sqlite-utils may still import numpy itself when
-    the database is opened)."""
+def test_a_fresh_ask_loads_neither_numpy_nor_the_database(data_dir: Path):
+    """Asking the rulebook stays quick in a fresh process: the reader's models import numpy
+    only when they first read, and the CLI imports the store (sqlite-utils, which imports
+    numpy itself) only when a command needs it or an error must be explained."""
     code = (
-        "import sys; import bot.chat.intent_model, bot.chat.learned\n"
-        "print('numpy' in sys.modules, file=sys.stderr)"
+        "import sys; from bot.cli import main\n"
+        "try:\n    main(['ask', '巡查记录'])\nexcept SystemExit:\n    pass\n"
+        "print('numpy' in sys.modules, 'bot.records.store' in sys.modules, file=sys.stderr)"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert run.stderr.strip().splitlines()[-1] == "False", run.stderr
+    assert run.stderr.strip().splitlines()[-1] == "False False", run.stderr

@@ -381,3 +381,61 @@ def test_ledger_commands_are_read_with_their_meaning(assistant):
             text.split()[1],
             text[1:].split()[0],
         )
+
+
+def test_a_hazard_that_says_see_picture_without_one_waits_for_it(assistant, people):
+    officer = people["officer"]
+    proposal = officer.say("楼道里堆满纸箱 见图")
+    assert "没有收到照片" in proposal
+    reply = officer.press("登记")
+    assert "已登记隐患" in reply and "见图" in reply and "直接发照片" in reply
+    assert hazards(assistant)[0]["description"] == "楼道里堆满纸箱 见图"  # as written
+    assert "已补充" in officer.say("", photos=1)
+    files = assistant.ws.store.value(
+        "SELECT count(*) FROM evidence WHERE hazard_id = ?", [hazards(assistant)[0]["id"]]
+    )
+    assert files == 1
+
+
+def test_a_hazard_without_picture_words_does_not_wait_for_a_picture(assistant, people):
+    officer = people["officer"]
+    registered(officer, "楼道里堆满纸箱")
+    assert not assistant.ws.store.rows(
+        "SELECT * FROM pending WHERE kind = 'await_photo' AND resolved_at IS NULL"
+    )
+
+
+def test_asking_whether_a_condition_is_a_hazard_answers_then_offers_to_report_it(
+    assistant, people
+):
+    officer = people["officer"]
+    reply = officer.say("消访通道堵了算隐患吗")
+    assert "【4.2.4】" in reply and "报为隐患" in reply
+    labels = [label for label, _ in officer.buttons()]
+    assert labels[0] == "登记新发现的隐患" and labels[-1] == "取消"
+    assert not hazards(assistant)  # nothing before the taps
+    proposal = officer.press("登记新发现的隐患")
+    assert "登记新隐患" in proposal and "消访通道堵了" in proposal
+    assert "已登记隐患" in officer.press("登记")
+    assert hazards(assistant)[0]["description"] == "消访通道堵了算隐患吗"
+
+
+def test_asking_what_counts_as_a_hazard_in_general_is_only_answered(assistant, people):
+    reply = people["officer"].say("什么算隐患")
+    assert "报为隐患" not in reply
+
+
+def test_a_number_typed_after_the_choice_was_made_is_not_rulebook_part_one(assistant, people):
+    officer = people["officer"]
+    registered(officer, "楼道里堆满纸箱")
+    reply = officer.say("1")
+    assert "没有等你选的选项" in reply and not officer.buttons()
+    assert len(hazards(assistant)) == 1
+
+
+def test_a_number_beyond_the_choices_asks_for_one_of_them(assistant, people):
+    officer = people["officer"]
+    officer.say("楼道里堆满纸箱")
+    reply = officer.say("7")
+    assert "1 到 2" in reply  # 登记, 取消
+    assert not hazards(assistant)

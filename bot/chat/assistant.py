@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.chat import buttons
@@ -18,16 +18,23 @@ from bot.chat.commands import BY_NAME, help_reply
 from bot.chat.features import Features
 from bot.chat.followups import TAP_HOURS
 from bot.chat.intents import NUMBERED, RECORDING, Intent
+from bot.chat.ledger_words import asks_if_hazard
 from bot.chat.payloads import files_json, files_of
 from bot.chat.replies import Incoming, Reply
 from bot.chat.todo import wants_all
 from bot.chat.understand import Understanding
 from bot.errors import UserError
 from bot.library import Library
+from bot.records.hazards import CODE_BY_ROLE
 from bot.records.org import GUEST, Person
 from bot.settings import Settings
 from bot.texts import t
 from bot.workspace import Workspace, build_workspace
+
+
+# A bare number typed within this many hours of a question with buttons that has since been
+# answered or gone stale is taken for a late choice, not for rulebook part N.
+STALE_NUMBER_HOURS = 12
 
 
 class Assistant:
@@ -120,8 +127,14 @@ class Assistant:
         ws = self.ws
         pending = ws.pending.latest_choice(person.id, ws.now(), ws.settings.prompt_minutes)
         choices = pending.payload.get("choices") if pending else None
-        if pending is None or not choices or not 1 <= int(text) <= len(choices):
+        if pending is None and ws.pending.asked_choice_since(
+            person.id, ws.now() - timedelta(hours=STALE_NUMBER_HOURS)
+        ):
+            return [Reply(t("choice.none_open", n=text))]
+        if pending is None or not choices:
             return None
+        if not 1 <= int(text) <= len(choices):
+            return [Reply(t("choice.out_of_range", n=len(choices)))]
         return self._choose(person, msg, pending.id, choices[int(text) - 1])
 
     def _read(self, person: Person, msg: Incoming, text: str) -> list[Reply]:
@@ -137,6 +150,9 @@ class Assistant:
         if u.intent == Intent.HELP:
             return [help_reply(person)]
         if u.intent == Intent.QUESTION:
+            if person.role in CODE_BY_ROLE and not msg.is_group and asks_if_hazard(text):
+                head = f.questions.is_it_a_hazard(person, u.text or text)
+                return [self._offer(person, msg, [Intent.HAZARD.value], head)]
             return [f.questions.answer(person, u.text or text, public=msg.is_group)]
         generic = f.reader.understander.generic_done(text)  # "弄完了": asks which item instead
         if person.id and u.alternatives and u.intent in RECORDING and not generic:
@@ -171,6 +187,11 @@ class Assistant:
         options = [u.intent.value, *(i.value for i in u.alternatives if i != u.intent)]
         if Intent.UNCLEAR.value in options:
             options.remove(Intent.UNCLEAR.value)
+        return self._offer(person, msg, options, t("ask.which_intent"))
+
+    def _offer(self, person: Person, msg: Incoming, options: list[str], head: str) -> Reply:
+        """The message offered as each of these readings, with 取消 last; a tap reads it
+        again as the one chosen."""
         payload = {
             "options": options,
             "text": msg.text,
@@ -181,7 +202,7 @@ class Assistant:
         pending, _ = self.ws.pending.create(person.id, "which_intent", payload, msg.source)
         rows = [(buttons.choice(t(f"intent.{o}"), pending.id, i),) for i, o in enumerate(options)]
         rows.append((buttons.choice(t("btn.cancel"), pending.id, "no"),))
-        return Reply(t("ask.which_intent"), tuple(rows))
+        return Reply(head, tuple(rows))
 
     def _choose(self, person: Person, msg: Incoming, pending_id: int, choice: str) -> list[Reply]:
         """A choice made: what the message meant is read again as chosen; every other

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from bot.chat import buttons
 from bot.chat.hazard_reports import HazardReports
 from bot.chat.intents import Intent
+from bot.chat.ledger_words import PICTURE_MENTIONED
 from bot.chat.payloads import files_json, files_of
 from bot.chat.replies import Incoming, Reply
 from bot.chat.understand import Understanding
@@ -108,6 +109,8 @@ class HazardProposals:
             deadline=md(day + timedelta(days=days)),
             photos=t("done.photos", n=len(msg.photos)) if msg.photos else "",
         )
+        if not msg.photos and PICTURE_MENTIONED.search(text):
+            head += "\n" + t("hazard.no_picture_yet")
         return [self.propose(person, msg, head, [(t("btn.confirm_hazard"), report)])]
 
     def similar(self, person: Person, text: str) -> Hazard | None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import date
 
 from bot.chat import buttons
+from bot.chat.ledger_words import PICTURE_MENTIONED
 from bot.chat.payloads import NOTE_CHARS, files_json, files_of
 from bot.chat.replies import Button, Incoming, Notice, Reply
 from bot.chat.understand import Understanding
 from bot.errors import UserError
 from bot.records.evidence import EvidenceFile
-from bot.records.hazards import AFTER, CLOSED, FIXED, OPEN, VOID, Hazard
+from bot.records.hazards import AFTER, CLOSED, FIXED, OPEN, SITE, VOID, Hazard
 from bot.records.org import Person
 from bot.schedule.wording import md
 from bot.texts import t
@@ -79,7 +80,12 @@ class HazardReports:
             seq=h.seq,
             photos=t("done.photos", n=len(files)) if files else "",
         )
-        if not files:
+        if not files and PICTURE_MENTIONED.search(h.description):
+            # "见图" with no picture: the next picture sent with no words is this hazard's
+            text += "\n" + t("hazard.photo_missing", number=h.number)
+            payload = {"hazard_id": h.id, "stage": SITE}
+            self.ws.pending.create(person.id, "await_photo", payload, f"{source}:photo")
+        elif not files:
             text += "\n" + t("hazard.photo_hint", seq=h.seq)
         notify = self.notify_street(
             h,

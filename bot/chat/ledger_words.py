@@ -54,7 +54,26 @@ PHOTO = re.compile(
     r"隐患现场$|号现场|现场照|现场图|(又|再|多)拍了?(一|几|两)?张|照片(补上|补齐|补发|补来)|"
     r"(正面|侧面|背面|全景|近景|远景)(的|照)?$)"
 )
+# The writer says a picture goes with the words ("见图"): when none came, it is asked for.
+PICTURE_MENTIONED = re.compile(
+    r"(见图|如图|看图|附图|见照片|看照片|照片见|见附件|图片见|见下图|上图)"
+)
+# Asks whether a described condition is a hazard, or should be reported ("…算隐患吗",
+# "要不要报"): answered, then offered as a hazard report.
+ASKS_IF_HAZARD = re.compile(
+    r"(算(不算)?(是)?(个|一个)?隐患|是不是(个|一个)?隐患|属于隐患|算不算隐患|"
+    r"(要不要|需不需要|用不用|该不该|要|需要|用)(上)?报(一下|上去|上来)?(吗|不|么|嘛)?[？?。]*$)"
+)
 _HAZARD_TALK = re.compile(r"(隐患|整改|销号|复核|复查|验收|这处|那处)")
+
+
+def asks_if_hazard(text: str) -> bool:
+    """A question whether a condition it describes is a hazard (at least four characters of
+    description besides the asking words; "什么算隐患" describes nothing)."""
+    if not ASKS_IF_HAZARD.search(text):
+        return False
+    rest = ASKS_IF_HAZARD.sub("", re.sub(r"(这个|这种|这样|那个|的话|吗|呢|啊|嘛)", "", text))
+    return len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 4
 
 
 def not_fixed(norm: str) -> bool:

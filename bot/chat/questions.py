@@ -9,7 +9,9 @@ from dataclasses import replace
 from bot.chat.answers import answer
 from bot.chat.replies import Reply
 from bot.chat.views import status_text
+from bot.records.hazards import CODE_BY_ROLE
 from bot.records.org import Person
+from bot.texts import t
 from bot.workspace import Workspace
 
 
@@ -32,6 +34,17 @@ class Questions:
                     status[code] = line
         reply = answer(ws.rulebook, ws.library.index, result, status)
         return replace(reply, public=public)
+
+    def is_it_a_hazard(self, person: Person, text: str) -> str:
+        """Whether a condition is a hazard: the rulebook's answer when search finds one, else
+        that the rulebook lists no such thing and the person's hazards are recorded under
+        their own item; either way followed by the offer to report it."""
+        result = self.ws.library.search(text)
+        code = CODE_BY_ROLE[person.role]
+        if result.found and result.codes[0] != code:
+            found = answer(self.ws.rulebook, self.ws.library.index, result, {}).text
+            return found + "\n\n" + t("question.report_it")
+        return t("question.is_hazard", code=code) + "\n" + t("question.report_it")
 
     def asks_rulebook(self, text: str) -> bool:
         """Whether the words name something in the rulebook, or a topic it does not cover."""

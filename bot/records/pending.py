@@ -137,6 +137,16 @@ class PendingStore:
         )
         return _pending(row) if row else None
 
+    def asked_choice_since(self, person_id: int, since: datetime) -> bool:
+        """Whether the person was asked a question with buttons since then, answered or not
+        (a number typed after it was answered or went stale is no question of its own)."""
+        row = self.store.one(
+            "SELECT id FROM pending WHERE person_id = ? AND kind NOT LIKE 'await_%' "
+            "AND created_at >= ? LIMIT 1",
+            [person_id, since.isoformat(timespec="seconds")],
+        )
+        return row is not None
+
     def close_open(self, person_id: int, outcome: str) -> int:
         """Close every open question of the person (a message that means something of its
         own arrived); how many were open."""

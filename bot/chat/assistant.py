@@ -31,7 +31,6 @@ from bot.settings import Settings
 from bot.texts import t
 from bot.workspace import Workspace, build_workspace
 
-
 # A bare number typed within this many hours of a question with buttons that has since been
 # answered or gone stale is taken for a late choice, not for rulebook part N.
 STALE_NUMBER_HOURS = 12

@@ -3,7 +3,8 @@
 Owns ``QueryParser``: a normalised question becomes its content terms (jieba's precise
 words less stopwords, for the confidence decision), the words and bigrams it is searched
 by, their expansions by synonym (W_SYNONYM) and by homophone (W_HOMOPHONE, homophones.py),
-which rulebook words stand for each term, and the off-topic words it says. Invariants:
+which rulebook words stand for each term, the off-topic words it says, and the terms
+said only in the asker's own story (clauses that do not ask, ``Query.story``). Invariants:
 a question's own words and bigrams weigh 1.0 and an expansion never lowers a weight
 already given; each term is listed once, in the order the question says it, followed by
 any off-topic word made only of stopwords (出来没), which is a term of its own.
@@ -21,6 +22,13 @@ from knowledge.search.scoring import W_HOMOPHONE, W_SYNONYM, Query
 from knowledge.search.terms import RUN, bigrams
 from knowledge.segment import Segmenter
 from knowledge.textnorm import normalize
+
+# Where a long question breaks into clauses, and what marks a clause that asks.
+_CLAUSE_BREAK = re.compile(r"[,，。.?？!！;；:：\s]+")
+_ASK_CUE = re.compile(
+    r"[吗么呢?？]|要不要|是不是|算不算|能不能|可不可以|需不需要|用不用|有没有|有莫得|莫得|没得"
+    r"|咋|怎么|如何|哪|啥|什么|几|多少|好久|好多|细则|考核|规定|要求|行不|扣不|对不|[不没]$"
+)
 
 
 class QueryParser:
@@ -85,7 +93,21 @@ class QueryParser:
             if not any(word in found for found in offtopic.values()):
                 terms.append(word)
                 offtopic[word] = [word]
-        return Query(text, words, grams, terms, explained, offtopic)
+        story = self._story_terms(text, terms)
+        return Query(text, words, grams, terms, explained, offtopic, story=story)
+
+    def _story_terms(self, text: str, terms: list[str]) -> frozenset[str]:
+        """The terms said only in the asker's own story, not in what they ask: a question
+        of several clauses ("村里有人触电，调查组要调材料，街道要配合吗") asks in those with a
+        question word or a word about the rulebook (_ASK_CUE); the others tell the story.
+        One clause, or none or all of them asking, is no story."""
+        clauses = [c for c in _CLAUSE_BREAK.split(text) if RUN.search(c)]
+        if len(clauses) < 2:
+            return frozenset()
+        asks = [c for c in clauses if _ASK_CUE.search(c)]
+        if not asks or len(asks) == len(clauses):
+            return frozenset()
+        return frozenset(t for t in terms if not any(t in c for c in asks))
 
     def _strip_stopwords(self, text: str) -> str:
         return "".join(" " if w in self.stopwords else w for w in self.segmenter.terms(text))

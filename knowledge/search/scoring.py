@@ -148,6 +148,7 @@ class Query:
     explained_by: dict[str, set[str]]  # term -> rulebook words that stand for it
     offtopic: dict[str, list[str]] = field(default_factory=dict)  # term -> off-topic words
     weights: dict[str, float] | None = None  # term -> weight, filled on first use
+    story: frozenset[str] = frozenset()  # terms said only in the asker's own story
 
 
 class Scorer:
@@ -344,11 +345,16 @@ class Scorer:
     def _min_coverage(self, q: Query) -> float:
         """The share of a question a unit must explain. A long question is mostly the
         asker's own story ("我们社区上个月……，这个算不算……"), so a smaller share of it
-        explained by one unit is enough; not when it touches a topic the rulebook leaves
-        out (offtopic.txt)."""
+        explained by one unit is enough; not when what they ask touches a topic the
+        rulebook leaves out (offtopic.txt). An off-topic word said only in the story
+        ("厂里有人触电，…，调查组要调材料，街道要配合吗") does not take the allowance
+        away, unless it is an ask the rulebook never answers (电话多少)."""
         # numbers are what the story is about, not more of it (2700块钱分给3个社区)
         length = sum(self._rarity(t) for t in q.terms if not t.isdigit()) / self.max_idf
-        if length <= LONG_FROM or q.offtopic:
+        if length <= LONG_FROM or any(
+            t not in q.story or not self.offtopic_asks.isdisjoint(words)
+            for t, words in q.offtopic.items()
+        ):
             return MIN_COVERAGE
         drop = min(1.0, (length - LONG_FROM) / (LONG_FULL - LONG_FROM))
         return MIN_COVERAGE - drop * (MIN_COVERAGE - MIN_COVERAGE_LONG)

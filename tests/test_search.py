@@ -158,6 +158,25 @@ def test_a_long_story_about_an_off_topic_matter_keeps_the_full_bar(bare_index: S
     assert not bare_index.search(STORY + "参加演练的人加班工资咋个算").found
 
 
+def test_an_off_topic_word_only_in_the_story_keeps_the_long_question_allowance(
+    bare_index: SearchIndex,
+):
+    # 电线 is off-topic (how to wire a socket), but here it is only what the officer saw
+    result = bare_index.search(
+        "村里有户人家从电杆上拉电线，下雨天冒火花，专干巡查报上去了，街道要不要处置"
+    )
+    assert result.found and "4.2.4" in result.codes[:2]
+
+
+def test_the_story_is_the_clauses_that_do_not_ask(index: SearchIndex):
+    query = index.parser.parse(normalize("厂里有人触电，调查组要调材料，街道要配合吗"))
+    assert "触电" in query.story and "调查组" in query.story
+    assert not {"街道", "配合"} & query.story
+    assert index.parser.parse(normalize("厂里有人触电，街道要配合吗？")).story == {"厂里", "触电"}
+    for one_clause in ("专干一周要巡查几次", "专干巡查，记录，报送"):
+        assert index.parser.parse(normalize(one_clause)).story == frozenset()
+
+
 @pytest.mark.parametrize(
     "query", ["今天是星期几", "你是谁做的", "明天会下雨吗", "给网格员买意外保险是哪条规定的"]
 )

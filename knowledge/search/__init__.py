@@ -13,7 +13,9 @@ Built once at start-up from a rulebook. A question is answered, in this order, b
    used before when asking about the unit counts as much as the rulebook's own.
    Words of topics the rulebook does not cover (offtopic.txt: 工资, 天气, 交通安全 …) weigh
    heavily unless the unit itself says them, and asks it never answers (a phone number,
-   a price, where to download a form) more heavily still.
+   a price, where to download a form) more heavily still. A long question, mostly the
+   asker's own story, needs a smaller share explained, unless an off-topic word is in
+   what it asks rather than in the story.
 
 Modules, each importing only those listed before it:
 - terms: how text is cut into runs and character bigrams;

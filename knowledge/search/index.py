@@ -14,6 +14,7 @@ atomically. Nothing is read from disk per question.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import re
 from collections import defaultdict
@@ -133,8 +134,10 @@ class SearchIndex:
                 data = pickle.load(fh)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
             data = _build_data(rulebook, segmenter, phrasings)
-            tmp = path.with_suffix(".tmp")
             cache_dir.mkdir(parents=True, exist_ok=True)
+            # a file of this process's own: two processes starting at once (a channel and
+            # the CLI) each write theirs, and the last replace wins with a whole file
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             with tmp.open("wb") as fh:
                 pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(path)

@@ -199,3 +199,43 @@ def test_the_models_add_each_labels_weights_in_feature_order(library):
             expected = {k: e / sum(exps) for k, e in zip(linear.labels, exps, strict=True)}
             got = linear.probabilities([*feats, feats[0], "no such feature"])
             assert got == expected and list(got) == list(expected), m["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "听说菜场旁边那家烧烤店在楼道里放了好几罐液化气",
+        "好像幼儿园门口的护栏松了 明天去确认一下",
+        "老板说线已经重新拉好了 我还没去看",
+        "自建房抗震信息采集 还有两户没采完",
+        "社区帮学校搞的地震疏散 能算我们的演练不",
+    ],
+)
+def test_hearsay_unseen_and_unfinished_are_never_proposed_alone(assistant: Assistant, text):
+    u = assistant.features.reader.understand(text, "officer")
+    assert u.intent.value not in {"done", "fix", "hazard", "photo"} or u.clarifies, u
+
+
+@pytest.mark.parametrize("text", ["资料交了", "那个表填好了", "下午那个事办完了 记一下"])
+def test_a_report_that_does_not_say_what_asks_which_item(assistant: Assistant, text):
+    u = assistant.features.reader.understand(text, "officer")
+    assert u.intent != Intent.DONE or (u.clarifies and not u.codes), u
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("33号跟30号是同一处 33作废", "33"),
+        ("30号和33号说的同一个地方，33号不要了", "33"),
+        ("十二号和十五号重复了 十五号作废", "15"),
+    ],
+)
+def test_of_two_numbers_the_one_the_action_follows(assistant: Assistant, text, number):
+    assert hazard_numbers.acted_on(text) == number
+    u = assistant.features.reader.understand(text, "street")
+    assert u.intent == Intent.VOID and u.hazard == number, u
+
+
+def test_a_retaken_photo_accepted_is_not_a_rejection(assistant: Assistant):
+    u = assistant.features.reader.understand("5号重新拍的照片清楚了 复核通过", "street")
+    assert u.intent == Intent.VERIFY and u.hazard == "5", u

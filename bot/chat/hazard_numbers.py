@@ -43,6 +43,25 @@ def _value(text: str) -> int | None:
         return None
 
 
+# a number right before what is done to it ("…跟50号是一个 52作废", "31号作废")
+_ACTED = re.compile(
+    rf"(?<![\d{_CN}]){_NUM}\s*号?\s*(?:隐患)?\s*(?:作废|删|不要了|撤销|撤掉|销号|复核|验收|退回|打回|延期)"
+)
+
+
+def acted_on(text: str) -> str | None:
+    """When a message names more than one hazard ("29号和31号是同一家，31号作废"), the one
+    that the action word follows; None when it names one, or the words do not tell."""
+    seen = {_value(m.group(1)) for m in _HAO.finditer(text)}
+    seen |= {_value(m.group(1)) for m in _KEYED.finditer(text)}
+    seen |= {_value(m.group(1)) for m in _BRACKET.finditer(text)}
+    if len(seen - {None, 0}) < 2:
+        return None
+    acted = [_value(m.group(1)) for m in _ACTED.finditer(text)]
+    acted = [v for v in acted if v in seen]
+    return str(acted[-1]) if acted else None
+
+
 def find(text: str, leading: bool = False) -> str | None:
     """The hazard a message names, or None. ``leading``: a bare number at the start
     ("12 已处理好") counts too (only when the message is known to be about a hazard)."""

@@ -178,7 +178,8 @@ class LearnedReader:
             u = replace(u, codes=[], tasks=[], period=None)  # "材料交了": which item is asked
         p = ranked[0][0]
         unsure = intent in RECORDING and (
-            p < INTENT_SURE and intent != rule or p < PROPOSE_SURE and intent in _DONE_OR_HAZARD
+            (p < INTENT_SURE and intent != rule)
+            or (p < PROPOSE_SURE and intent in _DONE_OR_HAZARD)
         )
         if unsure:
             others = tuple(Intent(i) for p, i in ranked[1:3] if p >= ALTERNATIVE)

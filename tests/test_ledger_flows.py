@@ -439,3 +439,20 @@ def test_a_number_beyond_the_choices_asks_for_one_of_them(assistant, people):
     reply = officer.say("7")
     assert "1 到 2" in reply  # 登记, 取消
     assert not hazards(assistant)
+
+
+def test_an_unsafe_condition_heard_of_is_offered_as_a_hazard_not_lost(assistant, people):
+    officer = people["officer"]
+    reply = officer.say("听说小学后门那边有人私拉电线给电动车充电 我还没去看")
+    labels = [label for label, _ in officer.buttons()]
+    assert labels == ["登记新发现的隐患", "取消"], reply
+    assert not hazards(assistant)
+    assert "登记新隐患" in officer.press("登记新发现的隐患")
+    assert "已登记隐患" in officer.press("确认登记")
+    assert len(hazards(assistant)) == 1
+
+
+def test_a_plain_acknowledgement_offers_nothing(assistant, people):
+    officer = people["officer"]
+    officer.say("收到")
+    assert not officer.buttons()

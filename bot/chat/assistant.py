@@ -154,7 +154,8 @@ class Assistant:
                 return [self._offer(person, msg, [Intent.HAZARD.value], head)]
             return [f.questions.answer(person, u.text or text, public=msg.is_group)]
         generic = f.reader.understander.generic_done(text)  # "弄完了": asks which item instead
-        if person.id and u.alternatives and u.intent in RECORDING and not generic:
+        offered = u.intent in RECORDING or u.intent == Intent.UNCLEAR
+        if person.id and u.alternatives and offered and not generic:
             return [self._ask_which(person, msg, u)]
         return self._route(person, msg, u)
 

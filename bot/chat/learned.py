@@ -55,6 +55,10 @@ ITEM_SURE = 0.5
 # numbered ledger actions it only asked back on right readings, so they keep INTENT_SURE.
 PROPOSE_SURE = 0.7
 _DONE_OR_HAZARD = frozenset({Intent.DONE, Intent.HAZARD})
+# A message read as nothing to record is still offered as a hazard report when a hazard is
+# this likely, or when it tells of an unsafe condition heard of or not yet seen.
+HAZARD_OFFER = 0.2
+_UNSAFE = frozenset({"haz_w", "weak_haz"})
 ITEM_CHOICES = 4
 
 # Words that make a report, a hazard or a fix doubtful: the reading is offered beside the
@@ -187,6 +191,19 @@ class LearnedReader:
         for words, doubtful, other in _DOUBTS:
             if u.intent in doubtful and words.search(norm):
                 return replace(u, alternatives=(other,), confidence=ranked[0][0])
+        if (
+            u.intent == Intent.UNCLEAR
+            and role in ("officer", "street")
+            and (
+                probs.get(Intent.HAZARD.value, 0.0) >= HAZARD_OFFER
+                or (
+                    (_HEARSAY.search(norm) or _UNSEEN.search(norm))
+                    and _UNSAFE.intersection(signals)
+                )
+            )
+        ):
+            # a smell of gas, or an unsafe condition heard of: offered as a hazard, never lost
+            return replace(u, alternatives=(Intent.HAZARD,), confidence=ranked[0][0])
         return replace(u, confidence=ranked[0][0])
 
     def _items(self, items: LinearModel, feats: list[str], role: str) -> list[tuple[str, float]]:

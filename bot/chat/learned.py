@@ -92,6 +92,16 @@ _DOUBTS = (
 )
 
 
+# The weekly patrol is what most of an officer's reports are about, so the item model leans to
+# it: it is proposed alone only when the words tell of a patrol, a check or its record; else
+# the likely items are offered (cross-validated dev: 5 of 16 wrong items asked back instead,
+# for 2 of 639 right ones; items among the choices 0.972 -> 0.980).
+_PATROL = re.compile(
+    r"(巡查|巡检|寻查|巡察|检查|查了|查看|看了|跑了|走了|转了|走访|排查|巡了|巡逻|查一|查过|摸排|巡山|"
+    r"入户|上门|巡查记录|台账|记录表)"
+)
+
+
 class LearnedReader:
     def __init__(self, rules: Understander, model: ReaderModel) -> None:
         self.rules = rules
@@ -206,6 +216,11 @@ class LearnedReader:
             return replace(u, alternatives=(Intent.HAZARD,), confidence=ranked[0][0])
         return replace(u, confidence=ranked[0][0])
 
+    def _weekly(self, code: str, role: str) -> bool:
+        """Whether the item has a weekly task of the role (an officer's patrol, 4.2.3)."""
+        unit = self.rules.rulebook.unit(code)
+        return unit is not None and any(t.every == "week" and role in t.roles for t in unit.tasks)
+
     def _items(self, items: LinearModel, feats: list[str], role: str) -> list[tuple[str, float]]:
         """Rulebook items a completion report may be about, best first, with the learned
         model's probability: the person's own items and, for an officer, the street's items
@@ -230,6 +245,8 @@ class LearnedReader:
         """A completion report whose item the learned model ranked: the best one when it is
         sure, else the likely ones to choose from."""
         sure = bool(ranked) and ranked[0][1] >= ITEM_SURE
+        if sure and not _PATROL.search(norm) and self._weekly(ranked[0][0], role):
+            sure = False  # the model's default item, without a word of a patrol: asked
         shown = ranked[:1] if sure else [(c, p) for c, p in ranked[:ITEM_CHOICES] if p >= 0.05]
         codes = [c for c, _ in shown]
         tasks: list[str] = []

@@ -239,3 +239,20 @@ def test_of_two_numbers_the_one_the_action_follows(assistant: Assistant, text, n
 def test_a_retaken_photo_accepted_is_not_a_rejection(assistant: Assistant):
     u = assistant.features.reader.understand("5号重新拍的照片清楚了 复核通过", "street")
     assert u.intent == Intent.VERIFY and u.hazard == "5", u
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["防溺水的警示牌立好了", "今天弄了一天 几家小餐馆都弄了"],
+)
+def test_the_patrol_is_never_proposed_alone_without_a_word_of_one(assistant: Assistant, text):
+    u = assistant.features.reader.understand(text, "officer")
+    assert not (u.intent == Intent.DONE and u.codes == ["4.2.3"]), u
+
+
+@pytest.mark.parametrize(
+    "text", ["今天巡查了3家小餐馆", "这周把二组走访了一遍", "11月的巡查记录交了"]
+)
+def test_a_patrol_in_its_own_words_is_proposed(assistant: Assistant, text):
+    u = assistant.features.reader.understand(text, "officer")
+    assert u.intent == Intent.DONE and u.codes == ["4.2.3"] and not u.clarifies, u

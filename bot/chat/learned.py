@@ -248,6 +248,8 @@ class LearnedReader:
         if sure and not _PATROL.search(norm) and self._weekly(ranked[0][0], role):
             sure = False  # the model's default item, without a word of a patrol: asked
         shown = ranked[:1] if sure else [(c, p) for c, p in ranked[:ITEM_CHOICES] if p >= 0.05]
+        if not sure and len(shown) < 2:
+            shown = ranked[:2]  # not sure: always a choice, never one item alone
         codes = [c for c, _ in shown]
         tasks: list[str] = []
         period = None

@@ -243,7 +243,7 @@ def test_a_retaken_photo_accepted_is_not_a_rejection(assistant: Assistant):
 
 @pytest.mark.parametrize(
     "text",
-    ["防溺水的警示牌立好了", "今天弄了一天 几家小餐馆都弄了"],
+    ["独居老人家里的电线都弄了一遍", "今天弄了一天 几家小餐馆都弄了"],
 )
 def test_the_patrol_is_never_proposed_alone_without_a_word_of_one(assistant: Assistant, text):
     u = assistant.features.reader.understand(text, "officer")

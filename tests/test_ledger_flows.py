@@ -456,3 +456,16 @@ def test_a_plain_acknowledgement_offers_nothing(assistant, people):
     officer = people["officer"]
     officer.say("收到")
     assert not officer.buttons()
+
+
+def test_the_picture_a_see_picture_left_out_is_waited_for_half_an_hour_only(
+    assistant, people, clock
+):
+    officer = people["officer"]
+    officer.say("楼道里堆满纸箱 见图")
+    officer.press("登记")
+    clock.now = clock.now + timedelta(hours=2)
+    reply = officer.say("", photos=1)  # hours later: a photo of something else
+    assert "已补充" not in reply
+    files = assistant.ws.store.value("SELECT count(*) FROM evidence WHERE hazard_id IS NOT NULL")
+    assert files == 0

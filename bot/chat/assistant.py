@@ -17,6 +17,7 @@ from bot.chat import buttons
 from bot.chat.commands import BY_NAME, help_reply
 from bot.chat.features import Features
 from bot.chat.followups import TAP_HOURS
+from bot.chat.hazard_reports import PHOTO_WAITS
 from bot.chat.intents import NUMBERED, RECORDING, Intent
 from bot.chat.ledger_words import asks_if_hazard
 from bot.chat.payloads import files_json, files_of
@@ -115,7 +116,7 @@ class Assistant:
                 replies = f.followups.awaited(person, msg, awaiting)
                 if replies is not None:
                     return replies
-                if awaiting.kind != "await_photo":
+                if awaiting.kind not in PHOTO_WAITS:
                     dropped = [Reply(t("prompt.dropped"))]
         return dropped + self._read(person, msg, text)
 

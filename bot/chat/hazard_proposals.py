@@ -16,7 +16,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from bot.chat import buttons
-from bot.chat.hazard_reports import HazardReports
+from bot.chat.hazard_reports import PHOTO_WAITS, HazardReports
 from bot.chat.intents import Intent
 from bot.chat.ledger_words import PICTURE_MENTIONED
 from bot.chat.payloads import files_json, files_of
@@ -290,7 +290,7 @@ class HazardProposals:
         the message is something else (the caller handles it as itself)."""
         text = msg.text.strip()
         kind, payload = pending.kind, pending.payload
-        if kind == "await_photo":
+        if kind in PHOTO_WAITS:
             if not msg.photos or (text and u.intent not in (Intent.UNCLEAR, Intent.PHOTO)):
                 return None
             self.ws.pending.resolve(pending, "photo")

@@ -25,6 +25,12 @@ from bot.workspace import Workspace
 MAX_CHOICES = 6
 
 
+# Prompts that wait for a photo: a fix's (hours: the photo is taken when the work is seen) and
+# the one a "见图" without a picture leaves (the prompt's usual half hour: the picture was
+# meant to go with the words). Anything else said meanwhile is read as itself.
+PHOTO_WAITS = frozenset({"await_photo", "await_site_photo"})
+
+
 class HazardReports:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -84,7 +90,7 @@ class HazardReports:
             # "见图" with no picture: the next picture sent with no words is this hazard's
             text += "\n" + t("hazard.photo_missing", number=h.number)
             payload = {"hazard_id": h.id, "stage": SITE}
-            self.ws.pending.create(person.id, "await_photo", payload, f"{source}:photo")
+            self.ws.pending.create(person.id, "await_site_photo", payload, f"{source}:photo")
         elif not files:
             text += "\n" + t("hazard.photo_hint", seq=h.seq)
         notify = self.notify_street(

@@ -401,7 +401,7 @@ def test_a_hazard_without_picture_words_does_not_wait_for_a_picture(assistant, p
     officer = people["officer"]
     registered(officer, "楼道里堆满纸箱")
     assert not assistant.ws.store.rows(
-        "SELECT * FROM pending WHERE kind = 'await_photo' AND resolved_at IS NULL"
+        "SELECT * FROM pending WHERE kind LIKE 'await_%' AND resolved_at IS NULL"
     )
 
 
@@ -417,7 +417,7 @@ def test_asking_whether_a_condition_is_a_hazard_answers_then_offers_to_report_it
     proposal = officer.press("登记新发现的隐患")
     assert "登记新隐患" in proposal and "消访通道堵了" in proposal
     assert "已登记隐患" in officer.press("登记")
-    assert hazards(assistant)[0]["description"] == "消访通道堵了算隐患吗"
+    assert hazards(assistant)[0]["description"] == "消访通道堵了"  # shown, then confirmed
 
 
 def test_asking_what_counts_as_a_hazard_in_general_is_only_answered(assistant, people):
@@ -429,7 +429,7 @@ def test_a_number_typed_after_the_choice_was_made_is_not_rulebook_part_one(assis
     officer = people["officer"]
     registered(officer, "楼道里堆满纸箱")
     reply = officer.say("1")
-    assert "没有等你选的选项" in reply and not officer.buttons()
+    assert "没有可以打数字回答的选项" in reply and not officer.buttons()
     assert len(hazards(assistant)) == 1
 
 
@@ -469,3 +469,27 @@ def test_the_picture_a_see_picture_left_out_is_waited_for_half_an_hour_only(
     assert "已补充" not in reply
     files = assistant.ws.store.value("SELECT count(*) FROM evidence WHERE hazard_id IS NOT NULL")
     assert files == 0
+
+
+def test_a_see_picture_wait_ends_with_a_message_of_its_own(assistant, people):
+    officer = people["officer"]
+    officer.say("楼道里堆满纸箱 见图")
+    officer.press("登记")
+    officer.say("仓库消防通道堵塞")  # another hazard: the picture was not sent
+    officer.press("登记")
+    reply = officer.say("", photos=1)
+    assert "已补充" not in reply  # asked what the photo is, not attached to the first
+    assert not assistant.ws.store.value(
+        "SELECT count(*) FROM evidence WHERE hazard_id IS NOT NULL"
+    )
+
+
+@pytest.mark.parametrize("words", ["巡查记录要报吗", "演练总结需要报吗", "消防演练照片要报吗"])
+def test_asking_whether_paperwork_is_reported_offers_no_hazard(assistant, people, words):
+    people["officer"].say(words)
+    assert "登记新发现的隐患" not in [label for label, _ in people["officer"].buttons()]
+
+
+def test_the_street_asking_whether_it_is_a_hazard_is_told_in_its_own_words(assistant, people):
+    reply = people["street"].say("辖区加油站旁边有人摆摊卖烟花算隐患吗")
+    assert "【3.3.5】" in reply and "由街道安办复核" not in reply

@@ -231,7 +231,7 @@ def test_a_report_that_does_not_say_what_asks_which_item(assistant: Assistant, t
     ],
 )
 def test_of_two_numbers_the_one_the_action_follows(assistant: Assistant, text, number):
-    assert hazard_numbers.acted_on(text) == number
+    assert hazard_numbers.acted_on(text, "void") == number
     u = assistant.features.reader.understand(text, "street")
     assert u.intent == Intent.VOID and u.hazard == number, u
 
@@ -256,3 +256,16 @@ def test_the_patrol_is_never_proposed_alone_without_a_word_of_one(assistant: Ass
 def test_a_patrol_in_its_own_words_is_proposed(assistant: Assistant, text):
     u = assistant.features.reader.understand(text, "officer")
     assert u.intent == Intent.DONE and u.codes == ["4.2.3"] and not u.clarifies, u
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "number"),
+    [
+        ("2号退回 1号复核通过", "reject", "2"),
+        ("2号退回 1号复核通过", "verify", "1"),
+        ("10号延期到月底 11号销号", "extend", "10"),
+        ("6号退回 5号复核通过", "reject", "6"),
+    ],
+)
+def test_of_two_numbers_the_one_its_own_action_word_follows(text, action, number):
+    assert hazard_numbers.acted_on(text, action) == number

@@ -19,7 +19,7 @@ from bot.chat.features import Features
 from bot.chat.followups import TAP_HOURS
 from bot.chat.hazard_reports import PHOTO_WAITS
 from bot.chat.intents import NUMBERED, RECORDING, Intent
-from bot.chat.ledger_words import asks_if_hazard
+from bot.chat.ledger_words import asks_if_hazard, without_asking
 from bot.chat.payloads import files_json, files_of
 from bot.chat.replies import Incoming, Reply
 from bot.chat.todo import wants_all
@@ -127,14 +127,19 @@ class Assistant:
         ws = self.ws
         pending = ws.pending.latest_choice(person.id, ws.now(), ws.settings.prompt_minutes)
         choices = pending.payload.get("choices") if pending else None
-        if pending is None and ws.pending.asked_choice_since(
-            person.id, ws.now() - timedelta(hours=STALE_NUMBER_HOURS)
+        if (
+            pending is None
+            and not msg.is_group
+            and ws.pending.asked_choice_since(
+                person.id, ws.now() - timedelta(hours=STALE_NUMBER_HOURS)
+            )
         ):
-            return [Reply(t("choice.none_open", n=text))]
+            minutes = ws.settings.prompt_minutes
+            return [Reply(t("choice.none_open", n=text, minutes=minutes))]
         if pending is None or not choices:
             return None
         if not 1 <= int(text) <= len(choices):
-            return [Reply(t("choice.out_of_range", n=len(choices)))]
+            return None if msg.is_group else [Reply(t("choice.out_of_range", n=len(choices)))]
         return self._choose(person, msg, pending.id, choices[int(text) - 1])
 
     def _read(self, person: Person, msg: Incoming, text: str) -> list[Reply]:
@@ -150,9 +155,11 @@ class Assistant:
         if u.intent == Intent.HELP:
             return [help_reply(person)]
         if u.intent == Intent.QUESTION:
-            if person.role in CODE_BY_ROLE and not msg.is_group and asks_if_hazard(text):
+            unsafe = f.reader.understander.names_unsafe(text)
+            if person.role in CODE_BY_ROLE and not msg.is_group and asks_if_hazard(text, unsafe):
                 head = f.questions.is_it_a_hazard(person, u.text or text)
-                return [self._offer(person, msg, [Intent.HAZARD.value], head)]
+                described = without_asking(msg.text.strip())
+                return [self._offer(person, msg, [Intent.HAZARD.value], head, described)]
             return [f.questions.answer(person, u.text or text, public=msg.is_group)]
         generic = f.reader.understander.generic_done(text)  # "弄完了": asks which item instead
         offered = u.intent in RECORDING or u.intent == Intent.UNCLEAR
@@ -190,12 +197,14 @@ class Assistant:
             options.remove(Intent.UNCLEAR.value)
         return self._offer(person, msg, options, t("ask.which_intent"))
 
-    def _offer(self, person: Person, msg: Incoming, options: list[str], head: str) -> Reply:
-        """The message offered as each of these readings, with 取消 last; a tap reads it
-        again as the one chosen."""
+    def _offer(
+        self, person: Person, msg: Incoming, options: list[str], head: str, text: str = ""
+    ) -> Reply:
+        """The message (or ``text``, what it describes) offered as each of these readings,
+        with 取消 last; a tap reads it again as the one chosen."""
         payload = {
             "options": options,
-            "text": msg.text,
+            "text": text or msg.text,
             "files": files_json(msg.photos),
             "source": msg.source,
             "choices": [*map(str, range(len(options))), "no"],

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from bot.chat import buttons
 from bot.chat.hazard_proposals import HazardProposals, describes, means_its_own
-from bot.chat.hazard_reports import PHOTO_WAITS, HazardReports
+from bot.chat.hazard_reports import HazardReports
 from bot.chat.intents import Intent
 from bot.chat.ledger_words import decision_words
 from bot.chat.payloads import DonePayload, files_json, files_of
@@ -133,7 +133,9 @@ class FollowUps:
             described = replace(described, text=text)
             return self.proposals.new_hazard(person, described, u)
         replies = self.proposals.answered(person, msg, pending, u)
-        if replies is None and pending.kind not in PHOTO_WAITS:
+        if replies is None and pending.kind != "await_photo":
+            # a fix's photo may come hours later; anything else that means something of its
+            # own ends the wait (the 见图 photo among them: it was meant to come next)
             self.ws.pending.resolve(pending, "dropped")
         return replies
 

@@ -43,21 +43,29 @@ def _value(text: str) -> int | None:
         return None
 
 
-# a number right before what is done to it ("…跟50号是一个 52作废", "31号作废")
-_ACTED = re.compile(
-    rf"(?<![\d{_CN}]){_NUM}\s*号?\s*(?:隐患)?\s*(?:作废|删|不要了|撤销|撤掉|销号|复核|验收|退回|打回|延期)"
-)
+# what is done to a hazard, by the action: the number right before it is the one meant
+# ("…跟50号是一个 52作废", "2号退回 1号复核通过")
+_ACTION_WORDS = {
+    "void": "作废|删|不要了|撤销|撤掉",
+    "verify": "销号|复核通过|复查通过|验收|合格|通过",
+    "reject": "退回|打回|驳回|重新整改|重改|不合格|不通过",
+    "extend": "延期|延到|宽限|推迟",
+}
 
 
-def acted_on(text: str) -> str | None:
+def acted_on(text: str, action: str) -> str | None:
     """When a message names more than one hazard ("29号和31号是同一家，31号作废"), the one
-    that the action word follows; None when it names one, or the words do not tell."""
+    that the action's own word follows; None when it names one, or the words do not tell."""
+    words = _ACTION_WORDS.get(action)
+    if words is None:
+        return None
     seen = {_value(m.group(1)) for m in _HAO.finditer(text)}
     seen |= {_value(m.group(1)) for m in _KEYED.finditer(text)}
     seen |= {_value(m.group(1)) for m in _BRACKET.finditer(text)}
     if len(seen - {None, 0}) < 2:
         return None
-    acted = [_value(m.group(1)) for m in _ACTED.finditer(text)]
+    after = re.compile(rf"(?<![\d{_CN}]){_NUM}\s*号?\s*(?:隐患)?\s*(?:{words})")
+    acted = [_value(m.group(1)) for m in after.finditer(text)]
     acted = [v for v in acted if v in seen]
     return str(acted[-1]) if acted else None
 

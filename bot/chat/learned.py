@@ -116,6 +116,9 @@ class LearnedReader:
             return self.rules.understand(text, role, has_photo, today, period_of)
         return self._learned(self.model, raw, norm, role, has_photo, today, period_of)
 
+    def names_unsafe(self, text: str) -> bool:
+        return self.rules.names_unsafe(text)
+
     def generic_done(self, text: str) -> bool:
         return self.rules.generic_done(text)
 
@@ -186,7 +189,7 @@ class LearnedReader:
                                self._ranker(feats, role, period_of))  # fmt: skip
         if u.hazard is None and (ref := hazard_numbers.find(norm)):
             u = replace(u, hazard=ref)  # named, though the message may be about something else
-        if u.intent in NUMBERED and (acted := hazard_numbers.acted_on(norm)):
+        if u.intent in NUMBERED and (acted := hazard_numbers.acted_on(norm, u.intent.value)):
             u = replace(u, hazard=acted)  # two numbers named: the one the action word follows
         if u.intent == Intent.DONE and self.rules.generic_done(raw):
             u = replace(u, codes=[], tasks=[], period=None)  # "材料交了": which item is asked

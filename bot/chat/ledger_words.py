@@ -60,20 +60,38 @@ PICTURE_MENTIONED = re.compile(
 )
 # Asks whether a described condition is a hazard, or should be reported ("…算隐患吗",
 # "要不要报"): answered, then offered as a hazard report.
-ASKS_IF_HAZARD = re.compile(
-    r"(算(不算)?(是)?(个|一个)?隐患|是不是(个|一个)?隐患|属于隐患|算不算隐患|"
-    r"(要不要|需不需要|用不用|该不该|要|需要|用)(上)?报(一下|上去|上来)?(吗|不|么|嘛)?[？?。]*$)"
+_IS_IT_A_HAZARD = re.compile(
+    r"(算(不算)?(是)?(个|一个)?隐患|是不是(个|一个)?隐患|属于隐患|算不算隐患)"
 )
+_SHOULD_I_REPORT = re.compile(
+    r"(要不要|需不需要|用不用|该不该|要|需要|用)(上)?报(一下|上去|上来)?(吗|不|么|嘛)?[？?。]*$"
+)
+ASKS_IF_HAZARD = re.compile(f"({_IS_IT_A_HAZARD.pattern}|{_SHOULD_I_REPORT.pattern})")
+# what is reported as paperwork, not as a hazard ("巡查记录要报吗", "演练总结需要报吗")
+_PAPERS = re.compile(r"(记录|材料|总结|照片|表|报告|信息|台账|方案|预案|名单|数据|情况|月报|统计)")
 _HAZARD_TALK = re.compile(r"(隐患|整改|销号|复核|复查|验收|这处|那处)")
 
 
-def asks_if_hazard(text: str) -> bool:
+def asks_if_hazard(text: str, unsafe: bool) -> bool:
     """A question whether a condition it describes is a hazard (at least four characters of
-    description besides the asking words; "什么算隐患" describes nothing)."""
-    if not ASKS_IF_HAZARD.search(text):
+    description besides the asking words; "什么算隐患" describes nothing). "…要报吗" counts
+    only for an ``unsafe`` condition, never for paperwork ("巡查记录要报吗")."""
+    if not _IS_IT_A_HAZARD.search(text) and not (
+        _SHOULD_I_REPORT.search(text) and unsafe and not _PAPERS.search(text)
+    ):
         return False
     rest = ASKS_IF_HAZARD.sub("", re.sub(r"(这个|这种|这样|那个|的话|吗|呢|啊|嘛)", "", text))
     return len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 4
+
+
+def without_asking(text: str) -> str:
+    """The condition a "…算隐患吗" question describes, without the asking words (what is
+    proposed as the hazard's description, for the person to confirm)."""
+    rest = ASKS_IF_HAZARD.sub("", text)
+    rest = re.sub(
+        r"[\s，,。？?！!]*(这个|这种|这样|那个|这|的话)?[\s，,。？?！!吗呢啊嘛]*$", "", rest
+    )
+    return rest.strip() or text
 
 
 def not_fixed(norm: str) -> bool:

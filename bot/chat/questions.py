@@ -44,7 +44,7 @@ class Questions:
         if result.found and result.codes[0] != code:
             found = answer(self.ws.rulebook, self.ws.library.index, result, {}).text
             return found + "\n\n" + t("question.report_it")
-        return t("question.is_hazard", code=code) + "\n" + t("question.report_it")
+        return t(f"question.is_hazard.{person.role}", code=code) + "\n" + t("question.report_it")
 
     def asks_rulebook(self, text: str) -> bool:
         """Whether the words name something in the rulebook, or a topic it does not cover."""

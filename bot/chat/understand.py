@@ -275,6 +275,11 @@ class Understander:
         return Understanding(intent, confidence=0.8 if intent != Intent.UNCLEAR else 0.2, text=raw)
 
     @staticmethod
+    def names_unsafe(text: str) -> bool:
+        """Whether the words tell of an unsafe condition (堵塞, 私拉, 紧挨着 …)."""
+        return bool(_HAZARD_WORDS.search(normalize(text)))
+
+    @staticmethod
     def generic_done(text: str) -> bool:
         """ "弄完了", "搞好了": something was finished, but the words do not say what."""
         return bool(_GENERIC_DONE.match(re.sub(r"[\W_]+", "", normalize(text))))

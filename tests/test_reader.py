@@ -269,3 +269,8 @@ def test_a_patrol_in_its_own_words_is_proposed(assistant: Assistant, text):
 )
 def test_of_two_numbers_the_one_its_own_action_word_follows(text, action, number):
     assert hazard_numbers.acted_on(text, action) == number
+
+
+def test_paperwork_is_never_offered_as_a_hazard(assistant: Assistant):
+    u = assistant.features.reader.understand("这个月的统计表要报不", "officer")
+    assert Intent.HAZARD not in (u.intent, *u.alternatives), u

@@ -18,7 +18,7 @@ from typing import Any
 from bot.chat import hazard_numbers
 from bot.chat.intent_model import LinearModel, ReaderModel, features
 from bot.chat.intents import NUMBERED, RECORDING, Intent
-from bot.chat.ledger_words import ledger_signals, not_fixed
+from bot.chat.ledger_words import PAPERS, ledger_signals, not_fixed
 from bot.chat.understand import (
     _CHECKLIST,
     _COMMAND,
@@ -207,6 +207,7 @@ class LearnedReader:
         if (
             u.intent == Intent.UNCLEAR
             and role in ("officer", "street")
+            and not PAPERS.search(norm)  # "本月的统计表要报不": paperwork, never a hazard
             and (
                 probs.get(Intent.HAZARD.value, 0.0) >= HAZARD_OFFER
                 or (

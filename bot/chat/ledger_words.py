@@ -68,7 +68,7 @@ _SHOULD_I_REPORT = re.compile(
 )
 ASKS_IF_HAZARD = re.compile(f"({_IS_IT_A_HAZARD.pattern}|{_SHOULD_I_REPORT.pattern})")
 # what is reported as paperwork, not as a hazard ("巡查记录要报吗", "演练总结需要报吗")
-_PAPERS = re.compile(r"(记录|材料|总结|照片|表|报告|信息|台账|方案|预案|名单|数据|情况|月报|统计)")
+PAPERS = re.compile(r"(记录|材料|总结|照片|表|报告|信息|台账|方案|预案|名单|数据|情况|月报|统计)")
 _HAZARD_TALK = re.compile(r"(隐患|整改|销号|复核|复查|验收|这处|那处)")
 
 
@@ -77,7 +77,7 @@ def asks_if_hazard(text: str, unsafe: bool) -> bool:
     description besides the asking words; "什么算隐患" describes nothing). "…要报吗" counts
     only for an ``unsafe`` condition, never for paperwork ("巡查记录要报吗")."""
     if not _IS_IT_A_HAZARD.search(text) and not (
-        _SHOULD_I_REPORT.search(text) and unsafe and not _PAPERS.search(text)
+        _SHOULD_I_REPORT.search(text) and unsafe and not PAPERS.search(text)
     ):
         return False
     rest = ASKS_IF_HAZARD.sub("", re.sub(r"(这个|这种|这样|那个|的话|吗|呢|啊|嘛)", "", text))

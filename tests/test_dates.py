@@ -24,6 +24,9 @@ WED = date(2026, 11, 25)
         ("2026-05-13搞的演练", date(2026, 5, 13)),
         ("巡查 11.20", date(2026, 11, 20)),
         ("本周巡查已完成", None),
+        ("前两天把一组到五组走了一遍", date(2026, 11, 23)),
+        ("昨天录完的 说周五晚上播", date(2026, 11, 24)),
+        ("周五巡查了 昨天补的照片", date(2026, 11, 20)),
     ],
 )
 def test_days(text: str, expected: date | None):
@@ -47,6 +50,8 @@ def test_future_days_are_refused(text: str):
         ("本季度党委会", "quarter", WED),
         ("第三季度", "quarter", date(2026, 7, 1)),
         ("今年的年报", "year", WED),
+        ("2027年度执法计划已印发", "year", date(2027, 6, 30)),
+        ("2025年的总结补交", "year", date(2025, 6, 30)),
     ],
 )
 def test_periods(text: str, every: str, anchor: date):

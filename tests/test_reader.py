@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from bot.chat import hazard_numbers
 from bot.chat.assistant import Assistant
 from bot.chat.intent_model import ReaderModel
 from bot.chat.intents import Intent
+from bot.chat.learned import LearnedReader
 from bot.chat.understand import Understander
 from bot.schedule.dates import parse_until
 from tests.support.chat import Chat
@@ -209,6 +211,10 @@ def test_the_models_add_each_labels_weights_in_feature_order(library):
         "老板说线已经重新拉好了 我还没去看",
         "自建房抗震信息采集 还有两户没采完",
         "社区帮学校搞的地震疏散 能算我们的演练不",
+        "金方街道他们昨天搞了地震演练 搞得挺大",
+        "隔壁村的鱼塘边上一直没有护栏",
+        "街道领导今天来我们社区检查了",
+        "27号说是改好了 照片还没发过来",
     ],
 )
 def test_hearsay_unseen_and_unfinished_are_never_proposed_alone(assistant: Assistant, text):
@@ -274,3 +280,53 @@ def test_of_two_numbers_the_one_its_own_action_word_follows(text, action, number
 def test_paperwork_is_never_offered_as_a_hazard(assistant: Assistant):
     u = assistant.features.reader.understand("这个月的统计表要报不", "officer")
     assert Intent.HAZARD not in (u.intent, *u.alternatives), u
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["25号 整改前的照片 补起", "补一张【56】的 护栏的料已经拉来了", "这是十七号那个出租屋的楼道"],
+)
+def test_more_photos_of_a_hazard_are_never_proposed_as_its_fix(assistant: Assistant, text):
+    u = assistant.features.reader.understand(text, "officer", has_photo=True)
+    assert u.intent != Intent.FIX or u.clarifies, u
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "40号的老板又跑了 电话打不通",
+        "12号房东联系不上",
+        "那个7号 找不到人",
+        "31号 去看了 还是老样子",
+        "三十九号 改了一半 围挡立起来了 坑还没填",
+        "25号今天又去看了 还是堆着",
+    ],
+)
+def test_an_owner_out_of_reach_is_not_a_fix(assistant: Assistant, text):
+    u = assistant.features.reader.understand(text, "officer")
+    assert u.intent not in (Intent.FIX, Intent.VERIFY), u
+
+
+def test_an_owner_asking_when_is_not_the_street_accepting(assistant: Assistant):
+    u = assistant.features.reader.understand("41号那个老板今天又来问啥时候能销号", "street")
+    assert u.intent != Intent.VERIFY or u.clarifies, u
+
+
+def test_a_short_ok_after_the_fix_is_the_street_accepting(assistant: Assistant):
+    for text in ("0029 井盖换好了 合格", "12号 看过了 通过"):
+        u = assistant.features.reader.understand(text, "street")
+        assert u.intent == Intent.VERIFY or u.clarifies, (text, u)
+    u = assistant.features.reader.understand("0029 井盖换好了 不合格", "street")
+    assert u.intent not in (Intent.VERIFY, Intent.FIX), u
+
+
+def test_earthquake_publicity_is_never_proposed_alone_for_another_drill(assistant: Assistant):
+    """Whatever the model's confidence, 9.3 alone needs a word of earthquakes."""
+    reader = assistant.features.reader.understander
+    assert isinstance(reader, LearnedReader)
+    ranked = [("9.3", 0.97), ("8.2.1", 0.02), ("2.2.1", 0.01)]
+    day = date(2026, 11, 25)
+    drill = reader._done_ranked("社区搞的消防逃生演练", "officer", day, None, None, ranked)
+    assert drill.codes[:2] == ["9.3", "8.2.1"]
+    quake = reader._done_ranked("防震减灾宣传周进学校宣传", "officer", day, None, None, ranked)
+    assert quake.codes == ["9.3"]

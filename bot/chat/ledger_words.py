@@ -32,7 +32,8 @@ REJECT_WEAK = re.compile(
 )
 VERIFY = re.compile(
     r"(复核通过|复查通过|复核合格|复查合格|复核没问题|验收(合格|通过)|核查通过|同意销号|可以销号|准予销号|"
-    r"予以销号|销号吧|给(予)?销号|通过销号|确认销号|审核通过|整改合格|整改到位.{0,4}销号)"
+    r"予以销号|销号吧|给(予)?销号|通过销号|确认销号|审核通过|整改合格|整改到位.{0,4}销号|"
+    r"(?<![不没未])(合格|通过)[了啦的!！。\s]*$)"
 )
 EXTEND = re.compile(
     r"(延期|严期|延其|宽限|延长(期限|时间|几天)|推迟|缓(几|两|一|三)?天|多给.{0,3}(天|时间)|再给.{0,4}(天|时间)|"
@@ -44,15 +45,18 @@ EXTEND_DECISION = re.compile(
 REFUSED = re.compile(r"(不同意|不批准|驳回|不予|不行)")
 NOT_FIXED = re.compile(
     r"((还没|还未|没有|没|未|尚未|暂未|暂时没|仍未|依然没)(有)?(能)?(完全|彻底|全部|全)?"
-    r"(整改|改|修|处理|弄|搞|清|拆|换|装|挪|搬|买|开始|动)|"
+    r"(整改|改|修|处理|弄|搞|清|拆|换|装|挪|搬|买|开始|动|填|砌|封|补|盖)|"
     r"(还没|还未|没)(克|去|过去|来得及)看|(要|得|等)(到)?(下周|下个月|明天|月底|过几天).{0,4}才|"
     r"整改不了|改不了|修不了|处理不了|弄不了|搞不了|清不了|拆不了|还在(整改|改|修|处理)|正在(整改|改|修|处理)|"
-    r"不好(改|整改)|没法(改|整改|修)|不配合|还在等|在等(材料|料|货|配件)|等材料)"
+    r"不好(改|整改)|没法(改|整改|修)|不配合|还在等|在等(材料|料|货|配件)|等材料|"
+    r"联系不上|打不通|找不到(人|老板|房东|业主)|(老板|房东|业主|店主|人)(又)?跑了|不见人|"
+    r"还是(老样子|那样|这样|原样|没动)|还(是|在)?(堆|占|锁|堵|放|停|摆)着|原封不动|(改|弄|搞|整|修|清)了?一半|只(改|弄|搞|整|修|清)了(一|几|部分))"
 )
 PHOTO = re.compile(
     r"((现场|补|再发|补发|补一张|补几张|加|追加|补充)(一|几|两)?(张|下)?(的)?(照片|图|相片|图片|现场照)|"
     r"隐患现场$|号现场|现场照|现场图|(又|再|多)拍了?(一|几|两)?张|照片(补上|补齐|补发|补来)|"
-    r"(正面|侧面|背面|全景|近景|远景)(的|照)?$)"
+    r"(正面|侧面|背面|全景|近景|远景)(的|照)?$|(补|补发|追加|再发)(一|几|两)张|"
+    r"(整改前|改之前|原来|之前)的?(照片|图|样子)|^(这|这个|这张)(就)?是)"
 )
 # The writer says a picture goes with the words ("见图"): when none came, it is asked for.
 PICTURE_MENTIONED = re.compile(
@@ -121,7 +125,7 @@ def ledger_intent(norm: str, role: str, has_photo: bool, question: bool) -> Inte
         return Intent.EXTEND
     if not_fixed(norm) and about_hazard:  # a status, not a fix: nothing to record
         return Intent.PHOTO if PHOTO.search(norm) and number else Intent.UNCLEAR
-    if PHOTO.search(norm) and number and not re.search(r"(整改|修|好了|清|处理|完成)", norm):
+    if PHOTO.search(norm) and number and not re.search(r"(整改(?!前)|修|好了|清|处理|完成)", norm):
         return Intent.PHOTO
     return None
 

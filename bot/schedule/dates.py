@@ -38,6 +38,7 @@ _RELATIVE = {
     "昨日": 1,
     "昨晚": 1,
     "前天": 2,
+    "前两天": 2,
     "大前天": 3,
 }
 _NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
@@ -60,6 +61,7 @@ _PERIOD_WORDS = [
 ]
 _NAMED_MONTH = re.compile(rf"(?<![\d.月]){_NUM}\s*月(?:份)?(?!\s*{_NUM}\s*[日号])")
 _NAMED_QUARTER = re.compile(r"(?:第)?([一二三四1-4])\s*季度")
+_NAMED_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*(?:年度|年(?!\s*\d{1,2}\s*[月.\-/]))")
 
 
 @dataclass(frozen=True)
@@ -112,11 +114,17 @@ def parse_day(text: str, today: date) -> date | None:
         if back == 0 and day > today:
             if m.group(1):
                 raise FutureDateError(day.isoformat())
+            if relative := _relative(text[: m.start()], today):
+                return relative  # "昨天录完 说周五播": the later bare weekday is still to come
             day -= timedelta(weeks=1)
         return day
     for word in sorted(_FUTURE, key=len, reverse=True):
         if word in text:
             raise FutureDateError((today + timedelta(days=_FUTURE[word])).isoformat())
+    return _relative(text, today)
+
+
+def _relative(text: str, today: date) -> date | None:
     for word in sorted(_RELATIVE, key=len, reverse=True):
         if word in text:
             return today - timedelta(days=_RELATIVE[word])
@@ -130,7 +138,11 @@ def _not_future(day: date | None, today: date) -> date | None:
 
 
 def parse_period(text: str, today: date) -> PeriodHint | None:
-    """A period named in a report (本周, 上个月, 10月的, 第三季度, 今年), if any."""
+    """A period named in a report (本周, 上个月, 10月的, 第三季度, 今年, 2027年度), if any."""
+    if (m := _NAMED_YEAR.search(text)) and not (
+        _NAMED_QUARTER.search(text) or _NAMED_MONTH.search(text)
+    ):
+        return PeriodHint("year", date(int(m.group(1)), 6, 30))  # "2027年度执法计划"
     for pattern, every, shift in _PERIOD_WORDS:
         if pattern.search(text):
             return PeriodHint(every, _shift(every, today, shift))

@@ -35,6 +35,13 @@ W_WORD, W_BIGRAM, W_FUZZY = 0.45, 0.40, 0.15
 W_ASKED = 0.4  # BM25 over the questions officers have asked about a unit (phrasings)
 W_ASKED_COVER = 1.0  # share of a word's weight when only such a phrasing explains it
 W_SYNONYM, W_HOMOPHONE = 0.8, 0.9
+# In ranking, a word or bigram said only in the asker's story (query.py) weighs W_STORY,
+# when what is asked names STORY_QUIET_FROM content words of its own. Chosen on
+# cross-validated tuned+dev (situation rows of batches 16 and 17 and all others): W_STORY
+# 0.5-0.6 with 3 words fixed 3-4 questions and broke none; 0.35, or 2 words, broke others
+# (the topic said in the story, the ask generic); counting story words less in the
+# confidence decision as well was tried and dropped (as many broken as fixed).
+W_STORY, STORY_QUIET_FROM = 0.5, 3
 W_MAPPED = 0.7  # share of a word's weight when only a synonym or homophone explains it
 W_OFFTOPIC = 3.0  # weight, in rarest-word units, of a word from offtopic.txt
 W_OFFTOPIC_ASK = 12.0  # ... of an ask the rulebook never answers, whatever its topic

@@ -33,13 +33,16 @@ _ASK_CUE = re.compile(
     r"[吗么呢?？]|要不要|是不是|算不算|能不能|可不可以|需不需要|用不用|有没有|有莫得|莫得|没得"
     r"|咋|怎么|如何|哪|啥|什么|几|多少|好久|好多|细则|考核|规定|要求|行不|扣不|对不|[不没]$"
 )
-# Who the asker is passing on ("主任问……", "安办主任说……", "书记让我……"): the teller, a
-# leader named with the verb of saying or telling right after, is not what is asked about
-# (主任 alone would stand for 主要领导 and pull 2.1.5).
+# Who passes the question on ("主任问……", "安办主任说……", "书记让我……") or asks it ("我是
+# 村书记"): a leader named with the verb of saying or telling right after, or as what the
+# asker is, is not what is asked about (主任 alone would stand for 主要领导 and pull 2.1.5).
+_LEADER = r"(?:副?书记|副?主任|领导|站长|所长|科长|局长)"
 _TELLER = re.compile(
     r"(?:街道|社区|村委会|村|安办|应急办|办事处|党工委|分管|我们|上面)?"
-    r"(?:副?书记|副?主任|领导|站长|所长|科长|局长)"
-    r"(?=[也又就还老都却]?(?:说|问|让|叫|喊|告诉|交代|觉得|认为))"
+    + _LEADER
+    + r"(?=[也又就还老都却]?(?:说|问|让|叫|喊|告诉|交代|觉得|认为))"
+    + r"|我是[^,，。.?？!！;；\s]{0,4}?"
+    + _LEADER
 )
 
 

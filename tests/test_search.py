@@ -173,6 +173,9 @@ def test_the_story_is_the_clauses_that_do_not_ask(index: SearchIndex):
     assert "触电" in query.story and "调查组" in query.story
     assert not {"街道", "配合"} & query.story
     assert index.parser.parse(normalize("厂里有人触电，街道要配合吗？")).story == {"厂里", "触电"}
+    # 那几天 says "some days", not "how many": that clause tells the story
+    query = index.parser.parse(normalize("春节那几天小作坊着火伤了人，重点时段出事故考核要扣吗"))
+    assert "着火" in query.story and "重点时段" not in query.story
     for one_clause in ("专干一周要巡查几次", "专干巡查，记录，报送"):
         assert index.parser.parse(normalize(one_clause)).story == frozenset()
 

@@ -33,6 +33,8 @@ _ASK_CUE = re.compile(
     r"[吗么呢?？]|要不要|是不是|算不算|能不能|可不可以|需不需要|用不用|有没有|有莫得|莫得|没得"
     r"|咋|怎么|如何|哪|啥|什么|几|多少|好久|好多|细则|考核|规定|要求|行不|扣不|对不|[不没]$"
 )
+# ... but not a question word that only says "some" or "any": 那几天, 好几项, 十几家, 啥子事都
+_INDEFINITE = re.compile(r"[那这好十]几|几[十百千万]|(?:啥|什么|哪样)子?[事人]?都")
 # Who passes the question on ("主任问……", "安办主任说……", "书记让我……") or asks it ("我是
 # 村书记"): a leader named with the verb of saying or telling right after, or as what the
 # asker is, is not what is asked about (主任 alone would stand for 主要领导 and pull 2.1.5).
@@ -130,7 +132,7 @@ class QueryParser:
         clauses = [c for c in _CLAUSE_BREAK.split(text) if RUN.search(c)]
         if len(clauses) < 2:
             return None
-        asks = [c for c in clauses if _ASK_CUE.search(c)]
+        asks = [c for c in clauses if _ASK_CUE.search(_INDEFINITE.sub(" ", c))]
         if not asks or len(asks) == len(clauses):
             return None
         return " ".join(asks)

@@ -185,6 +185,7 @@ def test_a_leader_passing_the_question_on_is_not_its_topic(index: SearchIndex):
         query = index.parser.parse(normalize(text))
         assert not {"主任", "安办"} & set(query.terms)
         assert "主要领导" not in query.words
+        assert "主任" in query.told_by  # still part of how long the telling is
     assert "书记" not in index.parser.parse(normalize("我是村里的书记，专干要巡查几次")).terms
     # a leader who does what is asked about stays
     assert "主任" in index.parser.parse(normalize("主任每个月要带队检查几次")).terms

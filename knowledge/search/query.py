@@ -6,7 +6,8 @@ by, their expansions by synonym (W_SYNONYM) and by homophone (W_HOMOPHONE, homop
 which rulebook words stand for each term, the off-topic words it says, and the terms
 said only in the asker's own story (clauses that do not ask, ``Query.story``). A leader
 named as the one passing the question on ("主任问……", "书记说……") is left out first: the
-teller is not the topic. Invariants: a question's own words and bigrams weigh 1.0, or
+teller is not the topic, only part of the telling (``Query.told_by``, for its length).
+Invariants: a question's own words and bigrams weigh 1.0, or
 W_STORY when said only in the story and what is asked names STORY_QUIET_FROM content words
 of its own; an expansion weighs its own weight times that same factor of where its
 everyday word was said, and never lowers a weight already given; each term is listed
@@ -74,6 +75,7 @@ class QueryParser:
         self._offtopic_at = _by_first_char(self._offtopic_list)
 
     def parse(self, text: str) -> Query:
+        tellers = [m.group() for m in _TELLER.finditer(text)]
         text = _TELLER.sub(lambda m: " " * len(m.group()), text)
         asked = self._asking(text)
         # what is said only in the story weighs less in ranking, when what is asked names
@@ -121,7 +123,8 @@ class QueryParser:
                 terms.append(word)
                 offtopic[word] = [word]
         story = frozenset(t for t in terms if asked is not None and t not in asked)
-        return Query(text, words, grams, terms, explained, offtopic, story=story)
+        told_by = tuple(w for teller in tellers for w in self._content(teller))
+        return Query(text, words, grams, terms, explained, offtopic, story=story, told_by=told_by)
 
     @staticmethod
     def _asking(text: str) -> str | None:

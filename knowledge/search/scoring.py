@@ -156,6 +156,7 @@ class Query:
     offtopic: dict[str, list[str]] = field(default_factory=dict)  # term -> off-topic words
     weights: dict[str, float] | None = None  # term -> weight, filled on first use
     story: frozenset[str] = frozenset()  # terms said only in the asker's own story
+    told_by: tuple[str, ...] = ()  # who passed the question on (主任问……), not a term
 
 
 class Scorer:
@@ -357,7 +358,9 @@ class Scorer:
         ("厂里有人触电，…，调查组要调材料，街道要配合吗") does not take the allowance
         away, unless it is an ask the rulebook never answers (电话多少)."""
         # numbers are what the story is about, not more of it (2700块钱分给3个社区)
-        length = sum(self._rarity(t) for t in q.terms if not t.isdigit()) / self.max_idf
+        # ... and the one who passed it on (主任问……) is part of the telling, though no term
+        said = [t for t in (*q.terms, *q.told_by) if not t.isdigit()]
+        length = sum(self._rarity(t) for t in said) / self.max_idf
         if length <= LONG_FROM or any(
             t not in q.story or not self.offtopic_asks.isdisjoint(words)
             for t, words in q.offtopic.items()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz, process
 
-from knowledge.search import FUZZY_FLOOR, K1, B, SearchIndex
+from knowledge.search import FUZZY_FLOOR, K1, W_STORY, B, SearchIndex
 from knowledge.search.query import _said
 from knowledge.search.terms import RUN
 from knowledge.segment import read_user_words
@@ -173,8 +173,33 @@ def test_the_story_is_the_clauses_that_do_not_ask(index: SearchIndex):
     assert "触电" in query.story and "调查组" in query.story
     assert not {"街道", "配合"} & query.story
     assert index.parser.parse(normalize("厂里有人触电，街道要配合吗？")).story == {"厂里", "触电"}
+    # 那几天 says "some days", not "how many": that clause tells the story
+    query = index.parser.parse(normalize("春节那几天小作坊着火伤了人，重点时段出事故考核要扣吗"))
+    assert "着火" in query.story and "重点时段" not in query.story
     for one_clause in ("专干一周要巡查几次", "专干巡查，记录，报送"):
         assert index.parser.parse(normalize(one_clause)).story == frozenset()
+
+
+def test_a_leader_passing_the_question_on_is_not_its_topic(index: SearchIndex):
+    for text in ("主任问我们要不要跟消防站建联动机制", "安办主任说专干职责要写明白"):
+        query = index.parser.parse(normalize(text))
+        assert not {"主任", "安办"} & set(query.terms)
+        assert "主要领导" not in query.words
+        assert "主任" in query.told_by  # still part of how long the telling is
+    assert "书记" not in index.parser.parse(normalize("我是村里的书记，专干要巡查几次")).terms
+    # a leader who does what is asked about stays
+    assert "主任" in index.parser.parse(normalize("主任每个月要带队检查几次")).terms
+
+
+def test_the_story_weighs_less_when_the_ask_names_its_own_topic(index: SearchIndex):
+    query = index.parser.parse(
+        normalize("村专干说他只管巡查别的一概不管，街道要不要把专干职责写明白")
+    )
+    assert query.words["巡查"] == W_STORY and query.words["职责"] == 1.0
+    assert query.words["专干"] == 1.0  # said in the ask as well
+    # a generic ask: the story is the topic and keeps its full weight
+    query = index.parser.parse(normalize("发现滑坡、山洪这些灾害隐患，街道要咋个处置"))
+    assert query.words["滑坡"] == 1.0
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,9 @@ Built once at start-up from a rulebook. A question is answered, in this order, b
    heavily unless the unit itself says them, and asks it never answers (a phone number,
    a price, where to download a form) more heavily still. A long question, mostly the
    asker's own story, needs a smaller share explained, unless an off-topic word is in
-   what it asks rather than in the story.
+   what it asks rather than in the story. In ranking, what is said only in the story
+   weighs less when what is asked names a topic of its own; a leader passing the
+   question on (主任问……) is not its topic.
 
 Modules, each importing only those listed before it:
 - terms: how text is cut into runs and character bigrams;
@@ -47,6 +49,7 @@ from knowledge.search.scoring import (
     MIN_COVERAGE_LONG,
     RELATED_RATIO,
     RERANK_DEPTH,
+    STORY_QUIET_FROM,
     W_ASKED,
     W_ASKED_COVER,
     W_BIGRAM,
@@ -59,6 +62,7 @@ from knowledge.search.scoring import (
     W_MAPPED,
     W_OFFTOPIC,
     W_OFFTOPIC_ASK,
+    W_STORY,
     W_SYNONYM,
     W_WORD,
     B,
@@ -93,6 +97,7 @@ __all__ = [
     "RERANK_DEPTH",
     "SPLIT",
     "STOPWORDS",
+    "STORY_QUIET_FROM",
     "SYNONYMS",
     "W_ASKED",
     "W_ASKED_COVER",
@@ -106,6 +111,7 @@ __all__ = [
     "W_MAPPED",
     "W_OFFTOPIC",
     "W_OFFTOPIC_ASK",
+    "W_STORY",
     "W_SYNONYM",
     "W_WORD",
     "B",

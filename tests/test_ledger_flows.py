@@ -4,6 +4,7 @@ action, prompts expire and never swallow a message that means something of its o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -418,6 +419,19 @@ def test_asking_whether_a_condition_is_a_hazard_answers_then_offers_to_report_it
     assert "登记新隐患" in proposal and "消访通道堵了" in proposal
     assert "已登记隐患" in officer.press("登记")
     assert hazards(assistant)[0]["description"] == "消访通道堵了"  # shown, then confirmed
+
+
+def test_a_guest_or_a_group_asking_whether_it_is_a_hazard_is_answered_never_offered(
+    assistant, people
+):
+    guest = Chat(assistant, "someone-new")
+    reply = guest.say("楼道里堆满了纸箱子 算隐患吗")
+    assert "街道安办复核" in reply and not guest.buttons()
+    officer = people["officer"]
+    reply = officer.send(replace(officer.incoming("楼道里堆满了纸箱子 算隐患吗"), is_group=True))
+    assert "街道安办复核" in reply and "私聊" in reply and not officer.buttons()
+    assert not hazards(assistant)
+    assert not assistant.ws.store.rows("SELECT * FROM pending WHERE resolved_at IS NULL")
 
 
 def test_asking_what_counts_as_a_hazard_in_general_is_only_answered(assistant, people):

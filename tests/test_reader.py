@@ -330,3 +330,15 @@ def test_earthquake_publicity_is_never_proposed_alone_for_another_drill(assistan
     assert drill.codes[:2] == ["9.3", "8.2.1"]
     quake = reader._done_ranked("防震减灾宣传周进学校宣传", "officer", day, None, None, ranked)
     assert quake.codes == ["9.3"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "昨天去温泉村巡查 有家小卖部门口堆了纸箱子 当场叫老板搬进去了",
+        "餐馆燃气全部查完了 一共23家 有4家没装报警器",
+    ],
+)
+def test_a_check_with_what_it_found_is_not_proposed_as_a_hazard_alone(assistant: Assistant, text):
+    u = assistant.features.reader.understand(text, "officer")
+    assert u.intent != Intent.HAZARD or Intent.DONE in u.alternatives, u

@@ -156,10 +156,13 @@ class Assistant:
             return [help_reply(person)]
         if u.intent == Intent.QUESTION:
             unsafe = f.reader.understander.names_unsafe(text)
-            if person.role in CODE_BY_ROLE and not msg.is_group and asks_if_hazard(text, unsafe):
-                head = f.questions.is_it_a_hazard(person, u.text or text)
-                described = without_asking(msg.text.strip())
-                return [self._offer(person, msg, [Intent.HAZARD.value], head, described)]
+            if asks_if_hazard(text, unsafe):
+                if person.role in CODE_BY_ROLE and not msg.is_group:
+                    head = f.questions.is_it_a_hazard(person, u.text or text)
+                    described = without_asking(msg.text.strip())
+                    return [self._offer(person, msg, [Intent.HAZARD.value], head, described)]
+                # a guest, or a group chat: the answer, never an offer to record
+                return [f.questions.hazard_answer(person, u.text or text, public=msg.is_group)]
             return [f.questions.answer(person, u.text or text, public=msg.is_group)]
         generic = f.reader.understander.generic_done(text)  # "弄完了": asks which item instead
         offered = u.intent in RECORDING or u.intent == Intent.UNCLEAR

@@ -78,6 +78,12 @@ _HEARSAY = re.compile(
 # A fix only said to be done ("27号说是改好了 照片还没发过来"); in a hazard, "说是" gives a
 # reason ("护工说是做饭时老响 就拆了"), so it doubts only a fix.
 _SAID_FIXED = re.compile(r"(说是|讲是|说已经|讲已经|说都).{0,8}(好|完|到位|走|掉)")
+# A hazard put right on the spot during a check, or a check finished with what it found
+# ("当场叫老板搬进去了", "23家全部查完了 有4家没装报警器"): the check itself may be the report.
+_CHECKED = re.compile(
+    r"(当场.{0,4}(叫|让|整改|处理|纠正|搬|清|收|拆|改|责令)|(全部|都)(查|检查|巡查|排查)(完|过)|"
+    r"(查|检查|排查)(完|过)了.{0,12}(家|户|处|个))"
+)
 # Someone else asking ("老板又来问啥时候能销号"): nothing decided, nothing done.
 _THEY_ASK = re.compile(
     r"(来|又|打电话|打来|过来|跑来)问(啥时候|什么时候|几时|能不能|可不可以|咋个|怎么)"
@@ -107,6 +113,7 @@ _DOUBTS = (
     (_NOT_YET, {Intent.DONE}, Intent.CHECKLIST),
     (_MORE_PHOTOS, {Intent.FIX}, Intent.PHOTO),
     (_SAID_FIXED, {Intent.FIX}, Intent.UNCLEAR),
+    (_CHECKED, {Intent.HAZARD}, Intent.DONE),
     (_THEY_ASK, {Intent.DONE, Intent.FIX, Intent.HAZARD, Intent.VERIFY}, Intent.UNCLEAR),
 )
 

@@ -46,6 +46,18 @@ class Questions:
             return found + "\n\n" + t("question.report_it")
         return t(f"question.is_hazard.{person.role}", code=code) + "\n" + t("question.report_it")
 
+    def hazard_answer(self, person: Person, text: str, public: bool) -> Reply:
+        """Whether a condition is a hazard, asked by a guest or in a group chat, where no
+        hazard is recorded: the rulebook's answer when search finds one, else who reports
+        such a condition (and, to a registered person, that a private chat records it)."""
+        result = self.ws.library.search(text)
+        if result.found and result.codes[0] not in CODE_BY_ROLE.values():
+            return self.answer(person, text, public)
+        line = t("question.is_hazard.other")
+        if person.id:
+            line += "\n" + t("question.is_hazard.in_private")
+        return Reply(line, public=public)
+
     def asks_rulebook(self, text: str) -> bool:
         """Whether the words name something in the rulebook, or a topic it does not cover."""
         result = self.ws.library.search(text)

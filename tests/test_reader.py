@@ -342,3 +342,26 @@ def test_earthquake_publicity_is_never_proposed_alone_for_another_drill(assistan
 def test_a_check_with_what_it_found_is_not_proposed_as_a_hazard_alone(assistant: Assistant, text):
     u = assistant.features.reader.understand(text, "officer")
     assert u.intent != Intent.HAZARD or Intent.DONE in u.alternatives, u
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["咋个报隐患", "隐患咋个报 要填哪些", "怎么给已经报了的隐患补照片", "全年的台账怎么导出来",
+     "你能干哪样", "照片咋个传上去啊"],
+)  # fmt: skip
+def test_how_to_use_the_assistant_is_help(assistant: Assistant, text):
+    assert assistant.features.reader.understand(text, "officer").intent == Intent.HELP
+
+
+@pytest.mark.parametrize(
+    "text", ["怎么开安全生产专题会", "专干发现隐患要多久内上报", "隐患排查要怎么搞"]
+)
+def test_how_to_do_the_work_is_still_a_rulebook_question(assistant: Assistant, text):
+    assert assistant.features.reader.understand(text, "officer").intent == Intent.QUESTION
+
+
+@pytest.mark.parametrize("text", ["25号今天又去看了 还是堆着", "#38 附图", "还是老样子 55号"])
+def test_a_picture_of_a_hazard_still_open_goes_with_it(assistant: Assistant, text):
+    rules = assistant.features.reader.understander.rules
+    assert rules.intent(text, "officer", True) == Intent.PHOTO
+    assert rules.intent(text, "officer", False) != Intent.FIX

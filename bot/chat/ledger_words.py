@@ -123,9 +123,11 @@ def ledger_intent(norm: str, role: str, has_photo: bool, question: bool) -> Inte
         return Intent.VERIFY
     if EXTEND.search(norm) and about_hazard:
         return Intent.EXTEND
-    if not_fixed(norm) and about_hazard:  # a status, not a fix: nothing to record
-        return Intent.PHOTO if PHOTO.search(norm) and number else Intent.UNCLEAR
-    if PHOTO.search(norm) and number and not re.search(r"(整改(?!前)|修|好了|清|处理|完成)", norm):
+    # a hazard still open: its picture goes with it ("25号 还是堆着" + photo), else nothing
+    if not_fixed(norm) and about_hazard:
+        return Intent.PHOTO if (PHOTO.search(norm) or has_photo) and number else Intent.UNCLEAR
+    pictured = PHOTO.search(norm) or (has_photo and PICTURE_MENTIONED.search(norm))  # "#38 附图"
+    if pictured and number and not re.search(r"(整改(?!前)|修|好了|清|处理|完成)", norm):
         return Intent.PHOTO
     return None
 

@@ -27,6 +27,11 @@ WED = date(2026, 11, 25)
         ("前两天把一组到五组走了一遍", date(2026, 11, 23)),
         ("昨天录完的 说周五晚上播", date(2026, 11, 24)),
         ("周五巡查了 昨天补的照片", date(2026, 11, 20)),
+        ("请各社区于11月30日前报送排查表", None),
+        ("今天补录一下 周五巡查了三个组", date(2026, 11, 20)),
+        ("国庆前两天巡查了一遍", None),
+        ("巡查记录(11.16-11.22)已上传", None),
+        ("11.20前要交的 昨天交了", date(2026, 11, 24)),
     ],
 )
 def test_days(text: str, expected: date | None):
@@ -52,8 +57,17 @@ def test_future_days_are_refused(text: str):
         ("今年的年报", "year", WED),
         ("2027年度执法计划已印发", "year", date(2027, 6, 30)),
         ("2025年的总结补交", "year", date(2025, 6, 30)),
+        ("2026年十一月的巡查记录", "month", date(2026, 11, 1)),
+        ("巡查记录(11.16-11.22)已上传", "week", date(2026, 11, 16)),
+        ("11.2-11.20的台账", "month", date(2026, 11, 2)),
     ],
 )
 def test_periods(text: str, every: str, anchor: date):
     hint = parse_period(text, WED)
     assert hint is not None and (hint.every, hint.anchor) == (every, anchor)
+
+
+@pytest.mark.parametrize("text", ["力争2030年前完成", "2026年十一月三日巡查", "2026年上半年"])
+def test_a_year_that_is_not_the_period(text: str):
+    hint = parse_period(text, WED)
+    assert hint is None or hint.every != "year", hint

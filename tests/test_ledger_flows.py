@@ -210,6 +210,18 @@ def test_photos_follow_their_words(assistant, people):
     assert assistant.ws.store.value("SELECT COUNT(*) FROM evidence WHERE stage = '整改后'") == 1
 
 
+def test_a_photo_naming_another_hazard_is_never_taken_by_the_wait(assistant, people):
+    officer = people["officer"]
+    for site in SITES[:2]:
+        registered(officer, f"发现{site}")
+    assert "补发整改后的照片" in officer.confirm("/fixed 2")
+    reply = officer.say("这是1号现在的照片", photos=1)
+    assert not assistant.ws.store.rows("SELECT * FROM evidence")  # not 2's, not yet 1's
+    assert "连然-2026-0001" in reply
+    assert "整改后照片 1 张" in officer.say("", photos=1)  # 2's wait still stands
+    assert assistant.ws.store.rows("SELECT hazard_id FROM evidence") == [{"hazard_id": 2}]
+
+
 def test_an_open_prompt_expires(assistant, people, clock):
     officer = people["officer"]
     assert "描述" in officer.say("", photos=1) or officer.press("新发现的隐患")
@@ -430,6 +442,9 @@ def test_a_guest_or_a_group_asking_whether_it_is_a_hazard_is_answered_never_offe
     officer = people["officer"]
     reply = officer.send(replace(officer.incoming("楼道里堆满了纸箱子 算隐患吗"), is_group=True))
     assert "街道安办复核" in reply and "私聊" in reply and not officer.buttons()
+    text = "菜市场后面那排铺子电线全搭在一起 算隐患吗？"  # read as a hazard, not as a question
+    reply = officer.send(replace(officer.incoming(text), is_group=True))
+    assert "街道安办复核" in reply and not officer.buttons()
     assert not hazards(assistant)
     assert not assistant.ws.store.rows("SELECT * FROM pending WHERE resolved_at IS NULL")
 

@@ -17,7 +17,7 @@ from bot.chat.intent_model import ReaderModel
 from bot.chat.intents import Intent
 from bot.chat.learned import LearnedReader
 from bot.chat.understand import Understander
-from bot.schedule.dates import parse_until
+from bot.schedule.dates import parse_period, parse_until
 from tests.support.chat import Chat
 
 
@@ -121,6 +121,27 @@ def test_a_community_records_work_towards_a_street_item(assistant: Assistant, st
     assert row["unit_id"] == assistant.ws.org.unit_named("金色社区").id
 
 
+def test_a_community_part_of_a_street_item_keeps_the_period_it_names(
+    assistant: Assistant, street_org
+):
+    reader = assistant.features.reader.understander
+    assert isinstance(reader, LearnedReader)
+    day = date(2026, 11, 25)
+    text = "10月份的宏观联络员月报 补报"
+    hint = parse_period(text, day)
+    u = reader._done_ranked(text, "officer", day, hint, None, [("9.4", 0.99)])
+    assert (u.codes, u.tasks, u.period) == (["9.4"], ["9.4"], "2026-10")
+    u = reader._done_ranked("宏观联络员月报交了", "officer", day, None, None, [("9.4", 0.99)])
+    assert u.period is None
+    officer = street_org("officer", "金色社区")
+    reply = officer.say("10月份的宏观联络员月报 补报")
+    assert "9.4" in reply, reply
+    assert not assistant.ws.store.rows("SELECT * FROM records")  # proposed, not yet recorded
+    officer.press(officer.buttons()[0][0])  # confirmed: it keeps October
+    row = assistant.ws.store.one("SELECT code, period FROM records")
+    assert row is not None and (row["code"], row["period"]) == ("9.4", "2026-10")
+
+
 def test_understand_batch(tmp_path: Path, monkeypatch, capsys):
     from bot.cli import main
 
@@ -215,6 +236,7 @@ def test_the_models_add_each_labels_weights_in_feature_order(library):
         "隔壁村的鱼塘边上一直没有护栏",
         "街道领导今天来我们社区检查了",
         "27号说是改好了 照片还没发过来",
+        "【转发】请各社区于11月30日前报送岁末年初安全隐患排查表，逾期不候",
     ],
 )
 def test_hearsay_unseen_and_unfinished_are_never_proposed_alone(assistant: Assistant, text):
@@ -222,7 +244,9 @@ def test_hearsay_unseen_and_unfinished_are_never_proposed_alone(assistant: Assis
     assert u.intent.value not in {"done", "fix", "hazard", "photo"} or u.clarifies, u
 
 
-@pytest.mark.parametrize("text", ["资料交了", "那个表填好了", "下午那个事办完了 记一下"])
+@pytest.mark.parametrize(
+    "text", ["资料交了", "那个表填好了", "下午那个事办完了 记一下", "演练搞完了", "会开了"]
+)
 def test_a_report_that_does_not_say_what_asks_which_item(assistant: Assistant, text):
     u = assistant.features.reader.understand(text, "officer")
     assert u.intent != Intent.DONE or (u.clarifies and not u.codes), u
@@ -284,7 +308,13 @@ def test_paperwork_is_never_offered_as_a_hazard(assistant: Assistant):
 
 @pytest.mark.parametrize(
     "text",
-    ["25号 整改前的照片 补起", "补一张【56】的 护栏的料已经拉来了", "这是十七号那个出租屋的楼道"],
+    [
+        "25号 整改前的照片 补起",
+        "补一张【56】的 护栏的料已经拉来了",
+        "这是十七号那个出租屋的楼道",
+        "那个16 今天的样子",
+        "19号灭火器换好了 应急灯还没到货 先发个进度图",
+    ],
 )
 def test_more_photos_of_a_hazard_are_never_proposed_as_its_fix(assistant: Assistant, text):
     u = assistant.features.reader.understand(text, "officer", has_photo=True)
@@ -365,3 +395,70 @@ def test_a_picture_of_a_hazard_still_open_goes_with_it(assistant: Assistant, tex
     rules = assistant.features.reader.understander.rules
     assert rules.intent(text, "officer", True) == Intent.PHOTO
     assert rules.intent(text, "officer", False) != Intent.FIX
+
+
+def test_a_patrol_of_a_geological_hazard_point_is_never_the_weekly_patrol_alone(
+    assistant: Assistant,
+):
+    reader = assistant.features.reader.understander
+    assert isinstance(reader, LearnedReader)
+    ranked = [("4.2.3", 0.99), ("6.2", 0.01)]
+    day = date(2026, 11, 25)
+    geo = reader._done_ranked("地灾点巡查 老村崩塌点 今天看过", "officer", day, None, None, ranked)
+    assert geo.codes[:2] == ["4.2.3", "6.2"]
+    grid = reader._done_ranked("今天巡查了3家小餐馆", "officer", day, None, None, ranked)
+    assert grid.codes == ["4.2.3"]
+
+
+def test_the_other_roles_hazard_item_is_never_proposed_alone(assistant: Assistant):
+    reader = assistant.features.reader.understander
+    assert isinstance(reader, LearnedReader)
+    ranked = [("3.3.5", 0.9), ("4.2.4", 0.1)]
+    day = date(2026, 11, 25)
+    text = "隐患台账更新了 这个月报的都销号了"
+    assert reader._done_ranked(text, "officer", day, None, None, ranked).codes[:2] == [
+        "3.3.5",
+        "4.2.4",
+    ]
+    assert reader._done_ranked(text, "street", day, None, None, ranked).codes == ["3.3.5"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["12号还没有合格", "12号 不 合格", "12号 不太合格", "12号 算不上合格", "12号 不可能通过",
+     "12号 还不算通过", "12号 是否合格", "12号 复查 没有通过", "12号 未 通过"],
+)  # fmt: skip
+def test_a_negated_pass_is_never_a_verification(assistant: Assistant, text):
+    u = assistant.features.reader.understand(text, "street")
+    assert u.intent != Intent.VERIFY and Intent.VERIFY not in u.alternatives, u
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["12号 老板不清楚 我们去看了 整改到位 同意销号", "12号 上次不合格 这次看了 没问题 通过"],
+)
+def test_a_pass_that_mentions_an_earlier_failure_offers_the_pass(assistant: Assistant, text):
+    u = assistant.features.reader.understand(text, "street")
+    assert Intent.VERIFY in (u.intent, *u.alternatives), u
+
+
+@pytest.mark.parametrize("text", ["11号的延期 通过", "11号延期申请 通过了"])
+def test_an_extension_passed_is_granting_it(assistant: Assistant, text):
+    assert assistant.features.reader.understand(text, "street").intent == Intent.EXTEND
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["11号 改好了 门口还放着个灭火器", "11号整改完了 之前没盖板的井都盖上了",
+     "11号 改好了 之前电话打不通 今天找到老板了", "11号 已经整改好 改了一半的那个也弄完了",
+     "11号 搞定了 老板跑了一趟五金店买的灭火器"],
+)  # fmt: skip
+def test_a_fix_with_a_back_story_is_still_offered(assistant: Assistant, text):
+    u = assistant.features.reader.understand(text, "officer")
+    assert Intent.FIX in (u.intent, *u.alternatives), u
+
+
+@pytest.mark.parametrize("text", ["12号 老板说改好了", "12号 业主打电话说整改完了"])
+def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assistant, text):
+    u = assistant.features.reader.understand(text, "officer")
+    assert u.intent != Intent.FIX or u.clarifies, u

@@ -189,6 +189,7 @@ def test_a_leader_passing_the_question_on_is_not_its_topic(index: SearchIndex):
     assert "书记" not in index.parser.parse(normalize("我是村里的书记，专干要巡查几次")).terms
     # a leader who does what is asked about stays
     assert "主任" in index.parser.parse(normalize("主任每个月要带队检查几次")).terms
+    assert "书记" in index.parser.parse(normalize("我是想问书记要不要带队检查")).terms
 
 
 def test_the_story_weighs_less_when_the_ask_names_its_own_topic(index: SearchIndex):

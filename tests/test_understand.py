@@ -59,3 +59,9 @@ def test_fix_numbers(assistant: Assistant):
 def test_json_shape(assistant: Assistant):
     data = assistant.understand("本周巡查已完成", "officer").as_json()
     assert {"intent", "codes", "period", "date", "hazard", "confidence"} <= set(data)
+
+
+def test_a_span_of_days_is_not_a_rulebook_code(assistant: Assistant):
+    rules = assistant.features.reader.understander.rules
+    assert rules.intent("巡查记录(11.16-11.22)已上传", "officer", False) == "done"
+    assert rules.intent("4.9.9", "officer", False) == "question"

@@ -154,15 +154,16 @@ class Assistant:
             return self.features.admin.start(person, msg, u.text)
         if u.intent == Intent.HELP:
             return [help_reply(person)]
+        private = bool(person.id) and not msg.is_group
+        asks_hazard = asks_if_hazard(text, f.reader.understander.names_unsafe(text))
+        if asks_hazard and not private:
+            # a guest, or a group chat, asking "…算隐患吗": the answer, never an offer
+            return [f.questions.hazard_answer(person, u.text or text, public=msg.is_group)]
         if u.intent == Intent.QUESTION:
-            unsafe = f.reader.understander.names_unsafe(text)
-            if asks_if_hazard(text, unsafe):
-                if person.role in CODE_BY_ROLE and not msg.is_group:
-                    head = f.questions.is_it_a_hazard(person, u.text or text)
-                    described = without_asking(msg.text.strip())
-                    return [self._offer(person, msg, [Intent.HAZARD.value], head, described)]
-                # a guest, or a group chat: the answer, never an offer to record
-                return [f.questions.hazard_answer(person, u.text or text, public=msg.is_group)]
+            if asks_hazard and person.role in CODE_BY_ROLE:
+                head = f.questions.is_it_a_hazard(person, u.text or text)
+                described = without_asking(msg.text.strip())
+                return [self._offer(person, msg, [Intent.HAZARD.value], head, described)]
             return [f.questions.answer(person, u.text or text, public=msg.is_group)]
         generic = f.reader.understander.generic_done(text)  # "弄完了": asks which item instead
         offered = u.intent in RECORDING or u.intent == Intent.UNCLEAR

@@ -293,8 +293,10 @@ class HazardProposals:
         if kind in PHOTO_WAITS:
             if not msg.photos or (text and u.intent not in (Intent.UNCLEAR, Intent.PHOTO)):
                 return None
-            self.ws.pending.resolve(pending, "photo")
             hazard = self.hazards.by_id(payload["hazard_id"])
+            if _names_another(u, hazard.seq):  # "这是11号整改后的照片" while 12's is awaited
+                return None
+            self.ws.pending.resolve(pending, "photo")
             files = list(msg.photos)
             return [self.hazards.add_photos(person, hazard, files, payload["stage"], msg.source)]
         if not text or text.startswith("/"):
@@ -324,6 +326,12 @@ def describes(text: str) -> bool:
 
 def _plain(text: str) -> str:
     return _LEAD.sub("", re.sub(r"[\W_]+", "", text))
+
+
+def _names_another(u: Understanding, seq: int) -> bool:
+    """Whether the message names a hazard other than the one with this number."""
+    named = re.search(r"(\d+)$", u.hazard or "")
+    return named is not None and int(named.group(1)) != seq
 
 
 def means_its_own(u: Understanding) -> bool:

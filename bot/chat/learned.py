@@ -18,7 +18,7 @@ from typing import Any
 from bot.chat import hazard_numbers
 from bot.chat.intent_model import LinearModel, ReaderModel, features
 from bot.chat.intents import NUMBERED, RECORDING, Intent
-from bot.chat.ledger_words import PAPERS, VERIFY, ledger_signals, not_fixed
+from bot.chat.ledger_words import PAPERS, STILL_OPEN, VERIFY, ledger_signals, not_fixed
 from bot.chat.understand import (
     _CHECKLIST,
     _COMMAND,
@@ -39,7 +39,9 @@ from bot.chat.understand import (
     Understander,
     Understanding,
 )
+from bot.records.hazards import CODE_BY_ROLE
 from bot.schedule.dates import PeriodHint
+from bot.schedule.periods import period_for
 from knowledge.textnorm import normalize
 
 # Below this probability of its best intent the reader asks (a recording intent) or leaves
@@ -72,12 +74,15 @@ _ASKS = re.compile(
 )
 _HEARSAY = re.compile(
     r"(听说|据说|听(他|她)们?(说|讲)|(说|讲)(她|他)们|(街道|社区|村|镇|乡)(他|她)们|"
-    r"(隔壁|别的|其他|外)(街道|社区|村|镇|乡)|"
-    r"(领导|上级|市里|区里|县里|局里|检查组|督查组).{0,6}来.{0,8}(检查|督查|暗访|看))"
-)  # "金方街道他们昨天搞了地震演练", "领导来检查了": others' doing
+    r"^(?!.*(陪|跟着|一起|协助|配合|联合|和|同)).*((隔壁|别的|其他|外)(街道|社区|村|镇|乡)|"
+    r"(领导|上级|市里|区里|县里|局里|检查组|督查组).{0,6}来.{0,8}(检查|督查|暗访|看)))"
+)  # "金方街道他们昨天搞了地震演练", "领导来检查了": others' doing (not 陪领导检查, 和隔壁村一起)
 # A fix only said to be done ("27号说是改好了 照片还没发过来"); in a hazard, "说是" gives a
 # reason ("护工说是做饭时老响 就拆了"), so it doubts only a fix.
-_SAID_FIXED = re.compile(r"(说是|讲是|说已经|讲已经|说都).{0,8}(好|完|到位|走|掉)")
+_SAID_FIXED = re.compile(
+    r"(老板|房东|业主|店主|他|她|他们|她们|对方|人家|物业|施工方|厂里|师傅)"
+    r".{0,6}(说|讲)(是|已经|都)?.{0,6}(好|完|到位|走|掉)"
+)
 # A hazard put right on the spot during a check, or a check finished with what it found
 # ("当场叫老板搬进去了", "23家全部查完了 有4家没装报警器"): the check itself may be the report.
 _CHECKED = re.compile(
@@ -102,8 +107,12 @@ _NOT_YET = re.compile(
 # Pictures of a hazard as it was, or more of them ("25号 整改前的照片 补起", "补一张【56】的",
 # "这是十七号那个出租屋的楼道"): a fix only when the person says so.
 _MORE_PHOTOS = re.compile(
-    r"(整改前|改之前|补(一|几|两)?张|补(照片|图)|^(这|这个|这张)(就)?是|拍的(?!照片))"
-)
+    r"^(?!.*(整改后|改好后|处理后|改好|弄好|搞好|修好|整改好|整改完|已整改|整改到位|搞定|弄完|搞完|清走|"
+    r"清完|装好|换好)).*(整改前|改之前|补(一|几|两)?张|补(照片|图)|^(这|这个|这张)(就)?是|拍的(?!照片)|"
+    r"(今天|现在|目前)的?(样子|情况|状态)|进度(图|照))"
+)  # unless the fix is said in words too ("11号 已整改 补一张整改后的")
+# A notice passed on ("【转发】请各社区于11月30日前报送…"): nothing the writer did or found.
+_FORWARDED = re.compile(r"(^[【\[]?转发|转发[:：】\]]|^通知[:：]|请各(社区|村|村委会|单位|小组))")
 _DOUBTS = (
     (_ASKS, {Intent.DONE, Intent.HAZARD, Intent.FIX}, Intent.QUESTION),
     (_HEARSAY, {Intent.DONE, Intent.FIX, Intent.HAZARD}, Intent.UNCLEAR),
@@ -113,7 +122,9 @@ _DOUBTS = (
     (_NOT_YET, {Intent.DONE}, Intent.CHECKLIST),
     (_MORE_PHOTOS, {Intent.FIX}, Intent.PHOTO),
     (_SAID_FIXED, {Intent.FIX}, Intent.UNCLEAR),
+    (STILL_OPEN, {Intent.FIX}, Intent.UNCLEAR),  # "改好了 还堆着一点": which, is asked
     (_CHECKED, {Intent.HAZARD}, Intent.DONE),
+    (_FORWARDED, {Intent.DONE, Intent.HAZARD, Intent.FIX}, Intent.UNCLEAR),
     (_THEY_ASK, {Intent.DONE, Intent.FIX, Intent.HAZARD, Intent.VERIFY}, Intent.UNCLEAR),
 )
 
@@ -126,10 +137,19 @@ _PATROL = re.compile(
     r"(巡查|巡检|寻查|巡察|检查|查了|查看|看了|跑了|走了|转了|走访|排查|巡了|巡逻|查一|查过|摸排|巡山|"
     r"入户|上门|巡查记录|台账|记录表)"
 )
+# A patrol of geological-hazard points is 6.2's, not the weekly grid patrol's (fresh-batch dev:
+# 3 地灾点巡查 proposed as 4.2.3 alone).
+_GEOHAZARD = re.compile(r"(地灾|地质灾害|崩塌|滑坡|泥石流|塌方)")
 # The earthquake publicity weeks (9.3) draw every kind of 宣传 and drill: proposed alone only
 # when the words name earthquakes or disaster prevention (cross-validated dev: 2 wrong items,
 # a fire drill and a vague 宣传活动, asked back instead, no right one lost).
-_QUAKE = re.compile(r"(震|防灾|减灾|救灾|灾害|5\.12|512|5·12|5月12|11\.6|116|11月6)")
+_QUAKE = re.compile(
+    r"(震|防灾|减灾|救灾|灾害|5\.12|5·12|5月12|11\.6|11月6|(?<![\d.])(512|116)(?![\d份户人家个名张块次]))"
+)
+
+
+_HAZARD_ITEMS = frozenset(CODE_BY_ROLE.values())
+_DECISIONS = frozenset({Intent.VERIFY, Intent.REJECT})
 
 
 class LearnedReader:
@@ -204,9 +224,10 @@ class LearnedReader:
         signals = [f[2:] for f in feats if f.startswith("s:") and "|" not in f]
         probs = model.intent.probabilities(feats)
         barred = set()
-        if not_fixed(norm) or "reject_s" in signals or "void" in signals:
+        office = role in ("street", "admin")
+        if not_fixed(norm) or ("reject_s" in signals and office) or "void" in signals:
             barred |= {Intent.FIX.value, Intent.VERIFY.value}
-        if "reject_w" in signals and role in ("street", "admin"):  # the office's 不合格
+        if "reject_w" in signals and office and "verify" not in signals:  # the office's 不合格
             barred |= {Intent.FIX.value, Intent.VERIFY.value}
         if role not in ("street", "admin"):
             barred |= {Intent.VERIFY.value, Intent.REJECT.value}
@@ -233,9 +254,13 @@ class LearnedReader:
         if unsure:
             others = tuple(Intent(i) for p, i in ranked[1:3] if p >= ALTERNATIVE)
             return replace(u, alternatives=others or (Intent.UNCLEAR,), confidence=ranked[0][0])
-        if u.intent == Intent.FIX and role in ("street", "admin") and VERIFY.search(norm):
+        if u.intent == Intent.FIX and office and VERIFY.search(norm):
             # the office saying a fix is good ("0029 井盖换好了 合格"): which, is asked
             return replace(u, alternatives=(Intent.VERIFY,), confidence=ranked[0][0])
+        if office and {"reject_w", "verify"} <= set(signals) and u.intent in _DECISIONS:
+            # a failure and a pass in one message ("上次不合格 这次看了 通过"): both offered
+            other = Intent.REJECT if u.intent == Intent.VERIFY else Intent.VERIFY
+            return replace(u, alternatives=(other,), confidence=ranked[0][0])
         for words, doubtful, other in _DOUBTS:
             if u.intent in doubtful and words.search(norm):
                 return replace(u, alternatives=(other,), confidence=ranked[0][0])
@@ -284,8 +309,14 @@ class LearnedReader:
         """A completion report whose item the learned model ranked: the best one when it is
         sure, else the likely ones to choose from."""
         sure = bool(ranked) and ranked[0][1] >= ITEM_SURE
-        if sure and not _PATROL.search(norm) and self._weekly(ranked[0][0], role):
-            sure = False  # the model's default item, without a word of a patrol: asked
+        if (
+            sure
+            and self._weekly(ranked[0][0], role)
+            and (not _PATROL.search(norm) or _GEOHAZARD.search(norm))
+        ):
+            sure = False  # the default item, without a word of a patrol or of a 地灾点's: asked
+        if sure and ranked[0][0] in _HAZARD_ITEMS and ranked[0][0] != CODE_BY_ROLE.get(role):
+            sure = False  # the other role's hazard item ("我报的11条都销号了" is 4.2.4's): asked
         if sure and ranked[0][0] == "9.3" and not _QUAKE.search(norm):
             sure = False  # earthquake publicity, without a word of earthquakes: asked
         shown = ranked[:1] if sure else [(c, p) for c, p in ranked[:ITEM_CHOICES] if p >= 0.05]
@@ -304,6 +335,10 @@ class LearnedReader:
             if period is None and scored and period_of is not None:
                 anchor = hint.anchor if hint and hint.every == scored[0].task.every else day
                 period = period_of(scored[0].unit, scored[0].task, anchor)
+            elif period is None and not own and hint is not None:
+                # evidence for an item with no task of the person's (a community's part of a
+                # street item, a standing duty): the period the message names ("三季度的")
+                period = period_for(hint.every, hint.anchor).key
         return Understanding(
             Intent.DONE,
             codes,

@@ -54,7 +54,7 @@ class Questions:
         if result.found and result.codes[0] not in CODE_BY_ROLE.values():
             return self.answer(person, text, public)
         line = t("question.is_hazard.other")
-        if person.id:
+        if public and person.role in CODE_BY_ROLE:  # who can record one, in a private chat
             line += "\n" + t("question.is_hazard.in_private")
         return Reply(line, public=public)
 

@@ -17,6 +17,7 @@ from bot.chat.replies import Incoming, Reply
 from bot.chat.understand import Understanding
 from bot.errors import UserError
 from bot.records.org import Person
+from bot.schedule.periods import parse_period
 from bot.schedule.wording import md, period_label
 from bot.texts import t
 from bot.workspace import Workspace
@@ -213,7 +214,7 @@ class TaskReports:
             person.unit_id,
             unit.code,
             "",
-            str(day.year),
+            loose_period(payload.period, day),
             day,
             note=payload.note,
             files=payload.evidence,
@@ -340,6 +341,18 @@ class TaskReports:
         return period_label(
             period, task.every, task.window is not None, self.ws.today(), start, end
         )
+
+
+def loose_period(key: str | None, day: date) -> str:
+    """The period evidence without a task counts for: the one the report named ("10月份的
+    …补报", "三季度的"), else the year of the day it was done."""
+    if key:
+        try:
+            parse_period(key)
+            return key
+        except ValueError:
+            pass
+    return str(day.year)
 
 
 def contributes(person: Person, unit: Unit) -> bool:

@@ -94,14 +94,25 @@ _HAZARD_WORDS = re.compile(
 )
 _NO_HAZARD = re.compile(
     r"(没|未|莫)(发现|有|得)?(啥|什么|任何)?(大)?(隐患|问题|异常)|无(隐患|异常)|"
-    r"一切正常|都正常|没啥事"
+    r"一切正常|都正常|没啥事|(没|莫)(得|有)?(啥|什么)?(动静|变化)"
 )
+# "巡查记录(11.16-11.22)已上传": a span of days, never a rulebook code
+_DATE_RANGE = re.compile(
+    r"\d{1,2}[.月]\d{1,2}[日号]?\s*[-~～至到]\s*(\d{1,2}[.月])?\d{1,2}[日号]?"
+)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
+
+
 _DONE_WORDS = re.compile(
     r"(已完成|完成了|已经完成|完了|好了|完毕|结束了|搞完|做完|弄完|办完|干完|搞定|已办结|ok了|ok啦|"
     r"(已经?|都)(交|报|报送|上报|提交|签|签订|开|召开|组织|开展|参加|学习|检查|巡查|演练|修订|更新|"
-    r"分析|述职|培训|宣传|观看|部署|制定|梳理|发布|写|汇总|研究|登记)|"
+    r"分析|述职|培训|宣传|观看|部署|制定|梳理|发布|写|汇总|研究|登记|上传)|"
     r"(交|报|报送|上报|提交|签|开|召开|组织|开展|参加|学|学习|检查|巡查|巡察|巡|查|演练|演习|修订|更新|分析|"
-    r"述职|培训|宣传|观看|看|部署|制定|梳理|发布|转|走访|去|研究|写|汇总|做|搞|弄|办|拍|印发|下发|出台|瞧|跑)"
+    r"述职|培训|宣传|观看|看|部署|制定|梳理|发布|转|走访|去|研究|写|汇总|做|搞|弄|办|拍|印发|下发|出台|瞧|跑|"
+    r"上传)"
     r"(了|过|完|好|掉|上去)|(报|交|送|签|印发|下发)[^，。,.!?？\s]{1,8}了(?![吗没])|ok|完事|"
     r"(日|号|天|周[一二三四五六日天])\S{0,12}(搞|开|做|组织|办|弄|开展)的)"
 )
@@ -110,7 +121,10 @@ _GENERIC_DONE = re.compile(
     # "材料交了", "上午那个活整完了 记一下": something handed in or finished, but not what
     r"^(今天|上午|下午|刚才|刚刚|早上)?(那个|这个|那些|这些)?(材料|资料|东西|表|表格|活|事|事情|任务)"
     r"(都|也|已经|我)?(交|报|弄|搞|做|整|办|填|写)(完|好|上去|过去|齐)?(了)"
-    r"(记一下|登记一下|记上|登记上|帮我记一下)?[啊啦了哈吧]*$"
+    r"(记一下|登记一下|记上|登记上|帮我记一下)?[啊啦了哈吧]*$|"
+    # "演练搞完了", "会开了", "宣传活动搞了": an activity of several items, but not which
+    r"^(今天|上午|下午|昨天|刚才|刚刚)?(那个|这个)?(演练|演习|培训|宣传|宣传活动|活动|会|会议|学习)"
+    r"(也|都|已经)?(搞|开|弄|做|办|整|组织|开展)?(完|好|过)?了[啊啦了哈吧]*$"
 )
 _FUTURE = re.compile(
     r"(明天|后天|下周|下个月|待会|等会|一会儿|准备|打算|计划(去|要)|要去|将要|马上去|"
@@ -338,7 +352,7 @@ class Understander:
             return Intent.DONE
         if _WEAK_HAZARD.search(norm) and not question and len(content) > 4:
             return Intent.HAZARD
-        if question or find_refs(norm, self.rulebook.is_code):
+        if question or find_refs(_DATE_RANGE.sub(_blank, norm), self.rulebook.is_code):
             return Intent.QUESTION
         if has_photo:
             return Intent.DONE if self.task_candidates(norm, None) else Intent.UNCLEAR
@@ -377,7 +391,7 @@ class Understander:
         command: str | None = None,
         ranked: Ranker | None = None,
     ) -> Understanding:
-        refs = find_refs(norm, self.rulebook.is_code)
+        refs = find_refs(_DATE_RANGE.sub(_blank, norm), self.rulebook.is_code)
         plain = norm
         for ref in refs:  # a code such as 2-1-8 is not a date
             plain = plain[: ref.start] + " " * (ref.end - ref.start) + plain[ref.end :]

@@ -47,6 +47,12 @@ _MONTH_DAY = re.compile(rf"(?<![\d.]){_NUM}\s*月\s*{_NUM}\s*[日号]")
 _SHORT_MD = re.compile(
     r"(?<![\d.])(1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])(?![\d/.-]|\s*(?:栋|幢|号楼|号院|楼|单元|组|户|家|层|队))"
 )
+# "(11.16-11.22)", "11月16日至22日": a span of days, the period a record covers, never its day
+_DAY_SPAN = re.compile(
+    r"(?<![\d.])(\d{1,2})[.月](\d{1,2})[日号]?\s*[-~～至到]\s*(?:(\d{1,2})[.月])?(\d{1,2})[日号]?(?![\d.])"
+)
+_COMING = re.compile(r"(说|要|准备|打算|定在|等|将|会)\s*$")  # before a weekday still to come
+_BY = re.compile(r"\s*(前|之前|以前|截止|为止)")  # "11月30日前报送": a deadline, not a day done
 _WEEK_DAY = re.compile(r"(?<!下)(上上|上|这|本)?\s*(?:周|星期|礼拜)\s*([一二三四五六日天末1-7])")
 _PERIOD_WORDS = [
     # 上周 / 这周, not 上周五 (a day: the period is the one that day falls in)
@@ -61,7 +67,9 @@ _PERIOD_WORDS = [
 ]
 _NAMED_MONTH = re.compile(rf"(?<![\d.月]){_NUM}\s*月(?:份)?(?!\s*{_NUM}\s*[日号])")
 _NAMED_QUARTER = re.compile(r"(?:第)?([一二三四1-4])\s*季度")
-_NAMED_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*(?:年度|年(?!\s*\d{1,2}\s*[月.\-/]))")
+_NAMED_YEAR = re.compile(
+    r"(?<!\d)(20\d\d)\s*(?:年度|年(?!\s*([\d一二三四五六七八九十]{1,3}\s*[月.\-/]|前|上半|下半)))"
+)
 
 
 @dataclass(frozen=True)
@@ -99,8 +107,9 @@ def parse_day(text: str, today: date) -> date | None:
     if m := _FULL_DATE.search(text):
         day = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         return _not_future(day, today)
+    text = _DAY_SPAN.sub(lambda m: " " * len(m.group()), text)
     for pattern in (_MONTH_DAY, _SHORT_MD):
-        if m := pattern.search(text):
+        if m := next((m for m in pattern.finditer(text) if not _BY.match(text, m.end())), None):
             month, dom = _num(m.group(1)), _num(m.group(2))
             day = _valid(today.year, month, dom)
             if day and day > today:
@@ -114,8 +123,8 @@ def parse_day(text: str, today: date) -> date | None:
         if back == 0 and day > today:
             if m.group(1):
                 raise FutureDateError(day.isoformat())
-            if relative := _relative(text[: m.start()], today):
-                return relative  # "昨天录完 说周五播": the later bare weekday is still to come
+            if _COMING.search(text[: m.start()]) and (relative := _relative(text, today)):
+                return relative  # "昨天录完 说周五播": the bare weekday is still to come
             day -= timedelta(weeks=1)
         return day
     for word in sorted(_FUTURE, key=len, reverse=True):
@@ -126,9 +135,13 @@ def parse_day(text: str, today: date) -> date | None:
 
 def _relative(text: str, today: date) -> date | None:
     for word in sorted(_RELATIVE, key=len, reverse=True):
-        if word in text:
+        if word in text and not (word == "前两天" and _BEFORE_SOMETHING.search(text)):
             return today - timedelta(days=_RELATIVE[word])
     return None
+
+
+# "国庆前两天", "检查前两天": two days before something, not two days ago
+_BEFORE_SOMETHING = re.compile(r"[\u4e00-\u9fff](?<![我们就是在都也了的])前两天")
 
 
 def _not_future(day: date | None, today: date) -> date | None:
@@ -139,10 +152,14 @@ def _not_future(day: date | None, today: date) -> date | None:
 
 def parse_period(text: str, today: date) -> PeriodHint | None:
     """A period named in a report (本周, 上个月, 10月的, 第三季度, 今年, 2027年度), if any."""
-    if (m := _NAMED_YEAR.search(text)) and not (
-        _NAMED_QUARTER.search(text) or _NAMED_MONTH.search(text)
+    if (
+        (m := _NAMED_YEAR.search(text))
+        and today.year - 5 <= int(m.group(1)) <= today.year + 1  # "力争2030年…": no record
+        and not (_NAMED_QUARTER.search(text) or _NAMED_MONTH.search(text))
     ):
         return PeriodHint("year", date(int(m.group(1)), 6, 30))  # "2027年度执法计划"
+    if (m := _DAY_SPAN.search(text)) and (span := _span_period(m, today)):
+        return span
     for pattern, every, shift in _PERIOD_WORDS:
         if pattern.search(text):
             return PeriodHint(every, _shift(every, today, shift))
@@ -159,6 +176,23 @@ def parse_period(text: str, today: date) -> PeriodHint | None:
             if anchor > today:
                 anchor = anchor.replace(year=today.year - 1)
             return PeriodHint("month", anchor)
+    return None
+
+
+def _span_period(m: re.Match[str], today: date) -> PeriodHint | None:
+    """The week or the month a span of days lies in (11.16-11.22 → that week)."""
+    first_month, first_day = int(m.group(1)), int(m.group(2))
+    last_month = int(m.group(3)) if m.group(3) else first_month
+    first = _valid(today.year, first_month, first_day)
+    last = _valid(today.year, last_month, int(m.group(4)))
+    if first is None or last is None or last < first:
+        return None
+    if first > today:
+        first, last = first.replace(year=first.year - 1), last.replace(year=last.year - 1)
+    if first.isocalendar()[:2] == last.isocalendar()[:2]:
+        return PeriodHint("week", first)
+    if (first.year, first.month) == (last.year, last.month):
+        return PeriodHint("month", first)
     return None
 
 

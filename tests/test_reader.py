@@ -18,6 +18,7 @@ from bot.chat.intents import Intent
 from bot.chat.learned import LearnedReader
 from bot.chat.understand import Understander
 from bot.schedule.dates import parse_period, parse_until
+from knowledge.textnorm import normalize
 from tests.support.chat import Chat
 
 
@@ -462,3 +463,29 @@ def test_a_fix_with_a_back_story_is_still_offered(assistant: Assistant, text):
 def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assistant, text):
     u = assistant.features.reader.understand(text, "officer")
     assert u.intent != Intent.FIX or u.clarifies, u
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "intent"),
+    [
+        ("发错了 撤回", "officer", Intent.UNDO),
+        ("新来的专干咋加进系统", "admin", Intent.HELP),
+        ("隐患延期要怎么在这里操作？", "street", Intent.HELP),
+        ("国庆节过了才去排查的 还算节前排查不", "officer", Intent.QUESTION),
+        ("帮我汇总下金色社区今年的完成情况 考核要用", "street", Intent.CHECKLIST),
+    ],
+)
+def test_the_rules_read_these_words(assistant: Assistant, text, role, intent):
+    rules = assistant.features.reader.understander.rules
+    assert rules.intent(normalize(text), role, False) == intent
+
+
+def test_a_hazard_already_numbered_in_plain_words_offers_its_fix(assistant: Assistant):
+    text = "跟你说一下五十号那个出租屋楼道充电的事情房东已经在院子里面搭了一个集中充电的棚子"
+    u = assistant.features.reader.understand(text, "officer")
+    assert u.intent != Intent.HAZARD or Intent.FIX in u.alternatives, u
+
+
+def test_a_notice_to_everyone_is_nothing_done(assistant: Assistant):
+    u = assistant.features.reader.understand("各街道注意：考核材料12月5号前全部上传", "admin")
+    assert u.intent not in (Intent.DONE, Intent.HAZARD, Intent.FIX) or u.clarifies, u

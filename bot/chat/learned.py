@@ -112,7 +112,10 @@ _MORE_PHOTOS = re.compile(
     r"(今天|现在|目前)的?(样子|情况|状态)|进度(图|照))"
 )  # unless the fix is said in words too ("11号 已整改 补一张整改后的")
 # A notice passed on ("【转发】请各社区于11月30日前报送…"): nothing the writer did or found.
-_FORWARDED = re.compile(r"(^[【\[]?转发|转发[:：】\]]|^通知[:：]|请各(社区|村|村委会|单位|小组))")
+_FORWARDED = re.compile(
+    r"(^[【\[]?转发|转发[:：】\]]|^通知[:：]|请各(社区|村|村委会|单位|小组)|"
+    r"各(街道|社区|村|村委会|单位)(注意|[:：]))"
+)
 _DOUBTS = (
     (_ASKS, {Intent.DONE, Intent.HAZARD, Intent.FIX}, Intent.QUESTION),
     (_HEARSAY, {Intent.DONE, Intent.FIX, Intent.HAZARD}, Intent.UNCLEAR),
@@ -261,6 +264,9 @@ class LearnedReader:
             # a failure and a pass in one message ("上次不合格 这次看了 通过"): both offered
             other = Intent.REJECT if u.intent == Intent.VERIFY else Intent.VERIFY
             return replace(u, alternatives=(other,), confidence=ranked[0][0])
+        if u.intent == Intent.HAZARD and u.hazard is not None and "haz_w" not in signals:
+            # a hazard already numbered, in plain words ("五十号…房东已经搭了充电棚"): its fix?
+            return replace(u, alternatives=(Intent.FIX,), confidence=ranked[0][0])
         for words, doubtful, other in _DOUBTS:
             if u.intent in doubtful and words.search(norm):
                 return replace(u, alternatives=(other,), confidence=ranked[0][0])

@@ -52,7 +52,13 @@ _DAY_SPAN = re.compile(
     r"(?<![\d.])(\d{1,2})[.月](\d{1,2})[日号]?\s*[-~～至到]\s*(?:(\d{1,2})[.月])?(\d{1,2})[日号]?(?![\d.])"
 )
 _COMING = re.compile(r"(说|要|准备|打算|定在|等|将|会)\s*$")  # before a weekday still to come
-_BY = re.compile(r"\s*(前|之前|以前|截止|为止)")  # "11月30日前报送": a deadline, not a day done
+# "11月30日前报送": a deadline; "5月12号那周的记录": a week's name; neither is the day done
+_BY = re.compile(r"\s*(前|之前|以前|截止|为止|那周|那一周|那个?星期|那个?礼拜|所在的?周)")
+_WEEK_OF = re.compile(
+    rf"(?<![\d.]){_NUM}\s*月\s*{_NUM}\s*[日号]?\s*(那周|那一周|那个?星期|那个?礼拜|所在的?周)"
+)
+# "3月8号 哦不对 是3月6号", "上周三 哦不是 上周四": the day after the correction
+_CORRECTED = re.compile(r"(不对|不是|说错了|搞错了|记错了|错了)")
 _WEEK_DAY = re.compile(r"(?<!下)(上上|上|这|本)?\s*(?:周|星期|礼拜)\s*([一二三四五六日天末1-7])")
 _PERIOD_WORDS = [
     # 上周 / 这周, not 上周五 (a day: the period is the one that day falls in)
@@ -66,6 +72,9 @@ _PERIOD_WORDS = [
     (re.compile(r"(去年|上一?年)"), "year", -1),
 ]
 _NAMED_MONTH = re.compile(rf"(?<![\d.月]){_NUM}\s*月(?:份)?(?!\s*{_NUM}\s*[日号])")
+_LAST_YEAR_MONTH = re.compile(
+    rf"(去年|上一?年)\s*(?:的)?\s*{_NUM}\s*月(?:份)?(?!\s*{_NUM}\s*[日号])"
+)
 _NAMED_QUARTER = re.compile(r"(?:第)?([一二三四1-4])\s*季度")
 _NAMED_YEAR = re.compile(
     r"(?<!\d)(20\d\d)\s*(?:年度|年(?!\s*([\d一二三四五六七八九十]{1,3}\s*[月.\-/]|前|上半|下半)))"
@@ -104,6 +113,9 @@ def parse_day(text: str, today: date) -> date | None:
     A month-day or weekday without a year means the latest such day not after today.
     Raises FutureDateError for a day after today.
     """
+    fixes = list(_CORRECTED.finditer(text))
+    if fixes and (day := parse_day(text[fixes[-1].end() :], today)) is not None:
+        return day
     if m := _FULL_DATE.search(text):
         day = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         return _not_future(day, today)
@@ -160,9 +172,22 @@ def parse_period(text: str, today: date) -> PeriodHint | None:
         return PeriodHint("year", date(int(m.group(1)), 6, 30))  # "2027年度执法计划"
     if (m := _DAY_SPAN.search(text)) and (span := _span_period(m, today)):
         return span
-    for pattern, every, shift in _PERIOD_WORDS:
-        if pattern.search(text):
-            return PeriodHint(every, _shift(every, today, shift))
+    if (m := _WEEK_OF.search(text)) and (
+        day := _valid(today.year, _num(m.group(1)), _num(m.group(2)))
+    ):
+        return PeriodHint("week", day if day <= today else day.replace(year=day.year - 1))
+    if m := _LAST_YEAR_MONTH.search(text):
+        month = _num(m.group(2))
+        if 1 <= month <= 12:
+            return PeriodHint("month", date(today.year - 1, month, 1))
+    named = [
+        (m.start(), text.startswith("的", m.end()), every, shift)
+        for pattern, every, shift in _PERIOD_WORDS
+        for m in pattern.finditer(text)
+    ]
+    if named:  # "去年的述职 今年1月12号才述": the one the work is of (…的), else the first
+        _, _, every, shift = min(named, key=lambda x: (not x[1], x[0]))
+        return PeriodHint(every, _shift(every, today, shift))
     if m := _NAMED_QUARTER.search(text):
         quarter = _num(m.group(1))
         anchor = date(today.year, 3 * quarter - 2, 1)

@@ -102,7 +102,9 @@ def test_an_unsure_reading_asks_with_choices(assistant: Assistant, street_org):
 
     def unsure(text, role, photo=False):
         u = real(text, role, photo)
-        return replace(u, alternatives=(Intent.HAZARD,)) if text == "砖厂那边弄了一下" else u
+        if text != "砖厂那边弄了一下":
+            return u
+        return replace(u, intent=Intent.DONE, alternatives=(Intent.HAZARD,))  # whatever the model
 
     reader.understand = unsure  # type: ignore[method-assign]
     reply = officer.say("砖厂那边弄了一下")
@@ -489,3 +491,14 @@ def test_a_hazard_already_numbered_in_plain_words_offers_its_fix(assistant: Assi
 def test_a_notice_to_everyone_is_nothing_done(assistant: Assistant):
     u = assistant.features.reader.understand("各街道注意：考核材料12月5号前全部上传", "admin")
     assert u.intent not in (Intent.DONE, Intent.HAZARD, Intent.FIX) or u.clarifies, u
+
+
+def test_a_retaken_photo_is_more_photos_and_a_numbered_report_offers_the_fix(
+    assistant: Assistant,
+):
+    reader = assistant.features.reader
+    u = reader.understand("9号上次那张拍糊了 重新拍了一张", "officer", has_photo=True)
+    assert u.intent != Intent.FIX or u.clarifies, u
+    text = "连然-2026-0009（市级挂牌督办）今天已完成整改，整改报告已报市安委办"
+    u = reader.understand(text, "street")
+    assert Intent.FIX in (u.intent, *u.alternatives), u

@@ -109,7 +109,7 @@ _NOT_YET = re.compile(
 _MORE_PHOTOS = re.compile(
     r"^(?!.*(整改后|改好后|处理后|改好|弄好|搞好|修好|整改好|整改完|已整改|整改到位|搞定|弄完|搞完|清走|"
     r"清完|装好|换好)).*(整改前|改之前|补(一|几|两)?张|补(照片|图)|^(这|这个|这张)(就)?是|拍的(?!照片)|"
-    r"(今天|现在|目前)的?(样子|情况|状态)|进度(图|照))"
+    r"(今天|现在|目前)的?(样子|情况|状态)|进度(图|照)|拍糊|重新拍了?(一|几|两)?张)"
 )  # unless the fix is said in words too ("11号 已整改 补一张整改后的")
 # A notice passed on ("【转发】请各社区于11月30日前报送…"): nothing the writer did or found.
 _FORWARDED = re.compile(
@@ -264,8 +264,12 @@ class LearnedReader:
             # a failure and a pass in one message ("上次不合格 这次看了 通过"): both offered
             other = Intent.REJECT if u.intent == Intent.VERIFY else Intent.VERIFY
             return replace(u, alternatives=(other,), confidence=ranked[0][0])
-        if u.intent == Intent.HAZARD and u.hazard is not None and "haz_w" not in signals:
-            # a hazard already numbered, in plain words ("五十号…房东已经搭了充电棚"): its fix?
+        if u.hazard is not None and (
+            u.intent == Intent.HAZARD or (u.intent == Intent.DONE and "-" in u.hazard)
+        ):
+            # a hazard already numbered ("五十号…房东已经搭了充电棚", "连然-2026-0009 …已完成
+            # 整改，报告已报"): a new hazard or other work, or its fix? asked (on the dev dump
+            # no right hazard and no right report named one so)
             return replace(u, alternatives=(Intent.FIX,), confidence=ranked[0][0])
         for words, doubtful, other in _DOUBTS:
             if u.intent in doubtful and words.search(norm):

@@ -66,7 +66,7 @@ FIXED_SAID = re.compile(
 )
 PHOTO = re.compile(
     r"((现场|补|再发|补发|补一张|补几张|加|追加|补充)(一|几|两)?(张|下)?(的)?(照片|图|相片|图片|现场照)|"
-    r"隐患现场$|号现场|现场照|现场图|(又|再|多)拍了?(一|几|两)?张|照片(补上|补齐|补发|补来)|"
+    r"隐患现场$|号现场|现场照|现场图|(又|再|多|重新)拍了?(一|几|两)?张|照片(补上|补齐|补发|补来)|"
     r"(正面|侧面|背面|全景|近景|远景)(的|照)?$|(补|补发|追加|再发)(一|几|两)张|"
     r"(整改前|改之前|原来|之前)的?(照片|图|样子)|^(这|这个|这张)(就)?是|(照片|图片|图)(发|传)(给|上来|过来))"
 )
@@ -141,7 +141,10 @@ def ledger_intent(norm: str, role: str, has_photo: bool, question: bool) -> Inte
     if not_fixed(norm) and about_hazard:
         return Intent.PHOTO if (PHOTO.search(norm) or has_photo) and number else Intent.UNCLEAR
     pictured = PHOTO.search(norm) or (has_photo and PICTURE_MENTIONED.search(norm))  # "#38 附图"
-    if pictured and number and not re.search(r"(整改(?!前)|修|好了|清|处理|完成)", norm):
+    fixed = re.search(
+        r"(整改(?!前)|修|好了|清|处理|完成|加固|没问题|解决)", norm
+    ) or FIXED_SAID.search(norm)
+    if pictured and number and not fixed:
         return Intent.PHOTO
     return None
 

@@ -502,3 +502,46 @@ def test_a_retaken_photo_is_more_photos_and_a_numbered_report_offers_the_fix(
     text = "连然-2026-0009（市级挂牌督办）今天已完成整改，整改报告已报市安委办"
     u = reader.understand(text, "street")
     assert Intent.FIX in (u.intent, *u.alternatives), u
+
+
+class _Sure:
+    """A stand-in model that is sure of one intent and one item whatever it reads, so that
+    the reader's own doubts are what the test sees."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def probabilities(self, feats: list[str]) -> dict[str, float]:
+        return {self.label: 0.99, "unclear": 0.01}
+
+
+@pytest.mark.parametrize(
+    ("sure_of", "text", "role", "asked"),
+    [
+        ("fix", "25号 整改前的照片 补起", "officer", Intent.PHOTO),
+        ("fix", "那个16 今天的样子", "officer", Intent.PHOTO),
+        ("fix", "12号 老板说改好了", "officer", Intent.UNCLEAR),
+        ("fix", "11号 改好了 之前电话打不通 今天找到老板了", "officer", Intent.UNCLEAR),
+        ("hazard", "昨天巡查 门口堆了纸箱子 当场叫老板搬进去了", "officer", Intent.DONE),
+        ("hazard", "餐馆燃气全部查完了 有4家没装报警器", "officer", Intent.DONE),
+        ("done", "金方街道他们昨天搞了地震演练", "officer", Intent.UNCLEAR),
+        ("verify", "41号那个老板今天又来问啥时候能销号", "street", Intent.UNCLEAR),
+        ("done", "【转发】请各社区于11月30日前报送排查表", "officer", Intent.UNCLEAR),
+        ("hazard", "五十号那个出租屋 房东已经搭了充电棚", "officer", Intent.FIX),
+        ("verify", "12号 上次不合格 这次看了 通过", "street", Intent.REJECT),
+    ],
+)
+def test_the_readers_doubts_ask_whatever_the_model_says(
+    assistant: Assistant, sure_of, text, role, asked
+):
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Sure(sure_of), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    u = reader.understand(text, role, False, date(2026, 11, 25))
+    assert u.intent == Intent(sure_of) and asked in u.alternatives, u
+
+
+def test_without_its_words_no_doubt_is_raised(assistant: Assistant):
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Sure("done"), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    u = reader.understand("今天巡查了3家小餐馆", "officer", False, date(2026, 11, 25))
+    assert u.intent == Intent.DONE and not u.alternatives and u.codes == ["4.2.3"], u

@@ -232,7 +232,7 @@ class LearnedReader:
             barred |= {Intent.FIX.value, Intent.VERIFY.value}
         if "reject_w" in signals and office and "verify" not in signals:  # the office's 不合格
             barred |= {Intent.FIX.value, Intent.VERIFY.value}
-        if role not in ("street", "admin"):
+        if not office:
             barred |= {Intent.VERIFY.value, Intent.REJECT.value}
         if "help" not in signals:  # asking how to use the assistant is in the help words
             barred.add(Intent.HELP.value)
@@ -255,40 +255,13 @@ class LearnedReader:
             or (p < PROPOSE_SURE and intent in _DONE_OR_HAZARD)
         )
         if unsure:
-            others = tuple(Intent(i) for p, i in ranked[1:3] if p >= ALTERNATIVE)
-            return replace(u, alternatives=others or (Intent.UNCLEAR,), confidence=ranked[0][0])
-        if u.intent == Intent.FIX and office and VERIFY.search(norm):
-            # the office saying a fix is good ("0029 井盖换好了 合格"): which, is asked
-            return replace(u, alternatives=(Intent.VERIFY,), confidence=ranked[0][0])
-        if office and {"reject_w", "verify"} <= set(signals) and u.intent in _DECISIONS:
-            # a failure and a pass in one message ("上次不合格 这次看了 通过"): both offered
-            other = Intent.REJECT if u.intent == Intent.VERIFY else Intent.VERIFY
-            return replace(u, alternatives=(other,), confidence=ranked[0][0])
-        if u.hazard is not None and (
-            u.intent == Intent.HAZARD or (u.intent == Intent.DONE and "-" in u.hazard)
-        ):
-            # a hazard already numbered ("五十号…房东已经搭了充电棚", "连然-2026-0009 …已完成
-            # 整改，报告已报"): a new hazard or other work, or its fix? asked (on the dev dump
-            # no right hazard and no right report named one so)
-            return replace(u, alternatives=(Intent.FIX,), confidence=ranked[0][0])
-        for words, doubtful, other in _DOUBTS:
-            if u.intent in doubtful and words.search(norm):
-                return replace(u, alternatives=(other,), confidence=ranked[0][0])
-        if (
-            u.intent == Intent.UNCLEAR
-            and role in ("officer", "street")
-            and not PAPERS.search(norm)  # "本月的统计表要报不": paperwork, never a hazard
-            and (
-                probs.get(Intent.HAZARD.value, 0.0) >= HAZARD_OFFER
-                or (
-                    (_HEARSAY.search(norm) or _UNSEEN.search(norm))
-                    and _UNSAFE.intersection(signals)
-                )
-            )
-        ):
-            # a smell of gas, or an unsafe condition heard of: offered as a hazard, never lost
-            return replace(u, alternatives=(Intent.HAZARD,), confidence=ranked[0][0])
-        return replace(u, confidence=ranked[0][0])
+            others = tuple(Intent(i) for q, i in ranked[1:3] if q >= ALTERNATIVE)
+            return replace(u, alternatives=others or (Intent.UNCLEAR,), confidence=p)
+        hazard_p = probs.get(Intent.HAZARD.value, 0.0)
+        other = second_reading(u, norm, role, set(signals), hazard_p)
+        if other is None:
+            return replace(u, confidence=p)
+        return replace(u, alternatives=(other,), confidence=p)
 
     def _weekly(self, code: str, role: str) -> bool:
         """Whether the item has a weekly task of the role (an officer's patrol, 4.2.3)."""
@@ -390,3 +363,36 @@ def signals(rules: Understander, norm: str, role: str, has_photo: bool) -> list[
         out.append("soff")
     out += [f"kw:{m.unit.code}" for m in rules.task_candidates(norm, role or None)[:3]]
     return out
+
+
+def second_reading(
+    u: Understanding, norm: str, role: str, signals: set[str], hazard_p: float
+) -> Intent | None:
+    """The reading offered beside a sure one when the words put it in doubt, else None."""
+    office = role in ("street", "admin")
+    if u.intent == Intent.FIX and office and VERIFY.search(norm):
+        return Intent.VERIFY  # the office saying a fix is good ("0029 井盖换好了 合格")
+    if office and {"reject_w", "verify"} <= signals and u.intent in _DECISIONS:
+        # a failure and a pass in one message ("上次不合格 这次看了 通过"): both offered
+        return Intent.REJECT if u.intent == Intent.VERIFY else Intent.VERIFY
+    if u.hazard is not None and (
+        u.intent == Intent.HAZARD or (u.intent == Intent.DONE and "-" in u.hazard)
+    ):
+        # a hazard already numbered ("五十号…房东已经搭了充电棚", "连然-2026-0009 …已完成整改，
+        # 报告已报"): a new hazard or other work, or its fix? (on the dev dump no right hazard
+        # and no right report named one so)
+        return Intent.FIX
+    for words, doubtful, other in _DOUBTS:
+        if u.intent in doubtful and words.search(norm):
+            return other
+    if (
+        u.intent == Intent.UNCLEAR
+        and role in ("officer", "street")
+        and not PAPERS.search(norm)  # "本月的统计表要报不": paperwork, never a hazard
+        and (
+            hazard_p >= HAZARD_OFFER
+            or ((_HEARSAY.search(norm) or _UNSEEN.search(norm)) and _UNSAFE & signals)
+        )
+    ):
+        return Intent.HAZARD  # a smell of gas, or an unsafe condition heard of: never lost
+    return None

@@ -522,3 +522,14 @@ def test_asking_whether_paperwork_is_reported_offers_no_hazard(assistant, people
 def test_the_street_asking_whether_it_is_a_hazard_is_told_in_its_own_words(assistant, people):
     reply = people["street"].say("辖区加油站旁边有人摆摊卖烟花算隐患吗")
     assert "【3.3.5】" in reply and "由街道安办复核" not in reply
+
+
+def test_a_photo_naming_a_hazard_in_other_words_is_offered_to_it(assistant, people):
+    officer = people["officer"]
+    registered(officer, "发现加油站旁边电线乱拉")
+    reply = officer.say("1号 现在的样子", photos=1)
+    assert "连然-2026-0001" in reply and "没太明白" not in reply
+    assert not assistant.ws.store.rows("SELECT * FROM evidence")  # offered, not yet added
+    officer.press("加为现场照片")
+    assert assistant.ws.store.rows("SELECT stage FROM evidence") == [{"stage": "现场"}]
+    assert "隐患" in officer.say("99号 现在的样子", photos=1)  # no such hazard: said so

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -190,6 +191,10 @@ class Assistant:
             return f.hazards.fix(person, msg, u)
         if u.intent in NUMBERED:
             return f.proposals.about_one(person, msg, u)
+        if u.intent == Intent.UNCLEAR and msg.photos and u.hazard and not u.command:
+            # a picture naming a hazard in words nothing else reads ("1号 现在的样子"): its
+            # photos are offered to that hazard, never lost
+            return f.proposals.about_one(person, msg, replace(u, intent=Intent.PHOTO))
         if u.intent == Intent.UNDO:
             return [f.tasks.propose_undo(person, msg)]
         return f.followups.unclear(person, msg, u)

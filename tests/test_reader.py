@@ -16,6 +16,7 @@ from bot.chat.assistant import Assistant
 from bot.chat.intent_model import ReaderModel
 from bot.chat.intents import Intent
 from bot.chat.learned import LearnedReader
+from bot.chat.ledger_words import fixed_apart, not_fixed
 from bot.chat.understand import Understander
 from bot.schedule.dates import parse_period, parse_until
 from knowledge.textnorm import normalize
@@ -40,6 +41,9 @@ from tests.support.chat import Chat
         ("二十一号 门口的车挪走了", "21"),
         ("那个12 清走了", "12"),
         ("0012整改好了", "12"),
+        ("那个鱼塘的护栏焊好了 编号是26", "26"),
+        ("18号房东说过完年再改 申请延期", "18"),
+        ("46号前几天就弄好了的 照片今天才补上", "46"),
     ],
 )
 def test_hazard_numbers_as_written(text: str, number: str):
@@ -48,7 +52,16 @@ def test_hazard_numbers_as_written(text: str, number: str):
 
 @pytest.mark.parametrize(
     "text",
-    ["11月3号巡查了", "跑了5家", "12号楼楼道堆物", "3号那天去的", "5号院门口", "11.20 整改"],
+    [
+        "11月3号巡查了",
+        "跑了5家",
+        "12号楼楼道堆物",
+        "3号那天去的",
+        "5号院门口",
+        "11.20 整改",
+        "3号房 漏水",
+        "编号是什么",
+    ],
 )
 def test_dates_counts_and_addresses_are_not_hazard_numbers(text: str):
     assert hazard_numbers.find(text, leading=True) is None
@@ -69,6 +82,8 @@ def test_a_new_deadline_in_words():
     [
         ("11号整改不了，需要延期", "officer", {"fix"}),
         ("3号还没改好", "officer", {"fix"}),
+        ("55号整改中", "officer", {"fix"}),
+        ("7号改好了一半 剩下的下周弄", "officer", {"fix"}),
         ("2号隐患整改不到位，退回", "street", {"fix", "verify"}),
         ("12号不合格，退回重改", "street", {"fix", "verify"}),
         ("10号隐患是误报，作废", "street", {"fix", "verify", "hazard"}),
@@ -240,6 +255,7 @@ def test_the_models_add_each_labels_weights_in_feature_order(library):
         "街道领导今天来我们社区检查了",
         "27号说是改好了 照片还没发过来",
         "【转发】请各社区于11月30日前报送岁末年初安全隐患排查表，逾期不候",
+        "听王大姐说金色社区那边昨晚有户人家油锅起火了 人没事",
     ],
 )
 def test_hearsay_unseen_and_unfinished_are_never_proposed_alone(assistant: Assistant, text):
@@ -545,3 +561,73 @@ def test_without_its_words_no_doubt_is_raised(assistant: Assistant):
     reader = LearnedReader(rules, ReaderModel(_Sure("done"), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
     u = reader.understand("今天巡查了3家小餐馆", "officer", False, date(2026, 11, 25))
     assert u.intent == Intent.DONE and not u.alternatives and u.codes == ["4.2.3"], u
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("18号改好了 20号还没动", "18"),
+        ("20号还没动 18号改好了", "18"),
+        ("18号还没改 20号也没改", None),
+        ("还没改 18号改好了 20号没动", None),
+    ],
+)
+def test_of_two_hazards_the_one_put_right(assistant: Assistant, text, fixed):
+    """The not-fixed words of one hazard do not undo the fix of another; the fix is never
+    the unfixed one's."""
+    assert fixed_apart(text) == fixed
+    assert not_fixed(text) == (fixed is None)
+    u = assistant.features.reader.understand(text, "officer")
+    if u.intent == Intent.FIX:
+        assert fixed is not None and u.hazard == fixed, u
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("怎么把全年的台账导出来", "admin"),
+        ("退回来的隐患咋个重新提交", "officer"),
+        ("延期在这里咋个申请 直接打字说就行吗", "officer"),
+    ],
+)
+def test_doing_something_in_the_assistant_is_help(assistant: Assistant, text, role):
+    assert assistant.features.reader.understand(text, role).intent == Intent.HELP
+
+
+def test_a_slash_done_with_words_proposes_the_item_they_name(assistant: Assistant, street_org):
+    officer = street_org("officer", "金色社区")
+    reply = officer.say("/done 应急物资盘点完了")
+    assert "8.3.1" in reply and "已记录" not in reply, reply
+    assert not assistant.ws.store.rows("SELECT * FROM records")  # words, not a code: confirmed
+    officer.press(officer.buttons()[0][0])
+    row = assistant.ws.store.one("SELECT code FROM records")
+    assert row is not None and row["code"] == "8.3.1"
+
+
+def test_a_late_patrol_ledger_is_the_record_of_the_month_it_names(assistant: Assistant):
+    u = assistant.features.reader.understand("上个月巡查台账忘了交 今早送到街道安办了", "officer")
+    assert u.tasks == ["4.2.3:record"] and u.period is not None and u.period.endswith("-10"), u
+
+
+def test_how_many_wait_for_checking_is_the_to_do_list(assistant: Assistant):
+    u = assistant.features.reader.understand("待复核的有几条", "street")
+    assert u.intent == Intent.CHECKLIST, u
+
+
+def test_an_item_the_search_disputes_is_offered_beside_it(assistant: Assistant):
+    """The model's item, not quite sure, against the rulebook search's other item: both are
+    offered, the model's first; a sure model or a search item the person cannot record
+    changes nothing."""
+    reader = assistant.features.reader.understander
+    assert isinstance(reader, LearnedReader)
+    day = date(2026, 11, 25)
+    text = "三季度的党工委安全生产专题会议记录补登一下"
+    ranked = [("2.1.7", 0.8), ("2.1.8", 0.1), ("2.1.6", 0.04), ("2.1.5", 0.03)]
+    u = reader._done_ranked(text, "street", day, None, None, ranked, "2.1.6")
+    assert u.codes[:2] == ["2.1.7", "2.1.6"] and u.clarifies, u
+    u = reader._done_ranked(text, "street", day, None, None, ranked, None)
+    assert u.codes == ["2.1.7"], u
+    sure = [("2.1.7", 0.95), ("2.1.6", 0.02)]
+    assert reader._done_ranked(text, "street", day, None, None, sure, "2.1.6").codes == ["2.1.7"]
+    u = reader._done_ranked(text, "street", day, None, None, ranked, "4.2.3")  # not listed
+    assert u.codes == ["2.1.7"], u

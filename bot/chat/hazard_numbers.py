@@ -18,6 +18,7 @@ _FULL = re.compile(r"([\u4e00-\u9fff]{1,8})\s*-\s*(20\d\d)\s*-\s*(\d{1,5})")
 # a word that names what follows as a hazard number
 _KEYED = re.compile(
     r"(?:隐患(?:单|编)?号|整改单号|单号|编号|序号|[Nn][Oo]\s*[.．:：]?|[#＃]|隐患)\s*[:：]?\s*"
+    r"(?:(?<=号)(?:是|为)\s*)?"  # "编号是26", "单号为 12"
     rf"{_NUM}(?![\d{_CN}]|\s*[个家处人次份条月日天年点时分])"
 )
 _BRACKET = re.compile(rf"[【\[［]\s*{_NUM}\s*号?\s*[】\]］]")
@@ -26,8 +27,9 @@ _ORDINAL = re.compile(rf"第\s*{_NUM}(?:\s*(?:号|个|条|处)(?:隐患|问题)?
 # N号 that is a hazard: not a date (月/日 before, 那天/前/之前 after) nor an address
 _HAO = re.compile(
     rf"(?<![月年\d{_CN}])(?<!周)(?<!星期)(?<!\d[.．]){_NUM}\s*号"
-    r"(?!(?:楼|院|门|线|地块|铺|床|机|库|仓|车|厂|棚|桩|柜|箱|位|房|台|井|杆|窗|口|巷|街|路)|"
-    r"\s*(?:那天|当天|之前|以前|前|之后|以后|后|上午|下午|晚上|早上|中午|左右|开始|到|至|-|—|~))"
+    r"(?!(?:楼|院|门|线|地块|铺|床|机|库|仓|车|厂|棚|桩|柜|箱|位|房(?!东)|台|井|杆|窗|口|巷|街|路)|"
+    r"\s*(?:那天|当天|之前|以前|前(?![几两一二三四五六七八九十\d]{1,2}天)|之后|以后|后|上午|下午|晚上|"
+    r"早上|中午|左右|开始|到|至|-|—|~))"  # "3号前" is a date, "46号前几天就弄好了" a hazard
 )
 _THAT = re.compile(r"那(?:个|条|处)\s*(\d{1,4})(?!\d)")
 _LEADING = re.compile(rf"^\s*(?:(0\d{{1,4}})(?!\d)|(\d{{1,3}}|[{_CN}]{{1,4}})(?=\s|[,，:：、]|$))")
@@ -50,6 +52,7 @@ _ACTION_WORDS = {
     "verify": "销号|复核通过|复查通过|验收|合格|通过",
     "reject": "退回|打回|驳回|重新整改|重改|不合格|不通过",
     "extend": "延期|延到|宽限|推迟",
+    "fix": "改好|弄好|修好|搞好|整改好|整改完|已整改|整改到位|清走|清完|装好|换好|补齐|搞定",
 }
 
 
@@ -68,6 +71,18 @@ def acted_on(text: str, action: str) -> str | None:
     acted = [_value(m.group(1)) for m in after.finditer(text)]
     acted = [v for v in acted if v in seen]
     return str(acted[-1]) if acted else None
+
+
+def mentions(text: str) -> list[tuple[int, int]]:
+    """Where the message names a hazard by number (N号, 编号N, 【N】), as (start, number),
+    in the order written."""
+    spots = {
+        m.start(): value
+        for pattern in (_HAO, _KEYED, _BRACKET)
+        for m in pattern.finditer(text)
+        if (value := _value(m.group(1))) and not _DATE_AFTER.match(text[m.end() :])
+    }
+    return sorted(spots.items())
 
 
 def find(text: str, leading: bool = False) -> str | None:

@@ -49,7 +49,9 @@ NOT_FIXED = re.compile(
     r"(整改|改|修|处理|弄|搞|清|拆|换|装|挪|搬|买|开始|动)|"
     r"(还没|还未|没)(克|去|过去|来得及)看|(要|得|等)(到)?(下周|下个月|明天|月底|过几天).{0,4}才|"
     r"整改不了|改不了|修不了|处理不了|弄不了|搞不了|清不了|拆不了|还在(整改|改|修|处理)|正在(整改|改|修|处理)|"
-    r"不好(改|整改)|没法(改|整改|修)|不配合|还在等|在等(材料|料|货|配件)|等材料)"
+    r"不好(改|整改)|没法(改|整改|修)|不配合|还在等|在等(材料|料|货|配件)|等材料|"
+    # under way, or half done ("55号整改中", "改好了一半"): not put right
+    r"(整改|处理|维修|施工|改造)中(?![心的])|(改|弄|搞|整|修|清)好了?一半(?!的))"
 )
 # A hazard still as it was, or the owner out of reach ("还是老样子", "还堆着", "改了一半",
 # "老板又跑了", "电话打不通"): not fixed, unless the message also says it is now fixed ("之前
@@ -110,10 +112,36 @@ def without_asking(text: str) -> str:
     return rest.strip() or text
 
 
-def not_fixed(norm: str) -> bool:
+def _unfixed_words(norm: str) -> bool:
     return bool(NOT_FIXED.search(norm)) or (
         bool(STILL_OPEN.search(norm)) and not FIXED_SAID.search(norm)
     )
+
+
+def not_fixed(norm: str) -> bool:
+    """Whether the message says a hazard is not put right, of the one it reports on: in
+    "18号改好了 20号还没动" the words of 20 do not undo the fix of 18."""
+    return _unfixed_words(norm) and fixed_apart(norm) is None
+
+
+def fixed_apart(norm: str) -> str | None:
+    """Of two hazards named, the one said to be put right when the others are said not to
+    be ("18号改好了 20号还没动" → 18); None unless exactly one is, with nothing unfixed said
+    before the first number."""
+    spots = hazard_numbers.mentions(norm)
+    if len({number for _, number in spots}) < 2 or _unfixed_words(norm[: spots[0][0]]):
+        return None
+    ends = [start for start, _ in spots[1:]] + [len(norm)]
+    fixed, still = set(), set()
+    for (start, number), end in zip(spots, ends, strict=True):
+        clause = norm[start:end]
+        if _unfixed_words(clause):
+            still.add(number)
+        elif FIXED_SAID.search(clause):
+            fixed.add(number)
+    if len(fixed) == 1 and still and not fixed & still:
+        return str(next(iter(fixed)))
+    return None
 
 
 def ledger_intent(norm: str, role: str, has_photo: bool, question: bool) -> Intent | None:

@@ -51,7 +51,7 @@ class TaskReports:
             return [self.ask_task(person, base, msg)]
         if len(u.tasks) > 1:
             return [self.choose_task(person, base, msg, u.tasks)]
-        if ":" not in u.tasks[0] and u.command:
+        if ":" not in u.tasks[0] and u.command and u.confidence >= 0.9:  # a code: at once
             item = ws.rulebook.unit(u.tasks[0])
             assert item is not None
             return [self.record_loose(person, item, base)]

@@ -612,22 +612,3 @@ def test_a_late_patrol_ledger_is_the_record_of_the_month_it_names(assistant: Ass
 def test_how_many_wait_for_checking_is_the_to_do_list(assistant: Assistant):
     u = assistant.features.reader.understand("待复核的有几条", "street")
     assert u.intent == Intent.CHECKLIST, u
-
-
-def test_an_item_the_search_disputes_is_offered_beside_it(assistant: Assistant):
-    """The model's item, not quite sure, against the rulebook search's other item: both are
-    offered, the model's first; a sure model or a search item the person cannot record
-    changes nothing."""
-    reader = assistant.features.reader.understander
-    assert isinstance(reader, LearnedReader)
-    day = date(2026, 11, 25)
-    text = "三季度的党工委安全生产专题会议记录补登一下"
-    ranked = [("2.1.7", 0.8), ("2.1.8", 0.1), ("2.1.6", 0.04), ("2.1.5", 0.03)]
-    u = reader._done_ranked(text, "street", day, None, None, ranked, "2.1.6")
-    assert u.codes[:2] == ["2.1.7", "2.1.6"] and u.clarifies, u
-    u = reader._done_ranked(text, "street", day, None, None, ranked, None)
-    assert u.codes == ["2.1.7"], u
-    sure = [("2.1.7", 0.95), ("2.1.6", 0.02)]
-    assert reader._done_ranked(text, "street", day, None, None, sure, "2.1.6").codes == ["2.1.7"]
-    u = reader._done_ranked(text, "street", day, None, None, ranked, "4.2.3")  # not listed
-    assert u.codes == ["2.1.7"], u

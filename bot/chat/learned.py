@@ -69,11 +69,6 @@ _DONE_OR_HAZARD = frozenset({Intent.DONE, Intent.HAZARD})
 HAZARD_OFFER = 0.2
 _UNSAFE = frozenset({"haz_w", "weak_haz"})
 ITEM_CHOICES = 4
-# The model's item is proposed alone over the rulebook search's other item only when it is at
-# least this likely; else both are offered. On the leave-batches-out dev dump (6 folds, by
-# batch) this asked back 3 of 6 wrong items (2.1.7 for the party committee's 2.1.6, 8.2.1 for
-# the media report of a drill, 8.1.4 for training on the plan) for 26 of 1,140 right ones.
-SEARCH_OVERRULED = 0.9
 # The confidence of an item found in a slash command's words: below what makes the command
 # act at once (0.9, bot/chat/task_reports.py), so the reading is confirmed with one tap.
 COMMAND_WORDS = 0.6
@@ -238,10 +233,9 @@ class LearnedReader:
 
     def _ranker(self, feats: list[str], role: str, period_of: Any) -> Any:
         items = self._items(self.model.item, feats, role)
-        searched = next((f[8:] for f in feats if f.startswith("s:scode:") and "|" not in f), None)
 
         def rank(norm: str, day: date, hint: PeriodHint | None) -> Understanding:
-            return self._done_ranked(norm, role, day, hint, period_of, items, searched)
+            return self._done_ranked(norm, role, day, hint, period_of, items)
 
         return rank
 
@@ -325,24 +319,10 @@ class LearnedReader:
         hint: PeriodHint | None,
         period_of: Any,
         ranked: list[tuple[str, float]],
-        searched: str | None = None,
     ) -> Understanding:
         """A completion report whose item the learned model ranked: the best one when it is
-        sure, else the likely ones to choose from. ``searched``: the item the rulebook search
-        finds for the words; when the model is not quite sure and the search finds another,
-        both are offered."""
+        sure, else the likely ones to choose from."""
         sure = bool(ranked) and ranked[0][1] >= ITEM_SURE
-        disputed = (
-            sure
-            and searched is not None
-            and searched != ranked[0][0]
-            and ranked[0][1] < SEARCH_OVERRULED
-            and any(code == searched for code, _ in ranked)  # one the person may record
-        )
-        if disputed:
-            sure = False
-            ranked = [ranked[0], *[x for x in ranked if x[0] == searched],
-                      *[x for x in ranked[1:] if x[0] != searched]]  # fmt: skip
         if (
             sure
             and self._weekly(ranked[0][0], role)
@@ -354,8 +334,6 @@ class LearnedReader:
         if sure and ranked[0][0] == "9.3" and not _QUAKE.search(norm):
             sure = False  # earthquake publicity, without a word of earthquakes: asked
         shown = ranked[:1] if sure else [(c, p) for c, p in ranked[:ITEM_CHOICES] if p >= 0.05]
-        if disputed:
-            shown = ranked[:2] + [x for x in shown if x not in ranked[:2]][: ITEM_CHOICES - 2]
         if not sure and len(shown) < 2:
             shown = ranked[:2]  # not sure: always a choice, never one item alone
         codes = [c for c, _ in shown]

@@ -83,6 +83,7 @@ def test_a_new_deadline_in_words():
         ("11号整改不了，需要延期", "officer", {"fix"}),
         ("3号还没改好", "officer", {"fix"}),
         ("55号整改中", "officer", {"fix"}),
+        ("10号还在整 还莫得弄完", "officer", {"fix"}),
         ("7号改好了一半 剩下的下周弄", "officer", {"fix"}),
         ("2号隐患整改不到位，退回", "street", {"fix", "verify"}),
         ("12号不合格，退回重改", "street", {"fix", "verify"}),
@@ -192,6 +193,7 @@ def test_days_and_periods_in_words():
     assert hint is not None and (hint.every, hint.anchor) == ("month", date(2026, 10, 1))
     assert parse_day("任务表更新了 下周一前再更新一次", today) is None
     assert parse_day("11.8号在广场摆了宣传摊", today) == date(2026, 11, 8)
+    assert parse_day("11.6宣传周活动都弄完了", today) is None  # the week's name, not the day
     assert hazard_numbers.find("11.8号在广场摆了宣传摊") is None
 
 
@@ -333,6 +335,7 @@ def test_paperwork_is_never_offered_as_a_hazard(assistant: Assistant):
         "这是十七号那个出租屋的楼道",
         "那个16 今天的样子",
         "19号灭火器换好了 应急灯还没到货 先发个进度图",
+        "三十七号 白天光线好点 重拍了一张",
     ],
 )
 def test_more_photos_of_a_hazard_are_never_proposed_as_its_fix(assistant: Assistant, text):
@@ -545,6 +548,10 @@ class _Sure:
         ("done", "【转发】请各社区于11月30日前报送排查表", "officer", Intent.UNCLEAR),
         ("hazard", "五十号那个出租屋 房东已经搭了充电棚", "officer", Intent.FIX),
         ("verify", "12号 上次不合格 这次看了 通过", "street", Intent.REJECT),
+        ("hazard", "村民群发了电动车不进楼道的通知，还配了充电安全小视频", "officer", Intent.DONE),
+        ("verify", "27号说是改好了 照片还没发过来", "street", Intent.UNCLEAR),
+        ("done", "听王大姐说金色社区那边昨晚有户人家油锅起火了", "officer", Intent.UNCLEAR),
+        ("fix", "三十七号 白天光线好点 重拍了一张", "officer", Intent.PHOTO),
     ],
 )
 def test_the_readers_doubts_ask_whatever_the_model_says(
@@ -612,3 +619,18 @@ def test_a_late_patrol_ledger_is_the_record_of_the_month_it_names(assistant: Ass
 def test_how_many_wait_for_checking_is_the_to_do_list(assistant: Assistant):
     u = assistant.features.reader.understand("待复核的有几条", "street")
     assert u.intent == Intent.CHECKLIST, u
+
+
+def test_a_fix_only_said_to_be_done_is_not_the_offices_check(assistant: Assistant):
+    u = assistant.features.reader.understand("27号说是改好了 照片还没发过来", "street")
+    assert u.intent not in (Intent.VERIFY, Intent.FIX) or u.clarifies, u
+
+
+@pytest.mark.parametrize(
+    "text", ["8月12号汛期排查 补登 下坝跟上坝几个边坡都看了", "国庆节前把辖区的农家乐都查了一遍"]
+)
+def test_a_festival_or_flood_season_check_is_not_proposed_as_the_patrol(
+    assistant: Assistant, text
+):
+    u = assistant.features.reader.understand(text, "officer")
+    assert u.codes != ["4.2.3"], u

@@ -16,7 +16,7 @@ from bot.chat.assistant import Assistant
 from bot.chat.intent_model import ReaderModel
 from bot.chat.intents import Intent
 from bot.chat.learned import LearnedReader
-from bot.chat.ledger_words import fixed_apart, not_fixed
+from bot.chat.ledger_words import fixed_apart, ledger_intent, not_fixed
 from bot.chat.understand import Understander
 from bot.schedule.dates import parse_period, parse_until
 from knowledge.textnorm import normalize
@@ -552,8 +552,13 @@ class _Sure:
         ("verify", "27号说是改好了 照片还没发过来", "street", Intent.UNCLEAR),
         ("done", "听王大姐说金色社区那边昨晚有户人家油锅起火了", "officer", Intent.UNCLEAR),
         ("fix", "三十七号 白天光线好点 重拍了一张", "officer", Intent.PHOTO),
+        ("hazard", "您好，我是小石坝村委会的安全专干，村里让我们以后报隐患都在这里登记", "officer",
+         Intent.UNCLEAR),
+        ("done", "挂牌督办那个 市里要求12月10号前整完 现在还卡在消防验收", "street",
+         Intent.CHECKLIST),
+        ("done", "这周寻查做了没 我忘了", "officer", Intent.CHECKLIST),
     ],
-)
+)  # fmt: skip
 def test_the_readers_doubts_ask_whatever_the_model_says(
     assistant: Assistant, sure_of, text, role, asked
 ):
@@ -595,6 +600,10 @@ def test_of_two_hazards_the_one_put_right(assistant: Assistant, text, fixed):
         ("怎么把全年的台账导出来", "admin"),
         ("退回来的隐患咋个重新提交", "officer"),
         ("延期在这里咋个申请 直接打字说就行吗", "officer"),
+        ("你能帮我整点哪样", "officer"),
+        ("延期要咋个申请 直接在这里发消息就行吗", "officer"),
+        ("补登的时候日期咋个填 填交的那天还是干活那天", "officer"),
+        ("怎么看自己报过的隐患 在哪点", "officer"),
     ],
 )
 def test_doing_something_in_the_assistant_is_help(assistant: Assistant, text, role):
@@ -634,3 +643,53 @@ def test_a_festival_or_flood_season_check_is_not_proposed_as_the_patrol(
 ):
     u = assistant.features.reader.understand(text, "officer")
     assert u.codes != ["4.2.3"], u
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("57号楼顶彩钢棚里的纸箱子全部清走了", "57"),
+        ("54号车棚的充电线已经换成智能充电桩了", "54"),
+        ("53号位置在金方街道那边 不属于我们辖区 作废", "53"),
+    ],
+)
+def test_a_leading_number_before_a_place_is_the_hazard_acted_on(text, number):
+    """Before a place word N号 may be an address ("12号楼楼道堆物" reports a new hazard), but at
+    the start of a fix, a decision or a request it is the hazard acted on."""
+    assert hazard_numbers.find(text, leading=True) is None
+    assert hazard_numbers.find_acted(text) == number
+    assert hazard_numbers.find_acted("12月3号楼道清了") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "intent"),
+    [
+        ("这周寻查做了没 我忘了", "officer", Intent.CHECKLIST),
+        ("金色社区隐患销号率现在多少了", "admin", Intent.CHECKLIST),
+        ("我们社区超期的隐患有几个", "officer", Intent.CHECKLIST),
+        ("专干报上克的隐患处理率要达到好多", "officer", Intent.QUESTION),
+    ],
+)
+def test_progress_and_requirements_in_everyday_words(assistant: Assistant, text, role, intent):
+    assert assistant.features.reader.understand(text, role).intent == intent
+
+
+def test_ledger_words_for_more_time_and_more_photos():
+    assert ledger_intent("58号要等电力公司来改线 月底前弄不好", "officer", False, False) == (
+        Intent.EXTEND
+    )
+    assert ledger_intent("序号26 边坡现在的样子", "officer", True, False) == Intent.PHOTO
+    assert ledger_intent("52号鱼塘", "officer", True, False) == Intent.PHOTO
+    assert ledger_intent("52号鱼塘", "officer", False, False) is None  # no photo: nothing
+
+
+def test_a_festival_check_offers_its_item_first(assistant: Assistant):
+    reader = assistant.features.reader.understander
+    assert isinstance(reader, LearnedReader)
+    day = date(2026, 11, 25)
+    ranked = [("4.2.3", 0.9), ("3.3.2", 0.08)]
+    text = "元旦前的安全检查 今天把温泉村3家农家乐看了"
+    u = reader._done_ranked(text, "officer", day, None, None, ranked)
+    assert u.codes[:2] == ["3.3.2", "4.2.3"] and u.clarifies, u
+    u = reader._done_ranked("今天把温泉村3家农家乐看了", "officer", day, None, None, ranked)
+    assert u.codes == ["4.2.3"], u

@@ -31,6 +31,13 @@ _HAO = re.compile(
     r"\s*(?:那天|当天|之前|以前|前(?![几两一二三四五六七八九十\d]{1,2}天)|之后|以后|后|上午|下午|晚上|"
     r"早上|中午|左右|开始|到|至|-|—|~))"  # "3号前" is a date, "46号前几天就弄好了" a hazard
 )
+# "57号楼顶的纸箱子清走了", "43号厂房 申请延期": at the start of a message about a numbered
+# hazard (a fix, a decision, more time, more photos), N号 before a place word is the hazard
+_LEADING_HAO = re.compile(
+    rf"^\s*(?:那个|那条|前天报的|昨天报的|之前报的)?{_NUM}\s*号"
+    r"(?!\s*(?:那天|当天|之前|以前|前(?![几两一二三四五六七八九十\d]{1,2}天)|之后|以后|后|上午|下午|晚上|"
+    r"早上|中午|左右|开始|到|至|-|—|~))"
+)
 _THAT = re.compile(r"那(?:个|条|处)\s*(\d{1,4})(?!\d)")
 _LEADING = re.compile(rf"^\s*(?:(0\d{{1,4}})(?!\d)|(\d{{1,3}}|[{_CN}]{{1,4}})(?=\s|[,，:：、]|$))")
 _DATE_AFTER = re.compile(r"^\s*[./月-]\s*\d")
@@ -100,4 +107,15 @@ def find(text: str, leading: bool = False) -> str | None:
     if leading and (m := _LEADING.match(text)) and not _DATE_AFTER.match(text[m.end() :]):
         value = _value(m.group(1) or m.group(2))
         return str(value) if value else None
+    return None
+
+
+def find_acted(text: str) -> str | None:
+    """The hazard a message about a numbered hazard acts on: as ``find`` with a leading bare
+    number, and a leading N号 even before a place word ("57号楼顶的纸箱子清走了")."""
+    if found := find(text, leading=True):
+        return found
+    if (m := _LEADING_HAO.match(text)) and not _DATE_AFTER.match(text[m.end() :]):
+        value = _value(m.group(1))
+        return str(value) if value and 0 < value < 100000 else None
     return None

@@ -111,7 +111,8 @@ _UNSEEN = re.compile(
 )
 _IF_THEN = re.compile(r"(如果|要是|万一|假如).{0,16}(再|就)")  # "如果月底前改不完 我再申请延期"
 _NOT_YET = re.compile(
-    r"((还没|还未|尚未|还莫得|还没有)(出去|去|开始)?(巡|查|交|报|搞|做|开|弄|整)|"
+    r"((还没|还未|尚未|还莫得|还没有)(出去|去|开始)?(巡|查|交|报|搞|做|开|弄|整)|卡在|卡住|"
+    r"(做|交|报|搞|弄|整|巡|查|齐|完)了没(有|得)?(?!(问题|事|人))|"  # "这周寻查做了没 我忘了"
     r"(还有|还差|还剩).{0,8}(没|莫得|没有|未)\S{0,3}(完|好|齐))"
 )
 # Pictures of a hazard as it was, or more of them ("25号 整改前的照片 补起", "补一张【56】的",
@@ -132,6 +133,9 @@ _PUBLICITY = re.compile(
     r"(群发|群里发|发到.{0,4}群|发了.{0,8}(通知|提醒|倡议)|小视频|宣传片|宣传单|宣传资料|科普|倡议书|"
     r"温馨提示)"
 )
+# Someone introducing themselves ("您好，我是小石坝村委会的安全专干张丽芬，村里让我们以后巡查、
+# 报隐患都在这里登记"): the work words tell what they will do, nothing done or found.
+_INTRO = re.compile(r"(我是|我叫|本人是).{0,16}(专干|网格员|安办|主任|书记|干部|负责人|新来的)")
 _DOUBTS = (
     (_ASKS, {Intent.DONE, Intent.HAZARD, Intent.FIX}, Intent.QUESTION),
     (_HEARSAY, {Intent.DONE, Intent.FIX, Intent.HAZARD}, Intent.UNCLEAR),
@@ -144,6 +148,7 @@ _DOUBTS = (
     (STILL_OPEN, {Intent.FIX}, Intent.UNCLEAR),  # "改好了 还堆着一点": which, is asked
     (_CHECKED, {Intent.HAZARD}, Intent.DONE),
     (_PUBLICITY, {Intent.HAZARD}, Intent.DONE),
+    (_INTRO, {Intent.DONE, Intent.HAZARD, Intent.FIX}, Intent.UNCLEAR),
     (_FORWARDED, {Intent.DONE, Intent.HAZARD, Intent.FIX}, Intent.UNCLEAR),
     (_THEY_ASK, {Intent.DONE, Intent.FIX, Intent.HAZARD, Intent.VERIFY}, Intent.UNCLEAR),
 )
@@ -335,13 +340,15 @@ class LearnedReader:
         """A completion report whose item the learned model ranked: the best one when it is
         sure, else the likely ones to choose from."""
         sure = bool(ranked) and ranked[0][1] >= ITEM_SURE
+        if ranked and self._weekly(ranked[0][0], role) and _KEY_PERIOD.search(norm):
+            ranked = [*ranked[1:2], ranked[0], *ranked[2:]]  # a festival's check: that first
+            sure = False
         if (
             sure
             and self._weekly(ranked[0][0], role)
-            and (not _PATROL.search(norm) or _GEOHAZARD.search(norm) or _KEY_PERIOD.search(norm))
+            and (not _PATROL.search(norm) or _GEOHAZARD.search(norm))
         ):
-            sure = False  # the default item, without a word of a patrol, or a 地灾点's or a
-            # festival's check: asked
+            sure = False  # the default item, without a word of a patrol or of a 地灾点's: asked
         if sure and ranked[0][0] in _HAZARD_ITEMS and ranked[0][0] != CODE_BY_ROLE.get(role):
             sure = False  # the other role's hazard item ("我报的11条都销号了" is 4.2.4's): asked
         if sure and ranked[0][0] == "9.3" and not _QUAKE.search(norm):

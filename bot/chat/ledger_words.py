@@ -38,7 +38,8 @@ VERIFY = re.compile(
 )
 EXTEND = re.compile(
     r"(延期|严期|延其|宽限|延长(期限|时间|几天)|推迟|缓(几|两|一|三)?天|多给.{0,3}(天|时间)|再给.{0,4}(天|时间)|"
-    r"来不及|改不完|整改不完|弄不完|搞不完|完不成|没法按期|不能按期|按期.{0,2}完不成|晚几天)"
+    r"来不及|改不完|整改不完|弄不完|搞不完|完不成|没法按期|不能按期|按期.{0,2}完不成|晚几天|"
+    r"(月底|年底|周末|下周|这周|本周|期限|按时).{0,4}(弄|搞|整|改|修)不好)"  # "月底前弄不好"
 )
 EXTEND_DECISION = re.compile(
     r"((同意|准予|批准|不同意|不批准|驳回|不予).{0,8}延期|延期.{0,6}(同意|批准|通过|不行|不同意|驳回))"
@@ -74,7 +75,8 @@ PHOTO = re.compile(
 )
 # The writer says a picture goes with the words ("见图"): when none came, it is asked for.
 PICTURE_MENTIONED = re.compile(
-    r"(见图|如图|看图|附图|见照片|看照片|照片见|见附件|图片见|见下图|上图)"
+    r"(见图|如图|看图|附图|见照片|看照片|照片见|见附件|图片见|见下图|上图|"
+    r"(现在|今天|目前)的?(样子|情况|状态))"  # "序号26 边坡现在的样子" + a photo
 )
 # Asks whether a described condition is a hazard, or should be reported ("…算隐患吗",
 # "要不要报"): answered, then offered as a hazard report.
@@ -173,6 +175,8 @@ def ledger_intent(norm: str, role: str, has_photo: bool, question: bool) -> Inte
         r"(整改(?!前)|修|好了|清|处理|完成|加固|没问题|解决)", norm
     ) or FIXED_SAID.search(norm)
     if pictured and number and not fixed:
+        return Intent.PHOTO
+    if has_photo and number and not fixed and len(norm) <= 8:  # "52号鱼塘" + a photo
         return Intent.PHOTO
     return None
 

@@ -43,7 +43,6 @@ from tests.support.chat import Chat
         ("0012整改好了", "12"),
         ("那个鱼塘的护栏焊好了 编号是26", "26"),
         ("18号房东说过完年再改 申请延期", "18"),
-        ("46号前几天就弄好了的 照片今天才补上", "46"),
     ],
 )
 def test_hazard_numbers_as_written(text: str, number: str):
@@ -194,6 +193,8 @@ def test_days_and_periods_in_words():
     assert parse_day("任务表更新了 下周一前再更新一次", today) is None
     assert parse_day("11.8号在广场摆了宣传摊", today) == date(2026, 11, 8)
     assert parse_day("11.6宣传周活动都弄完了", today) is None  # the week's name, not the day
+    assert parse_day("11月16日周一巡查了", today) == date(2026, 11, 16)
+    assert parse_day("11月20日周报交了", today) == date(2026, 11, 20)
     assert hazard_numbers.find("11.8号在广场摆了宣传摊") is None
 
 
@@ -582,6 +583,13 @@ def test_without_its_words_no_doubt_is_raised(assistant: Assistant):
         ("20号还没动 18号改好了", "18"),
         ("18号还没改 20号也没改", None),
         ("还没改 18号改好了 20号没动", None),
+        ("7号隐患，上次23号去还没改，昨天24号复查已整改到位", None),  # days, not hazards
+        ("12号隐患 26号去看还没改 28号再去看已经改好了", None),
+        ("20号改好了没有，18号还没整改", None),  # asked, promised, expected, partial
+        ("20号还没改，18号应该快改好了", None),
+        ("20号老板不配合，18号限期一周改好", None),
+        ("18号改好了一部分 20号还没动", None),
+        ("18号 20号都改好了 22号还没动", None),  # a clause that says neither: asked
     ],
 )
 def test_of_two_hazards_the_one_put_right(assistant: Assistant, text, fixed):
@@ -651,6 +659,7 @@ def test_a_festival_or_flood_season_check_is_not_proposed_as_the_patrol(
         ("57号楼顶彩钢棚里的纸箱子全部清走了", "57"),
         ("54号车棚的充电线已经换成智能充电桩了", "54"),
         ("53号位置在金方街道那边 不属于我们辖区 作废", "53"),
+        ("46号前几天就弄好了的 照片今天才补上", "46"),
     ],
 )
 def test_a_leading_number_before_a_place_is_the_hazard_acted_on(text, number):
@@ -659,6 +668,8 @@ def test_a_leading_number_before_a_place_is_the_hazard_acted_on(text, number):
     assert hazard_numbers.find(text, leading=True) is None
     assert hazard_numbers.find_acted(text) == number
     assert hazard_numbers.find_acted("12月3号楼道清了") is None
+    for dated in ("23号前一天去看了 12号灭火器换好了", "30号前几天去看了，12号已经整改好了"):
+        assert hazard_numbers.find_acted(dated) == "12"  # a day before another's number
 
 
 @pytest.mark.parametrize(
@@ -693,3 +704,30 @@ def test_a_festival_check_offers_its_item_first(assistant: Assistant):
     assert u.codes[:2] == ["3.3.2", "4.2.3"] and u.clarifies, u
     u = reader._done_ranked("今天把温泉村3家农家乐看了", "officer", day, None, None, ranked)
     assert u.codes == ["4.2.3"], u
+
+
+@pytest.mark.parametrize(
+    "text", ["18号改好了 20号还在整 先不销号", "18号改好了 20号还没动 一起验收"]
+)
+def test_a_fix_beside_an_open_hazard_is_never_the_offices_check(assistant: Assistant, text):
+    u = assistant.features.reader.understand(text, "street")
+    assert u.intent != Intent.VERIFY, u
+
+
+@pytest.mark.parametrize(
+    "text", ["12号改好了，整改报告还在整理", "12号电线整改中发现还有一处私拉乱接 已经改好了"]
+)
+def test_words_near_the_not_fixed_ones_do_not_undo_a_fix(text):
+    assert not not_fixed(text)
+
+
+@pytest.mark.parametrize("text", ["/done 消防演练还没搞", "/done 。", "/done 没有"])
+def test_a_slash_done_whose_words_name_no_done_work_asks_which_item(assistant: Assistant, text):
+    u = assistant.features.reader.understand(text, "officer")
+    assert u.intent == Intent.DONE and not u.codes, u
+
+
+def test_a_named_period_chooses_between_the_patrol_and_its_record(assistant: Assistant):
+    read = assistant.features.reader.understand
+    assert read("这周的巡查台账填好了", "officer").tasks == ["4.2.3:patrol"]
+    assert read("上个月巡查台账忘了交 今早送到街道安办了", "officer").tasks == ["4.2.3:record"]

@@ -28,16 +28,15 @@ _ORDINAL = re.compile(rf"第\s*{_NUM}(?:\s*(?:号|个|条|处)(?:隐患|问题)?
 _HAO = re.compile(
     rf"(?<![月年\d{_CN}])(?<!周)(?<!星期)(?<!\d[.．]){_NUM}\s*号"
     r"(?!(?:楼|院|门|线|地块|铺|床|机|库|仓|车|厂|棚|桩|柜|箱|位|房(?!东)|台|井|杆|窗|口|巷|街|路)|"
-    r"\s*(?:那天|当天|之前|以前|前(?![几两一二三四五六七八九十\d]{1,2}天)|之后|以后|后|上午|下午|晚上|"
-    r"早上|中午|左右|开始|到|至|-|—|~))"  # "3号前" is a date, "46号前几天就弄好了" a hazard
+    r"\s*(?:那天|当天|之前|以前|前|之后|以后|后|上午|下午|晚上|早上|中午|左右|开始|到|至|-|—|~))"
 )
 # "57号楼顶的纸箱子清走了", "43号厂房 申请延期": at the start of a message about a numbered
 # hazard (a fix, a decision, more time, more photos), N号 before a place word is the hazard
 _LEADING_HAO = re.compile(
     rf"^\s*(?:那个|那条|前天报的|昨天报的|之前报的)?{_NUM}\s*号"
-    r"(?!\s*(?:那天|当天|之前|以前|前(?![几两一二三四五六七八九十\d]{1,2}天)|之后|以后|后|上午|下午|晚上|"
+    r"(?!\s*(?:那天|当天|之前|以前|前(?![几两]天)|之后|以后|后|上午|下午|晚上|"
     r"早上|中午|左右|开始|到|至|-|—|~))"
-)
+)  # "46号前几天就弄好了": the hazard; "23号前一天", "3号前": dates
 _THAT = re.compile(r"那(?:个|条|处)\s*(\d{1,4})(?!\d)")
 _LEADING = re.compile(rf"^\s*(?:(0\d{{1,4}})(?!\d)|(\d{{1,3}}|[{_CN}]{{1,4}})(?=\s|[,，:：、]|$))")
 _DATE_AFTER = re.compile(r"^\s*[./月-]\s*\d")
@@ -59,7 +58,6 @@ _ACTION_WORDS = {
     "verify": "销号|复核通过|复查通过|验收|合格|通过",
     "reject": "退回|打回|驳回|重新整改|重改|不合格|不通过",
     "extend": "延期|延到|宽限|推迟",
-    "fix": "改好|弄好|修好|搞好|整改好|整改完|已整改|整改到位|清走|清完|装好|换好|补齐|搞定",
 }
 
 
@@ -80,14 +78,23 @@ def acted_on(text: str, action: str) -> str | None:
     return str(acted[-1]) if acted else None
 
 
+# a number that opens a clause ("18号改好了 20号还没动"), not one inside it ("上次23号去",
+# "昨天24号复查", "已于24号整改"), nor one followed by a visit ("26号去看还没改"): a date
+_CLAUSE_START = re.compile(r"(?:^|(?<=[\s,，。;；、!！?？]))")
+_VISIT_AFTER = re.compile(r"^\s*(?:去|来|再|又|复查|检查|查看|看|到|那天|当天|上午|下午)")
+
+
 def mentions(text: str) -> list[tuple[int, int]]:
-    """Where the message names a hazard by number (N号, 编号N, 【N】), as (start, number),
-    in the order written."""
+    """Where clauses of the message open with a hazard number (N号, 编号N, 【N】), as
+    (start, number), in the order written; numbers that may be days are left out."""
     spots = {
         m.start(): value
         for pattern in (_HAO, _KEYED, _BRACKET)
         for m in pattern.finditer(text)
-        if (value := _value(m.group(1))) and not _DATE_AFTER.match(text[m.end() :])
+        if (value := _value(m.group(1)))
+        and _CLAUSE_START.match(text, m.start())
+        and not _DATE_AFTER.match(text[m.end() :])
+        and not _VISIT_AFTER.match(text[m.end() :])
     }
     return sorted(spots.items())
 

@@ -49,10 +49,10 @@ NOT_FIXED = re.compile(
     r"((还没|还未|没有|没|未|尚未|暂未|暂时没|仍未|依然没|还莫得|莫得|还没得)(有)?(能)?(完全|彻底|全部|全)?"
     r"(整改|改|修|处理|弄|搞|清|拆|换|装|挪|搬|买|开始|动)|"
     r"(还没|还未|没)(克|去|过去|来得及)看|(要|得|等)(到)?(下周|下个月|明天|月底|过几天).{0,4}才|"
-    r"整改不了|改不了|修不了|处理不了|弄不了|搞不了|清不了|拆不了|还在(整改|改|修|处理|整|弄|搞|清)|正在(整改|改|修|处理)|"
+    r"整改不了|改不了|修不了|处理不了|弄不了|搞不了|清不了|拆不了|还在(整改|改|修|处理|整(?!理)|搞|清(?![理单]))|正在(整改|改|修|处理)|"
     r"不好(改|整改)|没法(改|整改|修)|不配合|还在等|在等(材料|料|货|配件)|等材料|"
     # under way, or half done ("55号整改中", "改好了一半"): not put right
-    r"(整改|处理|维修|施工|改造)中(?![心的])|(改|弄|搞|整|修|清)好了?一半(?!的))"
+    r"(整改|处理|维修|施工|改造)中(?![心的]|发现)|(改|弄|搞|整|修|清)好了?一半(?!的))"
 )
 # A hazard still as it was, or the owner out of reach ("还是老样子", "还堆着", "改了一半",
 # "老板又跑了", "电话打不通"): not fixed, unless the message also says it is now fixed ("之前
@@ -139,11 +139,20 @@ def fixed_apart(norm: str) -> str | None:
         clause = norm[start:end]
         if _unfixed_words(clause):
             still.add(number)
-        elif FIXED_SAID.search(clause):
+        elif FIXED_SAID.search(clause) and not _NOT_SURELY_FIXED.search(clause):
             fixed.add(number)
+        else:
+            return None  # a clause that says neither ("18号 20号都改好了"): asked
     if len(fixed) == 1 and still and not fixed & still:
         return str(next(iter(fixed)))
     return None
+
+
+# a fix asked about, promised, expected or partial ("20号改好了没有", "18号应该快改好了",
+# "18号限期一周改好", "改好了一部分"): not a fix said
+_NOT_SURELY_FIXED = re.compile(
+    r"(没|吗|么|嘛|[?？]|估计|应该|可能|大概|快|能|会|要|限期|争取|部分|说)"
+)
 
 
 def ledger_intent(norm: str, role: str, has_photo: bool, question: bool) -> Intent | None:

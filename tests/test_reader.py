@@ -731,3 +731,19 @@ def test_a_named_period_chooses_between_the_patrol_and_its_record(assistant: Ass
     read = assistant.features.reader.understand
     assert read("这周的巡查台账填好了", "officer").tasks == ["4.2.3:patrol"]
     assert read("上个月巡查台账忘了交 今早送到街道安办了", "officer").tasks == ["4.2.3:record"]
+
+
+class _Unsure:
+    """A stand-in model sure of nothing: the rules' reading is taken, within the bars."""
+
+    def probabilities(self, feats: list[str]) -> dict[str, float]:
+        return {"unclear": 0.4, "question": 0.3, "done": 0.3}
+
+
+def test_the_rules_fallback_never_takes_a_barred_reading(assistant: Assistant):
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Unsure(), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    text = "12号复查合格 还没改完"  # the rules see 合格; "还没改完" bars the verification
+    assert rules.understand(text, "street", False, date(2026, 11, 25)).intent == Intent.VERIFY
+    u = reader.understand(text, "street", False, date(2026, 11, 25))
+    assert u.intent != Intent.VERIFY, u

@@ -297,8 +297,12 @@ class LearnedReader:
         ranked = sorted((p, i) for i, p in probs.items() if i not in barred)[::-1]
         intent = Intent(ranked[0][1])
         rule = next(Intent(f[7:]) for f in feats if f.startswith("s:rule:") and "|" not in f)
-        if ranked[0][0] < INTENT_SURE and (intent not in RECORDING or rule not in RECORDING):
-            intent = rule  # not sure, and the rules read no record into it: theirs
+        if (
+            ranked[0][0] < INTENT_SURE
+            and (intent not in RECORDING or rule not in RECORDING)
+            and rule.value not in barred
+        ):
+            intent = rule  # not sure, and the rules read no record into it: theirs, unless barred
         u = self.rules.read_as(intent, raw, norm, role, today, period_of,
                                self._ranker(feats, role, period_of))  # fmt: skip
         if u.hazard is None and (ref := hazard_numbers.find(norm)):

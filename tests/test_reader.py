@@ -83,6 +83,7 @@ def test_a_new_deadline_in_words():
         ("3号还没改好", "officer", {"fix"}),
         ("55号整改中", "officer", {"fix"}),
         ("10号还在整 还莫得弄完", "officer", {"fix"}),
+        ("45号外墙今天又掉了几块 拍了照", "officer", {"fix"}),
         ("7号改好了一半 剩下的下周弄", "officer", {"fix"}),
         ("2号隐患整改不到位，退回", "street", {"fix", "verify"}),
         ("12号不合格，退回重改", "street", {"fix", "verify"}),
@@ -192,7 +193,7 @@ def test_days_and_periods_in_words():
     assert hint is not None and (hint.every, hint.anchor) == ("month", date(2026, 10, 1))
     assert parse_day("任务表更新了 下周一前再更新一次", today) is None
     assert parse_day("11.8号在广场摆了宣传摊", today) == date(2026, 11, 8)
-    assert parse_day("11.6宣传周活动都弄完了", today) is None  # the week's name, not the day
+    assert parse_day("11月6号宣传周进社区发传单的照片补一下", today) == date(2026, 11, 6)
     assert parse_day("11月16日周一巡查了", today) == date(2026, 11, 16)
     assert parse_day("11月20日周报交了", today) == date(2026, 11, 20)
     assert hazard_numbers.find("11.8号在广场摆了宣传摊") is None
@@ -563,6 +564,8 @@ class _Sure:
         ("done", "挂牌督办那个 市里要求12月10号前整完 现在还卡在消防验收", "street",
          Intent.CHECKLIST),
         ("done", "这周寻查做了没 我忘了", "officer", Intent.CHECKLIST),
+        ("hazard", "12345转过来的投诉 说楼道堆杂物的 已经去现场处理了 回复办结", "officer",
+         Intent.DONE),
     ],
 )  # fmt: skip
 def test_the_readers_doubts_ask_whatever_the_model_says(
@@ -691,6 +694,9 @@ def test_a_festival_check_offers_its_item_first(assistant: Assistant):
     assert u.codes[:2] == ["3.3.2", "4.2.3"] and u.clarifies, u
     u = reader._done_ranked("今天把温泉村3家农家乐看了", "officer", day, None, None, ranked)
     assert u.codes == ["4.2.3"], u
+    text = "今天跟着派出所查了两家无照卖液化气的 气瓶都扣了"  # 打非治违, 3.4.3
+    u = reader._done_ranked(text, "officer", day, None, None, [("4.2.3", 0.9), ("3.4.3", 0.08)])
+    assert u.codes[:2] == ["3.4.3", "4.2.3"] and u.clarifies, u
 
 
 @pytest.mark.parametrize(
@@ -718,6 +724,10 @@ def test_a_named_period_chooses_between_the_patrol_and_its_record(assistant: Ass
     read = assistant.features.reader.understand
     assert read("这周的巡查台账填好了", "officer").tasks == ["4.2.3:patrol"]
     assert read("上个月巡查台账忘了交 今早送到街道安办了", "officer").tasks == ["4.2.3:record"]
+    u = read("巡查记录(11.16-11.22)已上传", "officer")
+    assert (u.tasks, u.period) == (["4.2.3:patrol"], "2026-W47"), u
+    u = read("10月份的巡查记录今天补交了", "officer")
+    assert (u.tasks, u.period) == (["4.2.3:record"], "2026-10"), u
 
 
 class _Unsure:

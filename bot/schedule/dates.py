@@ -53,10 +53,7 @@ _DAY_SPAN = re.compile(
 )
 _COMING = re.compile(r"(说|要|准备|打算|定在|等|将|会)\s*$")  # before a weekday still to come
 # "11月30日前报送": a deadline; "5月12号那周的记录": a week's name; neither is the day done
-_BY = re.compile(
-    r"\s*(前|之前|以前|截止|为止|那周|那一周|那个?星期|那个?礼拜|所在的?周|"
-    r"(防震减灾|防灾减灾)(宣传)?周|宣传周)"  # "11.6宣传周活动都弄完了": the week's name
-)
+_BY = re.compile(r"\s*(前|之前|以前|截止|为止|那周|那一周|那个?星期|那个?礼拜|所在的?周)")
 _WEEK_OF = re.compile(
     rf"(?<![\d.]){_NUM}\s*月\s*{_NUM}\s*[日号]?\s*(那周|那一周|那个?星期|那个?礼拜|所在的?周)"
 )

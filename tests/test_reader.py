@@ -59,6 +59,8 @@ def test_hazard_numbers_as_written(text: str, number: str):
         "5号院门口",
         "11.20 整改",
         "3号房 漏水",
+        "幸福路8号小餐馆后厨 液化气罐紧挨着灶台",
+        "青龙街38号门口堆物",
         "编号是什么",
     ],
 )
@@ -84,6 +86,10 @@ def test_a_new_deadline_in_words():
         ("55号整改中", "officer", {"fix"}),
         ("10号还在整 还莫得弄完", "officer", {"fix"}),
         ("45号外墙今天又掉了几块 拍了照", "officer", {"fix"}),
+        ("前天报的7号 房东说周末之前把电线换掉", "officer", {"fix"}),
+        ("19号不是误报哈 确实是隐患 还在整改", "officer", {"void", "fix"}),
+        ("33号不用延期了 看照片已经改好了 直接通过", "street", {"extend"}),
+        ("本来想退回的 仔细看了第二张图 其实改好了 13号通过", "street", {"reject"}),
         ("7号改好了一半 剩下的下周弄", "officer", {"fix"}),
         ("2号隐患整改不到位，退回", "street", {"fix", "verify"}),
         ("12号不合格，退回重改", "street", {"fix", "verify"}),
@@ -196,6 +202,8 @@ def test_days_and_periods_in_words():
     assert parse_day("11月6号宣传周进社区发传单的照片补一下", today) == date(2026, 11, 6)
     assert parse_day("11月16日周一巡查了", today) == date(2026, 11, 16)
     assert parse_day("11月20日周报交了", today) == date(2026, 11, 20)
+    assert parse_day("上周的巡查补登 周三去的", today) == date(2026, 11, 18)
+    assert parse_day("周三去的", today) == date(2026, 11, 25)
     assert hazard_numbers.find("11.8号在广场摆了宣传摊") is None
 
 
@@ -281,6 +289,7 @@ def test_a_report_that_does_not_say_what_asks_which_item(assistant: Assistant, t
         ("33号跟30号是同一处 33作废", "33"),
         ("30号和33号说的同一个地方，33号不要了", "33"),
         ("十二号和十五号重复了 十五号作废", "15"),
+        ("23号和24号是一个地方 24号报重复了 作废", "24"),
     ],
 )
 def test_of_two_numbers_the_one_the_action_follows(assistant: Assistant, text, number):
@@ -566,6 +575,11 @@ class _Sure:
         ("done", "这周寻查做了没 我忘了", "officer", Intent.CHECKLIST),
         ("hazard", "12345转过来的投诉 说楼道堆杂物的 已经去现场处理了 回复办结", "officer",
          Intent.DONE),
+        ("hazard", "前两天报的那个自建房加层 今天停工了 脚手架还搭着", "officer", Intent.UNCLEAR),
+        ("done", "街道王主任今天到我们社区检查了几家餐馆", "officer", Intent.UNCLEAR),
+        ("done", "我这周已经巡查过一次了 应该够了吧", "officer", Intent.QUESTION),
+        ("fix", "十号 楼道 拍了三张", "officer", Intent.PHOTO),
+        ("fix", "二十号的位置图 在窑厂大门左手边", "officer", Intent.PHOTO),
     ],
 )  # fmt: skip
 def test_the_readers_doubts_ask_whatever_the_model_says(

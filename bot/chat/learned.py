@@ -19,6 +19,8 @@ from bot.chat import hazard_numbers
 from bot.chat.intent_model import LinearModel, ReaderModel, features
 from bot.chat.intents import NUMBERED, RECORDING, Intent
 from bot.chat.ledger_words import (
+    NOT_EXTEND,
+    NOT_VOID,
     PAPERS,
     STILL_OPEN,
     VERIFY,
@@ -80,12 +82,14 @@ COMMAND_WORDS = 0.6
 # turns 10 wrong proposals into questions for 2 right ones).
 _ASKS = re.compile(
     r"(算不算|算吗|能不能算|能算上?不|算上不|认不认|认吗|可不可以|行不行|要不要|需不需要|"
-    r"还要.{0,12}吗|吗[？?]*$|[？?]\s*$|多长时间|多久|算.{0,12}(不|吗|么)[？?]*$)"
+    r"还要.{0,12}吗|吗[？?]*$|[？?]\s*$|多长时间|多久|算.{0,12}(不|吗|么)[？?]*$|"
+    r"(够|行|可以|对|算数?)了?吧[？?。!！]*$)"  # "应该够了吧": whether it counts
 )
 _HEARSAY = re.compile(
     r"(听说|据说|听(他|她)们?(说|讲)|听(?!取|了|完|课|我|懂|从|得|到)[\u4e00-\u9fff]{1,4}?说(?!明)|(说|讲)(她|他)们|(街道|社区|村|镇|乡)(他|她)们|"
     r"^(?!.*(陪|跟着|一起|协助|配合|联合|和|同)).*((隔壁|别的|其他|外)(街道|社区|村|镇|乡)|"
-    r"(领导|上级|市里|区里|县里|局里|检查组|督查组).{0,6}来.{0,8}(检查|督查|暗访|看)))"
+    r"(领导|上级|市里|区里|县里|局里|检查组|督查组|主任|书记|局长|镇长).{0,6}(来|到)"
+    r"(我们|咱们|我)?.{0,8}(检查|督查|暗访|看)))"
 )  # "金方街道他们昨天搞了地震演练", "领导来检查了": others' doing (not 陪领导检查, 和隔壁村一起)
 # A fix only said to be done ("27号说是改好了 照片还没发过来"); in a hazard, "说是" gives a
 # reason ("护工说是做饭时老响 就拆了"), so it doubts only a fix.
@@ -120,7 +124,7 @@ _NOT_YET = re.compile(
 _MORE_PHOTOS = re.compile(
     r"^(?!.*(整改后|改好后|处理后|改好|弄好|搞好|修好|整改好|整改完|已整改|整改到位|搞定|弄完|搞完|清走|"
     r"清完|装好|换好)).*(整改前|改之前|补(一|几|两)?张|补(照片|图)|^(这|这个|这张)(就)?是|拍的(?!照片)|"
-    r"(今天|现在|目前)的?(样子|情况|状态)|进度(图|照)|拍糊|(重新|(?<!严)重)拍了?(一|几|两)?张)"
+    r"(今天|现在|目前)的?(样子|情况|状态)|进度(图|照)|拍糊|(重新|(?<!严)重)拍了?(一|几|两)?张|拍了?(一|几|两|三|四|五|\d)张|位置图|位置照|全景)"
 )  # unless the fix is said in words too ("11号 已整改 补一张整改后的")
 # A notice passed on ("【转发】请各社区于11月30日前报送…"): nothing the writer did or found.
 _FORWARDED = re.compile(
@@ -139,6 +143,10 @@ _INTRO = re.compile(r"(我是|我叫|本人是).{0,16}(专干|网格员|安办|�
 # A complaint handled ("12345转过来的那个投诉 …已经去现场处理了 回复办结"): the work on it,
 # not a new hazard (on tuned+dev: 21 reports and 9 questions with these words, no hazard).
 _COMPLAINT = re.compile(r"(投诉|举报|12345|热线|信访)")
+# A hazard already reported ("前两天报的那个自建房加层 今天人家停工了"): news of it, not a new one
+_ALREADY_REPORTED = re.compile(
+    r"(前|之前|上次|昨天|前两天|前天|上周|刚才|早上)\S{0,3}报的(那个|那条|那处|那家)"
+)
 _DOUBTS = (
     (_ASKS, {Intent.DONE, Intent.HAZARD, Intent.FIX}, Intent.QUESTION),
     (_HEARSAY, {Intent.DONE, Intent.FIX, Intent.HAZARD}, Intent.UNCLEAR),
@@ -152,6 +160,7 @@ _DOUBTS = (
     (_CHECKED, {Intent.HAZARD}, Intent.DONE),
     (_PUBLICITY, {Intent.HAZARD}, Intent.DONE),
     (_COMPLAINT, {Intent.HAZARD}, Intent.DONE),
+    (_ALREADY_REPORTED, {Intent.HAZARD}, Intent.UNCLEAR),
     (_INTRO, {Intent.DONE, Intent.HAZARD, Intent.FIX}, Intent.UNCLEAR),
     (_FORWARDED, {Intent.DONE, Intent.HAZARD, Intent.FIX}, Intent.UNCLEAR),
     (_THEY_ASK, {Intent.DONE, Intent.FIX, Intent.HAZARD, Intent.VERIFY}, Intent.UNCLEAR),
@@ -296,6 +305,10 @@ class LearnedReader:
             barred |= {Intent.FIX.value, Intent.VERIFY.value}
         if fixed_apart(norm):  # "18号改好了 20号还没动": the fix of 18, never a verification
             barred.add(Intent.VERIFY.value)
+        if NOT_VOID.search(norm) and "void" not in signals:
+            barred.add(Intent.VOID.value)  # "19号不是误报哈 确实是隐患"
+        if NOT_EXTEND.search(norm) and "extend_dec" not in signals:
+            barred.add(Intent.EXTEND.value)  # "33号不用延期了 … 直接通过"
         if "reject_w" in signals and office and "verify" not in signals:  # the office's 不合格
             barred |= {Intent.FIX.value, Intent.VERIFY.value}
         if not office:

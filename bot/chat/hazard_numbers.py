@@ -26,7 +26,7 @@ _BRACKET = re.compile(rf"[【\[［]\s*{_NUM}\s*号?\s*[】\]］]")
 _ORDINAL = re.compile(rf"第\s*{_NUM}(?:\s*(?:号|个|条|处)(?:隐患|问题)?|(?=\s|[,，:：、。]|$))")
 # N号 that is a hazard: not a date (月/日 before, 那天/前/之前 after) nor an address
 _HAO = re.compile(
-    rf"(?<![月年\d{_CN}路街巷弄])(?<!周)(?<!星期)(?<!\d[.．]){_NUM}\s*号"
+    rf"(?<![月年\d{_CN}路街巷])(?<!周)(?<!星期)(?<!\d[.．]){_NUM}\s*号"
     r"(?!(?:楼|院|门|线|地块|铺|床|机|库|仓|车|厂|棚|桩|柜|箱|位|房(?!东)|台|井|杆|窗|口|巷|街|路)|"
     r"\s*(?:那天|当天|之前|以前|前|之后|以后|后|上午|下午|晚上|早上|中午|左右|开始|到|至|-|—|~))"
 )
@@ -54,7 +54,7 @@ def _value(text: str) -> int | None:
 # what is done to a hazard, by the action: the number right before it is the one meant
 # ("…跟50号是一个 52作废", "2号退回 1号复核通过")
 _ACTION_WORDS = {
-    "void": "作废|删|不要了|撤销|撤掉|报重复|重复了",
+    "void": "作废|删|不要了|撤销|撤掉|报重复",
     "verify": "销号|复核通过|复查通过|验收|合格|通过",
     "reject": "退回|打回|驳回|重新整改|重改|不合格|不通过",
     "extend": "延期|延到|宽限|推迟",
@@ -73,8 +73,12 @@ def acted_on(text: str, action: str) -> str | None:
     if len(seen - {None, 0}) < 2:
         return None
     after = re.compile(rf"(?<![\d{_CN}]){_NUM}\s*号?\s*(?:隐患)?\s*(?:{words})")
-    acted = [_value(m.group(1)) for m in after.finditer(text)]
-    acted = [v for v in acted if v in seen]
+    # a void's word before its number ("…重复了 删掉20号"); for the others it may end the
+    # clause of the number before ("2号退回 1号复核通过")
+    before = re.compile(rf"(?:删掉|删除|作废|撤销|撤掉)(?:第)?{_NUM}\s*号")
+    patterns = (after, before) if action == "void" else (after,)
+    found = [(m.start(), _value(m.group(1))) for p in patterns for m in p.finditer(text)]
+    acted = [v for _, v in sorted(found) if v in seen]
     return str(acted[-1]) if acted else None
 
 

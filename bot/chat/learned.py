@@ -20,6 +20,7 @@ from bot.chat.intent_model import LinearModel, ReaderModel, features
 from bot.chat.intents import NUMBERED, RECORDING, Intent
 from bot.chat.ledger_words import (
     NOT_EXTEND,
+    NOT_SENT_BACK,
     NOT_VOID,
     PAPERS,
     STILL_OPEN,
@@ -83,7 +84,7 @@ COMMAND_WORDS = 0.6
 _ASKS = re.compile(
     r"(算不算|算吗|能不能算|能算上?不|算上不|认不认|认吗|可不可以|行不行|要不要|需不需要|"
     r"还要.{0,12}吗|吗[？?]*$|[？?]\s*$|多长时间|多久|算.{0,12}(不|吗|么)[？?]*$|"
-    r"(够|行|可以|对|算数?)了?吧[？?。!！]*$)"  # "应该够了吧": whether it counts
+    r"(够|可以|对|算数)了?吧[？?。!！]*$)"  # "应该够了吧": whether it counts (not 行吧, 算了吧)
 )
 _HEARSAY = re.compile(
     r"(听说|据说|听(他|她)们?(说|讲)|听(?!取|了|完|课|我|懂|从|得|到)[\u4e00-\u9fff]{1,4}?说(?!明)|(说|讲)(她|他)们|(街道|社区|村|镇|乡)(他|她)们|"
@@ -307,8 +308,10 @@ class LearnedReader:
             barred.add(Intent.VERIFY.value)
         if NOT_VOID.search(norm) and "void" not in signals:
             barred.add(Intent.VOID.value)  # "19号不是误报哈 确实是隐患"
-        if NOT_EXTEND.search(norm) and "extend_dec" not in signals:
+        if NOT_EXTEND.search(norm) and not {"extend", "extend_dec"} & set(signals):
             barred.add(Intent.EXTEND.value)  # "33号不用延期了 … 直接通过"
+        if NOT_SENT_BACK.search(norm) and not {"reject_s", "reject_w"} & set(signals):
+            barred.add(Intent.REJECT.value)  # "本来想退回的 … 其实改好了 13号通过"
         if "reject_w" in signals and office and "verify" not in signals:  # the office's 不合格
             barred |= {Intent.FIX.value, Intent.VERIFY.value}
         if not office:

@@ -23,16 +23,32 @@ VOID = re.compile(
     r"不属于(本|我们|我|这个|该|咱们)?(辖区|街道|社区|村|片区|管辖|范围)|不归(我们|本|咱)|不在(我们|本)(辖区|片区)|"
     r"作废|(撤销|撤掉|删掉|删除|取消|撤回).{0,6}(号|隐患)|(号|隐患).{0,6}(撤销|撤掉|撤了|删掉|删除|取消|不要了))"
 )
-# "本来想退回的 … 其实改好了 13号通过": a sendback thought of, not made
-_MEANT_TO = r"(?<!本来想)(?<!本来要)(?<!原本想)(?<!差点)(?<!差一点)"
 REJECT_STRONG = re.compile(
-    rf"({_MEANT_TO}退回|{_MEANT_TO}打回|{_MEANT_TO}驳回|复核不通过|复查不通过|验收不通过|不予(销号|通过)|不能销号|暂不销号|不同意销号|"
+    r"(退回|打回|驳回|复核不通过|复查不通过|验收不通过|不予(销号|通过)|不能销号|暂不销号|不同意销号|"
     r"重新整改|重改|返工|重新拍(?!的)|重拍(?!的)|再拍(?!的))"
 )
 # A void or more time said not to be wanted ("19号不是误报哈 确实是隐患", "33号不用延期了 …
 # 直接通过"): never that action
-NOT_VOID = re.compile(r"((不是|并非|没有)误报|(不用|不要|别|不能|不该)(再)?作废)")
-NOT_EXTEND = re.compile(r"(不用|不需要|无需|不必|不要|用不着)(再)?(申请)?延期")
+NOT_VOID = re.compile(
+    r"((不是|并非|没有)误报|(不用|不要|别|先别|不能|不该|不必|无需)(再)?(作废|撤销|删))"
+)
+NOT_EXTEND = re.compile(
+    r"((不用|不需要|无需|不必|不要|用不着|不)(再)?(申请)?延期|延期(就)?(不|不用)(申请|要)了?)"
+)
+# "本来想退回的 … 其实改好了 13号通过", "13号先不退回了 通过": a sendback thought of, not made
+NOT_SENT_BACK = re.compile(
+    r"(本来|原本|本想|差点|差一点|先不|不)(想|要|准备|打算)?(直接)?(退回|打回|驳回)"
+)
+
+
+def said_not(norm: str) -> str:
+    """The message without the actions it says are not taken (不是误报, 不用延期, 本来想退回),
+    for matching the ones it takes."""
+    for words in (NOT_VOID, NOT_EXTEND, NOT_SENT_BACK):
+        norm = words.sub(" ", norm)
+    return norm
+
+
 REJECT_WEAK = re.compile(
     r"(不合格|不到位|不通过|没通过|未通过|看不出|不清楚|不彻底|没改好|没整改好|"
     r"(没有|没能|未能|不能|无法|难以|不算|算不上|不太|不可能|还没有?)\s*(合格|通过)|不\s+合格|未\s+通过)"
@@ -55,8 +71,6 @@ NOT_FIXED = re.compile(
     r"((还没|还未|没有|没|未|尚未|暂未|暂时没|仍未|依然没|还莫得|莫得|还没得)(有)?(能)?(完全|彻底|全部|全)?"
     r"(整改|改|修|处理|弄|搞|清|拆|换|装|挪|搬|买|开始|动)|"
     r"(还没|还未|没)(克|去|过去|来得及)看|(要|得|等)(到)?(下周|下个月|明天|月底|过几天).{0,4}才|"
-    # a fix promised ("房东说周末之前把电线换掉", "答应下周弄")
-    r"(说|答应|保证|承诺)(了)?.{0,3}(周末|明天|后天|下周|月底|过几天|年前|年底|这几天).{0,10}(换|改|修|弄|搞|拆|清|装|整)|"
     r"整改不了|改不了|修不了|处理不了|弄不了|搞不了|清不了|拆不了|还在(整改|改|修|处理|整(?!理)|搞|清(?![理单]))|正在(整改|改|修|处理)|"
     r"不好(改|整改)|没法(改|整改|修)|不配合|还在等|在等(材料|料|货|配件)|等材料|"
     # under way, or half done ("55号整改中", "改好了一半"): not put right
@@ -70,7 +84,10 @@ STILL_OPEN = re.compile(
     r"(老板|房东|业主|店主|人)(又)?跑了(?=$|[\s，,。!！])|不见人|还是(老样子|那样|这样|原样|没动)|"
     r"(还没|还未|没)到货|还(是|在)?(堆|占|锁|堵)着|原封不动|(改|弄|搞|整|修|清)了?一半(?!的)|"
     r"只(改|弄|搞|整|修|清)了(一|几|部分)|"
-    r"又(掉|漏|塌|裂|坏|冒|倒|断|堆|占|堵)了?)"  # "45号外墙今天又掉了几块": worse, not fixed
+    r"又(掉|漏|塌|裂|坏|冒|倒|断|堆|占|堵)了?|"  # "45号外墙今天又掉了几块": worse, not fixed
+    # a fix promised ("房东说周末之前把电线换掉"), unless it is since said done
+    r"(答应|保证|承诺|说(?!明(?!天)))(了)?.{0,3}(周末|明天|后天|下周|月底|过几天|年前|年底|这几天)"
+    r".{0,10}(换|改|修|弄|搞|拆|清|装|整))"
 )
 FIXED_SAID = re.compile(
     r"(改好|弄好|搞好|修好|整改好|整改完|已整改|整改到位|搞定|弄完|搞完|清走|清完|清干净|装好|换好|"
@@ -171,6 +188,7 @@ def ledger_intent(norm: str, role: str, has_photo: bool, question: bool) -> Inte
     if UNDO.search(norm):
         return Intent.UNDO
     number = hazard_numbers.find(norm)
+    norm = said_not(norm)
     about_hazard = bool(number or _HAZARD_TALK.search(norm))
     office = role in ("street", "admin")
     if VOID.search(norm) and (about_hazard or has_photo or office):
@@ -209,14 +227,15 @@ def decision_words(norm: str) -> bool:
 
 def ledger_signals(norm: str) -> dict[str, bool]:
     """Which of these word groups a message has (features for the learned reader)."""
+    taken = said_not(norm)
     return {
         "undo": bool(UNDO.search(norm)),
-        "void": bool(VOID.search(norm)),
-        "reject_s": bool(REJECT_STRONG.search(norm)),
+        "void": bool(VOID.search(taken)),
+        "reject_s": bool(REJECT_STRONG.search(taken)),
         "reject_w": bool(REJECT_WEAK.search(norm)),
         "verify": bool(VERIFY.search(norm)),
-        "extend": bool(EXTEND.search(norm)),
-        "extend_dec": bool(EXTEND_DECISION.search(norm)),
+        "extend": bool(EXTEND.search(taken)),
+        "extend_dec": bool(EXTEND_DECISION.search(taken)),
         "notfixed": not_fixed(norm),
         "photo_w": bool(PHOTO.search(norm)),
         "haz_talk": bool(_HAZARD_TALK.search(norm)),

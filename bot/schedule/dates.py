@@ -59,7 +59,6 @@ _WEEK_OF = re.compile(
 )
 # "3月8号 哦不对 是3月6号", "上周三 哦不是 上周四": the day after the correction
 _CORRECTED = re.compile(r"(不对|不是|说错了|搞错了|记错了|错了)")
-_LAST_WEEK = re.compile(r"上(上)?(个)?(周|星期|礼拜)(?![一二三四五六日天末1-7])")
 _WEEK_DAY = re.compile(r"(?<!下)(上上|上|这|本)?\s*(?:周|星期|礼拜)\s*([一二三四五六日天末1-7])")
 _PERIOD_WORDS = [
     # 上周 / 这周, not 上周五 (a day: the period is the one that day falls in)
@@ -132,8 +131,6 @@ def parse_day(text: str, today: date) -> date | None:
         weekday = _WEEKDAY[m.group(2)]
         monday = today - timedelta(days=today.weekday())
         back = {"上上": 2, "上": 1}.get(m.group(1) or "", 0)
-        if not m.group(1) and (week := _LAST_WEEK.search(text[: m.start()])):
-            back = 2 if week.group(1) else 1  # "上周的巡查补登 周三去的": last week's Wednesday
         day = monday - timedelta(weeks=back) + timedelta(days=weekday)
         if back == 0 and day > today:
             if m.group(1):

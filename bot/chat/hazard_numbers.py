@@ -24,19 +24,27 @@ _KEYED = re.compile(
 _BRACKET = re.compile(rf"[【\[［]\s*{_NUM}\s*号?\s*[】\]］]")
 # 第12号, 第12个隐患, and a bare 第39 before a space or a stop ("第39 仓库的货码好了")
 _ORDINAL = re.compile(rf"第\s*{_NUM}(?:\s*(?:号|个|条|处)(?:隐患|问题)?|(?=\s|[,，:：、。]|$))")
+# words after N号 that make it a day (3号那天, 5号前, 10号上午, 8号到12号)
+_DAY_AFTER = (
+    r"\s*(?:那天|当天|之前|以前|{before}|之后|以后|后|上午|下午|晚上|早上|中午|左右|开始|"
+    r"到|至|-|—|~)"
+)
 # N号 that is a hazard: not a date (月/日 before, 那天/前/之前 after) nor an address
 _HAO = re.compile(
     rf"(?<![月年\d{_CN}路街巷])(?<!周)(?<!星期)(?<!\d[.．]){_NUM}\s*号"
     r"(?!(?:楼|院|门|线|地块|铺|床|机|库|仓|车|厂|棚|桩|柜|箱|位|房(?!东)|台|井|杆|窗|口|巷|街|路)|"
-    r"\s*(?:那天|当天|之前|以前|前|之后|以后|后|上午|下午|晚上|早上|中午|左右|开始|到|至|-|—|~))"
+    + _DAY_AFTER.format(before="前")
+    + ")"
 )
 # "57号楼顶的纸箱子清走了", "43号厂房 申请延期": at the start of a message about a numbered
-# hazard (a fix, a decision, more time, more photos), N号 before a place word is the hazard
+# hazard (a fix, a decision, more time, more photos), N号 before a place word is the hazard;
+# "46号前几天就弄好了" too, while "23号前一天" and "3号前" stay dates
 _LEADING_HAO = re.compile(
     rf"^\s*(?:那个|那条|前天报的|昨天报的|之前报的)?{_NUM}\s*号"
-    r"(?!\s*(?:那天|当天|之前|以前|前(?![几两]天)|之后|以后|后|上午|下午|晚上|"
-    r"早上|中午|左右|开始|到|至|-|—|~))"
-)  # "46号前几天就弄好了": the hazard; "23号前一天", "3号前": dates
+    + "(?!"
+    + _DAY_AFTER.format(before="前(?![几两]天)")
+    + ")"
+)
 _THAT = re.compile(r"那(?:个|条|处)\s*(\d{1,4})(?!\d)")
 _LEADING = re.compile(rf"^\s*(?:(0\d{{1,4}})(?!\d)|(\d{{1,3}}|[{_CN}]{{1,4}})(?=\s|[,，:：、]|$))")
 _DATE_AFTER = re.compile(r"^\s*[./月-]\s*\d")

@@ -45,6 +45,7 @@ from bot.chat.understand import (
     _REPAIR,
     _REPORTED,
     _WEAK_HAZARD,
+    ASKED_IF_DONE,
     TaskMatch,
     Understander,
     Understanding,
@@ -117,8 +118,8 @@ _UNSEEN = re.compile(
 _IF_THEN = re.compile(r"(如果|要是|万一|假如).{0,16}(再|就)")  # "如果月底前改不完 我再申请延期"
 _NOT_YET = re.compile(
     r"((还没|还未|尚未|还莫得|还没有)(出去|去|开始)?(巡|查|交|报|搞|做|开|弄|整)|卡在|卡住|"
-    r"(做|交|报|搞|弄|整|巡|查|齐|完)了没(有|得)?(?!(问题|事|人))|"  # "这周寻查做了没 我忘了"
-    r"(还有|还差|还剩).{0,8}(没|莫得|没有|未)\S{0,3}(完|好|齐))"
+    + ASKED_IF_DONE
+    + r"|(还有|还差|还剩).{0,8}(没|莫得|没有|未)\S{0,3}(完|好|齐))"
 )
 # Pictures of a hazard as it was, or more of them ("25号 整改前的照片 补起", "补一张【56】的",
 # "这是十七号那个出租屋的楼道"): a fix only when the person says so.
@@ -238,7 +239,7 @@ class LearnedReader:
         if not ranked or ranked[0][1] < ITEM_SURE:
             return u  # words that name no item the model knows ("/done 。"): which item, asked
         found = self.rules.read_as(Intent.DONE, u.text, norm, role, today, period_of,
-                                   self._ranker(feats, role, period_of))  # fmt: skip
+                                   self._ranker(feats, role, period_of, ranked))  # fmt: skip
         if not found.codes:
             return u
         return replace(found, command=u.command, confidence=min(found.confidence, COMMAND_WORDS))
@@ -276,8 +277,15 @@ class LearnedReader:
         words = self.rules.index.segmenter.words(norm)
         return features(norm, words, role, has_photo, self.signals(norm, role, has_photo))
 
-    def _ranker(self, feats: list[str], role: str, period_of: Any) -> Any:
-        items = self._items(self.model.item, feats, role)
+    def _ranker(
+        self,
+        feats: list[str],
+        role: str,
+        period_of: Any,
+        items: list[tuple[str, float]] | None = None,
+    ) -> Any:
+        if items is None:
+            items = self._items(self.model.item, feats, role)
 
         def rank(norm: str, day: date, hint: PeriodHint | None) -> Understanding:
             return self._done_ranked(norm, role, day, hint, period_of, items)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.schedule.dates import FutureDateError, parse_day, parse_period
+from bot.schedule.dates import FutureDateError, day_of_month, parse_day, parse_period
 
 WED = date(2026, 11, 25)
 
@@ -35,6 +35,9 @@ WED = date(2026, 11, 25)
         ("补登 排查了一次 3月8号 哦不对 是3月6号", date(2026, 3, 6)),
         ("上周三 哦不是 上周四 去巡查了", date(2026, 11, 19)),
         ("11.20前要交的 昨天交了", date(2026, 11, 24)),
+        ("今天补巡了一次 算上周的 上周一直下雨没出得去", WED),  # 一直, not Monday
+        ("这周一次都没出去 今天去了", WED),
+        ("上周一下午巡查了", date(2026, 11, 16)),
     ],
 )
 def test_days(text: str, expected: date | None):
@@ -78,3 +81,18 @@ def test_periods(text: str, every: str, anchor: date):
 def test_a_year_that_is_not_the_period(text: str):
     hint = parse_period(text, WED)
     assert hint is None or hint.every != "year", hint
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("24号", date(2026, 11, 24)),
+        ("二十号补的", date(2026, 11, 20)),
+        ("28号", date(2026, 10, 28)),  # still to come this month: the last one's
+        ("3号楼", None),
+        ("11.24号", None),
+        ("没有日子", None),
+    ],
+)
+def test_a_bare_day_of_the_month(text: str, expected: date | None):
+    assert day_of_month(text, WED) == expected

@@ -13,6 +13,7 @@ import pytest
 
 from bot.chat import hazard_numbers
 from bot.chat.assistant import Assistant
+from bot.chat.commands import COMMAND_INTENTS
 from bot.chat.intent_model import ReaderModel
 from bot.chat.intents import Intent
 from bot.chat.learned import LearnedReader
@@ -98,6 +99,9 @@ def test_a_new_deadline_in_words():
         ("33号不申请延期了 月底前能改完", "officer", {"extend"}),
         ("33号延期就不申请了 这周能改好", "officer", {"extend"}),
         ("7号改好了一半 剩下的下周弄", "officer", {"fix"}),
+        ("22号护栏装了一半 靠路那边还差着", "officer", {"fix"}),
+        ("48号不作废，挡墙在我们街道辖区，街道去协调", "street", {"void"}),
+        ("48号不予作废 继续整改", "street", {"void", "verify", "fix"}),
         ("2号隐患整改不到位，退回", "street", {"fix", "verify"}),
         ("12号不合格，退回重改", "street", {"fix", "verify"}),
         ("10号隐患是误报，作废", "street", {"fix", "verify", "hazard"}),
@@ -120,6 +124,19 @@ def test_the_model_can_be_missing(tmp_path: Path, library):
     assert rules.understand("发现加油站电线乱拉", "officer", False, date(2026, 11, 25)).intent == (
         "hazard"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这个礼拜一把下面几个组的鱼塘边坡都看了一遍 下过雨以后没有什么滑坡的迹象",
+        "边坡看了一遍 没有滑坡迹象",
+        "挡墙转了一圈 没发现险情",
+    ],
+)
+def test_a_check_that_found_nothing_is_no_hazard(library, text):
+    rules = Understander(library.rulebook, library.index, library.search)
+    assert rules.understand(text, "officer", False, date(2026, 11, 25)).intent != "hazard"
 
 
 def test_an_unsure_reading_asks_with_choices(assistant: Assistant, street_org):
@@ -211,6 +228,13 @@ def test_days_and_periods_in_words():
     assert parse_day("11月20日周报交了", today) == date(2026, 11, 20)
     assert parse_day("上周请假了 周一回来才巡查的", today) == date(2026, 11, 23)
     assert hazard_numbers.find("11.8号在广场摆了宣传摊") is None
+
+
+def test_a_bare_day_in_a_done_command_is_the_day_done(library):
+    rules = Understander(library.rulebook, library.index, library.search, COMMAND_INTENTS)
+    today = date(2026, 11, 25)
+    u = rules.understand("/done 4.2.3 24号", "officer", False, today)
+    assert (u.codes, u.date) == (["4.2.3"], "2026-11-24"), u
 
 
 @pytest.mark.parametrize(
@@ -587,6 +611,10 @@ class _Sure:
         ("done", "我这周已经巡查过一次了 应该够了吧", "officer", Intent.QUESTION),
         ("fix", "十号 楼道 拍了三张", "officer", Intent.PHOTO),
         ("fix", "二十号的位置图 在窑厂大门左手边", "officer", Intent.PHOTO),
+        ("done", "加油站自己搞了个消防演练 我过去看了一眼", "officer", Intent.UNCLEAR),
+        ("hazard", "温泉村还有三个组的房屋信息没采完 老人多 白天都在地头", "officer",
+         Intent.CHECKLIST),
+        ("done", "是学校自己组织的地震疏散演练 我只是去看了一下", "officer", Intent.UNCLEAR),
     ],
 )  # fmt: skip
 def test_the_readers_doubts_ask_whatever_the_model_says(
@@ -596,6 +624,28 @@ def test_the_readers_doubts_ask_whatever_the_model_says(
     reader = LearnedReader(rules, ReaderModel(_Sure(sure_of), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
     u = reader.understand(text, role, False, date(2026, 11, 25))
     assert u.intent == Intent(sure_of) and asked in u.alternatives, u
+
+
+class _Likely(_Sure):
+    """A stand-in model that gives one intent this probability whatever it reads."""
+
+    def __init__(self, label: str, p: float) -> None:
+        super().__init__(label)
+        self.p = p
+
+    def probabilities(self, feats: list[str]) -> dict[str, float]:
+        return {self.label: self.p, "photo": 1 - self.p}
+
+
+@pytest.mark.parametrize(("p", "asks"), [(0.85, True), (0.95, False)])
+def test_a_ledger_action_less_than_nine_tenths_likely_is_asked(assistant: Assistant, p, asks):
+    """A fix the rules read too, but the model only 85 % sure of, is asked about (the next
+    reading offered beside it); at 95 % it is proposed alone."""
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Likely("fix", p), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    u = reader.understand("13号灭火器换好了", "officer", False, date(2026, 11, 25))
+    assert u.intent == Intent.FIX and u.hazard == "13", u
+    assert (Intent.PHOTO in u.alternatives) == asks, u
 
 
 def test_without_its_words_no_doubt_is_raised(assistant: Assistant):

@@ -20,7 +20,14 @@ from typing import Any
 from bot.chat import hazard_numbers
 from bot.chat.intents import NUMBERED, Intent
 from bot.chat.ledger_words import UNDO, ledger_intent, not_fixed
-from bot.schedule.dates import FutureDateError, PeriodHint, parse_day, parse_period, parse_until
+from bot.schedule.dates import (
+    FutureDateError,
+    PeriodHint,
+    day_of_month,
+    parse_day,
+    parse_period,
+    parse_until,
+)
 from knowledge.model import Rulebook, Task, Unit
 from knowledge.refs import find_refs
 from knowledge.search import SearchIndex, SearchResult
@@ -120,8 +127,9 @@ _HAZARD_WORDS = re.compile(
 )
 _NO_HAZARD = re.compile(
     r"(没|未|莫)(发现|有|得)?(啥|什么|任何)?(大)?(隐患|问题|异常)|无(隐患|异常)|"
-    r"一切正常|都正常|没啥事|(没|莫)(得|有)?(啥|什么)?(动静|变化)"
-)
+    r"一切正常|都正常|没啥事|(没|莫)(得|有)?(啥|什么)?(动静|变化)|"
+    r"(没|莫|无)(有|得)?(啥|什么|任何)?(滑坡|塌方|垮塌|坍塌|裂缝|开裂|渗水|变形|位移)?的?(迹象|险情)"
+)  # "边坡都看了一遍 没有什么滑坡的迹象": a check that found nothing
 # "巡查记录(11.16-11.22)已上传": a span of days, never a rulebook code
 _DATE_RANGE = re.compile(
     r"\d{1,2}[.月]\d{1,2}[日号]?\s*[-~～至到]\s*(\d{1,2}[.月])?\d{1,2}[日号]?"
@@ -422,7 +430,7 @@ class Understander:
         for ref in refs:  # a code such as 2-1-8 is not a date
             plain = plain[: ref.start] + " " * (ref.end - ref.start) + plain[ref.end :]
         try:
-            day = parse_day(plain, today) or today
+            day = parse_day(plain, today) or (command and day_of_month(plain, today)) or today
         except FutureDateError:
             return Understanding(
                 Intent.DONE, confidence=0.5, text=norm, command=command, error="done.future_date"

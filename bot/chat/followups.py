@@ -14,15 +14,18 @@ from bot.chat import buttons
 from bot.chat.hazard_proposals import HazardProposals, describes, means_its_own
 from bot.chat.hazard_reports import HazardReports
 from bot.chat.intents import Intent
-from bot.chat.ledger_words import decision_words
+from bot.chat.ledger_words import decision_words, not_fixed
 from bot.chat.payloads import DonePayload, files_json, files_of
 from bot.chat.questions import Questions
 from bot.chat.reader import Reader
 from bot.chat.replies import Incoming, Reply
 from bot.chat.task_reports import TaskReports
 from bot.chat.understand import Understanding
+from bot.errors import UserError
+from bot.records.hazards import CODE_BY_ROLE, OPEN
 from bot.records.org import Person
 from bot.records.pending import Pending
+from bot.schedule.wording import md
 from bot.texts import t
 from bot.workspace import Workspace
 from knowledge.textnorm import normalize
@@ -141,6 +144,20 @@ class FollowUps:
 
     # ---- nobody could read it ---------------------------------------------------------------
 
+    def _still_open(self, person: Person, ref: str) -> str:
+        """ "1号改好了一半", "22号护栏装了一半": nothing recorded; where the hazard stands and
+        what to send when it is put right or needs more time; for a number the person cannot
+        see, that it is not found."""
+        try:
+            hazard = self.ws.ledger.find(person, ref, self.ws.today())
+        except UserError as error:  # "9号还没改好", with no hazard 9 of theirs
+            return error.text
+        if hazard.state != OPEN:
+            return t("hazard.still_state", number=hazard.number, state=hazard.state)
+        key = "hazard.still_open" if person.role == "officer" else "hazard.still_open_office"
+        return t(key, number=hazard.number, seq=hazard.seq, what=hazard.description[:20],
+                 deadline=md(hazard.deadline))  # fmt: skip
+
     def unclear(self, person: Person, msg: Incoming, u: Understanding) -> list[Reply]:
         ws = self.ws
         if msg.photos and not msg.text.strip():
@@ -156,6 +173,8 @@ class FollowUps:
             )
             return [Reply(t("unclear.photo"), kinds)]
         today = ws.today()
+        if u.hazard and person.role in CODE_BY_ROLE and not_fixed(normalize(msg.text)):
+            return [Reply(self._still_open(person, u.hazard))]
         if self.reader.understander.generic_done(msg.text) and person.role in (
             "officer",
             "street",

@@ -22,7 +22,7 @@ from bot.chat.ledger_words import PICTURE_MENTIONED
 from bot.chat.payloads import files_json, files_of
 from bot.chat.replies import Incoming, Reply
 from bot.chat.understand import Understanding
-from bot.records.hazards import AFTER, FIXED, LIVE, OPEN, SITE, Hazard
+from bot.records.hazards import AFTER, CODE_BY_ROLE, FIXED, LIVE, OPEN, SITE, Hazard
 from bot.records.org import Person
 from bot.schedule.dates import parse_until
 from bot.schedule.wording import md
@@ -77,6 +77,8 @@ class HazardProposals:
         """A hazard described in words: a description is asked for when there is none,
         a likely duplicate is asked about, else the registration is proposed."""
         text = msg.text.strip()
+        if person.role not in CODE_BY_ROLE or person.unit_id is None:
+            return [Reply(t("hazard.cannot_report"))]  # said before a proposal, not after a tap
         if not describes(text) or _ASKING.match(re.sub(r"\s+", "", text)):
             payload = {"files": files_json(msg.photos), "source": msg.source}
             self.ws.pending.create(person.id, "await_hazard_text", payload, msg.source)

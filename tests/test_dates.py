@@ -36,6 +36,7 @@ WED = date(2026, 11, 25)
         ("上周三 哦不是 上周四 去巡查了", date(2026, 11, 19)),
         ("11.20前要交的 昨天交了", date(2026, 11, 24)),
         ("今天补巡了一次 算上周的 上周一直下雨没出得去", WED),  # 一直, not Monday
+        ("上周一整理了巡查台账", date(2026, 11, 16)),
         ("这周一次都没出去 今天去了", WED),
         ("上周一下午巡查了", date(2026, 11, 16)),
     ],
@@ -70,6 +71,8 @@ def test_future_days_are_refused(text: str):
         ("去年12月的巡查记录 今天交了", "month", date(2025, 12, 1)),
         ("去年的述职 今年1月12号才去述的", "year", date(2025, 6, 30)),
         ("本月把上个月的记录交了", "month", date(2026, 10, 1)),
+        ("上周日常巡查做了", "week", date(2026, 11, 18)),  # 日常, not Sunday: still last week
+        ("今天补巡了一次 算上周的 上周一直下雨", "week", date(2026, 11, 18)),
     ],
 )
 def test_periods(text: str, every: str, anchor: date):
@@ -87,12 +90,19 @@ def test_a_year_that_is_not_the_period(text: str):
     ("text", "expected"),
     [
         ("24号", date(2026, 11, 24)),
-        ("二十号补的", date(2026, 11, 20)),
-        ("28号", date(2026, 10, 28)),  # still to come this month: the last one's
+        (" 二十号的 ", date(2026, 11, 20)),
         ("3号楼", None),
+        ("3号院那片巡查了", None),  # a number among other words is never a day
+        ("看了12号隐患", None),
+        ("连续巡查了3日", None),
         ("11.24号", None),
         ("没有日子", None),
     ],
 )
 def test_a_bare_day_of_the_month(text: str, expected: date | None):
     assert day_of_month(text, WED) == expected
+
+
+def test_a_bare_day_still_to_come_is_refused():
+    with pytest.raises(FutureDateError):
+        day_of_month("28号", WED)

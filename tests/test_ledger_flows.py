@@ -154,22 +154,22 @@ def test_negation_never_records_a_fix(assistant, people, words):
 
 def test_a_hazard_said_not_fixed_is_told_where_it_stands(assistant, people):
     """Nothing recorded, no choice offered: the hazard's state and deadline, and what to send
-    when it is put right; a number not theirs is said not found."""
+    when it is put right. Only for a message that is news of that hazard alone."""
     officer, street = people["officer"], people["street"]
     registered(officer, "发现加油站电线乱拉")
     reply = officer.say("1号改好了一半 剩下的下周弄")
     assert "连然-2026-0001" in reply and "待整改" in reply and "1号已整改" in reply, reply
     assert officer.buttons() == [] and state(assistant, 1) == "待整改"
-    assert "没有找到隐患" in officer.say("9号还没改好")
+    assert "没有记录" not in officer.say("9号还没改好")  # not theirs: maybe a day
+    assert "没有记录" not in officer.say("今天巡查了 1号还没整改 其他都正常")  # the patrol too
+    assert "没有记录" not in officer.say("1号还在整改 2号好了")
     reply = street.say("1号护栏装了一半 还差着")
     assert "连然-2026-0001" in reply and "待整改" in reply and street.buttons() == []
     fixed(officer, 1)
     assert "已整改待复核" in officer.say("1号其实还在整改")
 
 
-def test_an_admin_describing_a_hazard_is_told_at_once_who_registers_them(
-    assistant, street_org
-):
+def test_an_admin_describing_a_hazard_is_told_at_once_who_registers_them(assistant, street_org):
     admin: Chat = street_org("admin", "")
     reply = admin.say("发现加油站旁边电线乱拉")
     assert "只有村（社区）专干和街道安办可以登记隐患" in reply and admin.buttons() == []

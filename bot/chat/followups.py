@@ -14,7 +14,7 @@ from bot.chat import buttons
 from bot.chat.hazard_proposals import HazardProposals, describes, means_its_own
 from bot.chat.hazard_reports import HazardReports
 from bot.chat.intents import Intent
-from bot.chat.ledger_words import decision_words, not_fixed
+from bot.chat.ledger_words import about_one_unfixed, decision_words
 from bot.chat.payloads import DonePayload, files_json, files_of
 from bot.chat.questions import Questions
 from bot.chat.reader import Reader
@@ -144,14 +144,14 @@ class FollowUps:
 
     # ---- nobody could read it ---------------------------------------------------------------
 
-    def _still_open(self, person: Person, ref: str) -> str:
+    def _still_open(self, person: Person, ref: str) -> str | None:
         """ "1号改好了一半", "22号护栏装了一半": nothing recorded; where the hazard stands and
-        what to send when it is put right or needs more time; for a number the person cannot
-        see, that it is not found."""
+        what to send when it is put right or needs more time. None for a number that is not
+        one of theirs (it may be a day: "24号去看了一下 老板还没整改")."""
         try:
             hazard = self.ws.ledger.find(person, ref, self.ws.today())
-        except UserError as error:  # "9号还没改好", with no hazard 9 of theirs
-            return error.text
+        except UserError:
+            return None
         if hazard.state != OPEN:
             return t("hazard.still_state", number=hazard.number, state=hazard.state)
         key = "hazard.still_open" if person.role == "officer" else "hazard.still_open_office"
@@ -173,8 +173,13 @@ class FollowUps:
             )
             return [Reply(t("unclear.photo"), kinds)]
         today = ws.today()
-        if u.hazard and person.role in CODE_BY_ROLE and not_fixed(normalize(msg.text)):
-            return [Reply(self._still_open(person, u.hazard))]
+        if (
+            u.hazard
+            and person.role in CODE_BY_ROLE
+            and about_one_unfixed(normalize(msg.text))
+            and (line := self._still_open(person, u.hazard)) is not None
+        ):
+            return [Reply(line)]
         if self.reader.understander.generic_done(msg.text) and person.role in (
             "officer",
             "street",

@@ -30,7 +30,7 @@ REJECT_STRONG = re.compile(
 # A void or more time said not to be wanted ("19号不是误报哈 确实是隐患", "48号不作废", "33号不用
 # 延期了 … 直接通过"): never that action ("要不作废了吧" suggests one)
 NOT_VOID = re.compile(
-    r"((不是|并非|没有)误报|(不用|不要|别|先别|不能|不该|不必|无需|不予|(?<!要)不)(再)?(作废|撤销|删))"
+    r"((不是|并非|没有)误报|(不用|不要|别|先别|不能|不该|不必|无需|不予|(?<!要)不)(再)?(作废|撤销|删)(?!不行|不得|不可))"
 )
 NOT_EXTEND = re.compile(
     r"((不用|不需要|无需|不必|不要|用不着|不)(再)?(申请)?延期|延期(就)?(不|不用)(申请|要)了?)"
@@ -69,12 +69,12 @@ EXTEND_DECISION = re.compile(
 REFUSED = re.compile(r"(不同意|不批准|驳回|不予|不行|不通过|没通过|未通过)")
 NOT_FIXED = re.compile(
     r"((还没|还未|没有|没|未|尚未|暂未|暂时没|仍未|依然没|还莫得|莫得|还没得)(有)?(能)?(完全|彻底|全部|全)?"
-    r"(整改|改|修|处理|弄|搞|清|拆|换|装|挪|搬|买|开始|动)|"
+    r"(整改|改|修|处理|弄|搞|清|拆|换|装|挪|搬|买|开始|动|加固|维修|更换|封堵)|"
     r"(还没|还未|没)(克|去|过去|来得及)看|(要|得|等)(到)?(下周|下个月|明天|月底|过几天).{0,4}才|"
     r"整改不了|改不了|修不了|处理不了|弄不了|搞不了|清不了|拆不了|还在(整改|改|修|处理|整(?!理)|搞|清(?![理单]))|正在(整改|改|修|处理)|"
-    r"不好(改|整改)|没法(改|整改|修)|不配合|还在等|在等(材料|料|货|配件)|等材料|继续(整改|改|修|处理)|"
+    r"不好(改|整改)|没法(改|整改|修)|不配合|还在等|在等(材料|料|货|配件)|等材料|"
     # under way, or half done ("55号整改中", "改好了一半"): not put right
-    r"(整改|处理|维修|施工|改造)中(?![心的]|发现)|(改|弄|搞|整|修|清|装|换|拆|填|砌|挪|搬)好了?一半(?!的))"
+    r"(整改|处理|维修|施工|改造)中(?![心的]|发现)|(改|弄|搞|整|修|清)好了?一半(?!的))"
 )
 # A hazard still as it was, or the owner out of reach ("还是老样子", "还堆着", "改了一半",
 # "老板又跑了", "电话打不通"): not fixed, unless the message also says it is now fixed ("之前
@@ -91,7 +91,7 @@ STILL_OPEN = re.compile(
 )
 FIXED_SAID = re.compile(
     r"(改好|弄好|搞好|修好|整改好|整改完|已整改|整改到位|搞定|弄完|搞完|清走|清完|清干净|装好|换好|"
-    r"封好|填平|填好|盖上|补上|补齐|都.{0,4}(好|完)了)"
+    r"(?<![能会要得前])(改|修|装|换|拆|搬|挪|填|砌)完(了|毕|啦)|封好|填平|填好|盖上|补上|补齐|都.{0,4}(好|完)了)"
 )
 PHOTO = re.compile(
     r"((现场|补|再发|补发|补一张|补几张|加|追加|补充)(一|几|两)?(张|下)?(的)?(照片|图|相片|图片|现场照)|"
@@ -150,6 +150,26 @@ def not_fixed(norm: str) -> bool:
     """Whether the message says a hazard is not put right, of the one it reports on: in
     "18号改好了 20号还没动" the words of 20 do not undo the fix of 18."""
     return _unfixed_words(norm) and fixed_apart(norm) is None
+
+
+def about_one_unfixed(norm: str) -> bool:
+    """A message that opens with one hazard's number, names no other, and says it is not put
+    right ("1号改好了一半 剩下的下周弄"): only its news, nothing else to read in it."""
+    spots = hazard_numbers.mentions(norm)
+    return (
+        len({number for _, number in spots}) <= 1
+        and _LEADING_REF.match(norm) is not None
+        and not_fixed(norm)
+    )
+
+
+# a hazard's number opening the message: "1号…", "前天报的7号…", "第12号", "【9】", "No.8",
+# "隐患单号12", "连然-2026-0012"
+_LEADING_REF = re.compile(
+    r"\s*(((前天|昨天|之前|上次|上周|刚才|今天)\s*)?(报|登记)的\s*(那个|那处)?\s*)?(隐患)?"
+    r"((第|编号|序号|单号|隐患单号|no\.?|#)\s*)?(\d{1,4}|[一二三四五六七八九十]{1,3})\s*号(?![楼院栋])|"
+    r"\s*(【\d{1,4}】|(第|编号|序号|单号|隐患单号|no\.?|#)\s*\d{1,4}|[\u4e00-\u9fff]{1,6}-20\d\d-\d{1,4})"
+)
 
 
 def fixed_apart(norm: str) -> str | None:

@@ -60,12 +60,12 @@ _WEEK_OF = re.compile(
 # "3月8号 哦不对 是3月6号", "上周三 哦不是 上周四": the day after the correction
 _CORRECTED = re.compile(r"(不对|不是|说错了|搞错了|记错了|错了)")
 # a weekday, not "一直" / "一次" / "日常" after a week ("上周一直下雨" is no Monday)
-_DAY_OF_WEEK = r"([二三四五六天末1-7]|一(?![直起样些共定般切次趟遍整连])|日(?!常))"
+_DAY_OF_WEEK = r"([二三四五六天末1-7]|一(?![直起样些共定般切次趟遍连])|日(?!常))"
 _WEEK_DAY = re.compile(rf"(?<!下)(上上|上|这|本)?\s*(?:周|星期|礼拜)\s*{_DAY_OF_WEEK}")
 _PERIOD_WORDS = [
     # 上周 / 这周, not 上周五 (a day: the period is the one that day falls in)
-    (re.compile(r"上(个)?(周|星期|礼拜)(?![一二三四五六日天末1-7])"), "week", -1),
-    (re.compile(r"(本|这|这个|这一)(周|星期|礼拜)(?![一二三四五六日天末1-7])"), "week", 0),
+    (re.compile(rf"上(个)?(周|星期|礼拜)(?!{_DAY_OF_WEEK})"), "week", -1),
+    (re.compile(rf"(本|这|这个|这一)(周|星期|礼拜)(?!{_DAY_OF_WEEK})"), "week", 0),
     (re.compile(r"上(个)?月"), "month", -1),
     (re.compile(r"(本|这个|这一个?|当)月"), "month", 0),
     (re.compile(r"上(个)?季度"), "quarter", -1),
@@ -147,20 +147,17 @@ def parse_day(text: str, today: date) -> date | None:
     return _relative(text, today)
 
 
-_DAY_OF_MONTH = re.compile(rf"(?<![\d.月号#])\s*{_NUM}\s*[号日](?![\d楼栋])")
+_DAY_OF_MONTH = re.compile(rf"\s*{_NUM}\s*[号日]\s*(的|那天|完成的?|做的|搞的|去的)?\s*")
 
 
 def day_of_month(text: str, today: date) -> date | None:
-    """A bare "24号" where no hazard can be meant (the words of ``/done 4.2.3 24号``): that
-    day of this month, or of the last one when it is still to come."""
-    if not (m := _DAY_OF_MONTH.search(text)):
+    """The day of this month that words which are nothing but a day name ("24号", the rest of
+    ``/done 4.2.3 24号``); never a number among other words (3号院, 看了12号隐患). Raises
+    FutureDateError for a day still to come."""
+    if not (m := _DAY_OF_MONTH.fullmatch(text)):
         return None
-    dom = _num(m.group(1))
-    day = _valid(today.year, today.month, dom)
-    if day is None or day > today:
-        last = today.replace(day=1) - timedelta(days=1)
-        day = _valid(last.year, last.month, dom)
-    return day
+    day = _valid(today.year, today.month, _num(m.group(1)))
+    return _not_future(day, today)
 
 
 def _relative(text: str, today: date) -> date | None:

@@ -37,6 +37,11 @@ WED = date(2026, 11, 25)
         ("11.20前要交的 昨天交了", date(2026, 11, 24)),
         ("今天补巡了一次 算上周的 上周一直下雨没出得去", WED),  # 一直, not Monday
         ("上周一整理了巡查台账", date(2026, 11, 16)),
+        ("上个月25号就把预案修订完了 当时忘了登", date(2026, 10, 25)),
+        ("这个月3号开的会", date(2026, 11, 3)),
+        ("11月16到18号连着三天入户采集，18号下午全部采完", date(2026, 11, 18)),
+        ("前天补交了上个月的巡查记录，今天才想起来登", date(2026, 11, 23)),  # not today
+        ("昨晚大风把彩钢瓦掀了 今早已经报街道了", WED),  # 昨晚 is when it happened
         ("这周一次都没出去 今天去了", WED),
         ("上周一下午巡查了", date(2026, 11, 16)),
     ],
@@ -72,6 +77,9 @@ def test_future_days_are_refused(text: str):
         ("去年的述职 今年1月12号才去述的", "year", date(2025, 6, 30)),
         ("本月把上个月的记录交了", "month", date(2026, 10, 1)),
         ("上周日常巡查做了", "week", date(2026, 11, 18)),  # 日常, not Sunday: still last week
+        ("上上周的巡查漏了，今天补跑了", "week", date(2026, 11, 11)),
+        ("2025年四季度的专题会是今年1月6号补开的", "quarter", date(2025, 10, 1)),
+        ("47周那次巡查今天才补去", "week", date(2026, 11, 16)),
         ("今天补巡了一次 算上周的 上周一直下雨", "week", date(2026, 11, 18)),
     ],
 )
@@ -106,3 +114,7 @@ def test_a_bare_day_of_the_month(text: str, expected: date | None):
 def test_a_bare_day_still_to_come_is_refused():
     with pytest.raises(FutureDateError):
         day_of_month("28号", WED)
+
+
+def test_a_span_of_weeks_is_no_week_number():
+    assert parse_period("宽限3周", WED) is None

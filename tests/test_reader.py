@@ -101,6 +101,7 @@ def test_a_new_deadline_in_words():
         ("7号改好了一半 剩下的下周弄", "officer", {"fix"}),
         ("22号护栏装了一半 靠路那边还差着", "officer", {"fix"}),
         ("12号 老板答应明天拆完", "officer", {"fix"}),
+        ("第43号 废品站的纸堆已经清了一大半 剩下的这周清完", "officer", {"fix"}),
         ("大屯二组5号那户的房子还没加固", "officer", {"fix"}),
         ("48号不作废，挡墙在我们街道辖区，街道去协调", "street", {"void"}),
         ("48号不予作废 继续整改", "street", {"void"}),
@@ -233,6 +234,20 @@ def test_days_and_periods_in_words():
     assert parse_day("11月20日周报交了", today) == date(2026, 11, 20)
     assert parse_day("上周请假了 周一回来才巡查的", today) == date(2026, 11, 23)
     assert hazard_numbers.find("11.8号在广场摆了宣传摊") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("前天报的7号 楼道纸壳子今天清走了", "2026-11-25"),  # reported then, fixed today
+        ("KTV的安全出口今天打开了 就是昨天补报的58号", "2026-11-25"),
+        ("上周报的34号 昨天已经改好 今天去看了确实可以了", "2026-11-24"),
+    ],
+)
+def test_a_fix_is_of_its_own_day_not_the_reports(library, text, day):
+    rules = Understander(library.rulebook, library.index, library.search)
+    u = rules.read_as(Intent.FIX, text, normalize(text), "officer", date(2026, 11, 25), None)
+    assert u.date == day, u
 
 
 def test_a_bare_day_in_a_done_command_is_the_day_done(library):

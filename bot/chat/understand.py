@@ -131,6 +131,11 @@ _NO_HAZARD = re.compile(
     r"(没|莫|无|未)(有|得)?(发现|看到|看见|见)?(有)?(啥子?|什么|任何)?"
     r"(滑坡|塌方|垮塌|坍塌|裂缝|开裂|渗水|变形|位移)?的?(迹象|险情)"
 )  # "边坡都看了一遍 没有什么滑坡的迹象": a check that found nothing
+# "前天报的7号 今天清走了", "就是昨天补报的58号": when the hazard was reported, not the day
+# of the fix or the photo
+_REPORTED_ON = re.compile(
+    r"(大前天|前天|昨天|昨晚|前两天|前几天|上周[一二三四五六日天]?|今早|今天|刚才)\s*(补)?(报|上报|登记|发)的"
+)
 # "巡查记录(11.16-11.22)已上传": a span of days, never a rulebook code
 _DATE_RANGE = re.compile(
     r"\d{1,2}[.月]\d{1,2}[日号]?\s*[-~～至到]\s*(\d{1,2}[.月])?\d{1,2}[日号]?"
@@ -599,7 +604,7 @@ class Understander:
             when = parse_until(norm.replace(ref or "\0", " ", 1), today)
         else:
             try:
-                when = parse_day(norm, today)
+                when = parse_day(_REPORTED_ON.sub(" ", norm), today)
             except FutureDateError:
                 when = None
         return Understanding(

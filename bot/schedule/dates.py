@@ -51,6 +51,8 @@ _SHORT_MD = re.compile(
 _DAY_SPAN = re.compile(
     r"(?<![\d.])(\d{1,2})[.月](\d{1,2})[日号]?\s*[-~～至到]\s*(?:(\d{1,2})[.月])?(\d{1,2})[日号]?(?![\d.])"
 )
+_MONTH_NAMED_DAY = re.compile(rf"(上|这|本)个?月\s*{_NUM}\s*[日号]")
+_BARE_DAY = re.compile(r"(?<![\d.月])(\d{1,2})\s*[日号](?![\d楼院栋])")
 _COMING = re.compile(r"(说|要|准备|打算|定在|等|将|会)\s*$")  # before a weekday still to come
 # "11月30日前报送": a deadline; "5月12号那周的记录": a week's name; neither is the day done
 _BY = re.compile(r"\s*(前|之前|以前|截止|为止|那周|那一周|那个?星期|那个?礼拜|所在的?周)")
@@ -64,7 +66,8 @@ _DAY_OF_WEEK = r"([二三四五六天末1-7]|一(?![直起样些共定般切次�
 _WEEK_DAY = re.compile(rf"(?<!下)(上上|上|这|本)?\s*(?:周|星期|礼拜)\s*{_DAY_OF_WEEK}")
 _PERIOD_WORDS = [
     # 上周 / 这周, not 上周五 (a day: the period is the one that day falls in)
-    (re.compile(rf"上(个)?(周|星期|礼拜)(?!{_DAY_OF_WEEK})"), "week", -1),
+    (re.compile(rf"上上(个)?(周|星期|礼拜)(?!{_DAY_OF_WEEK})"), "week", -2),
+    (re.compile(rf"(?<!上)上(个)?(周|星期|礼拜)(?!{_DAY_OF_WEEK})"), "week", -1),
     (re.compile(rf"(本|这|这个|这一)(周|星期|礼拜)(?!{_DAY_OF_WEEK})"), "week", 0),
     (re.compile(r"上(个)?月"), "month", -1),
     (re.compile(r"(本|这个|这一个?|当)月"), "month", 0),
@@ -78,6 +81,12 @@ _LAST_YEAR_MONTH = re.compile(
     rf"(去年|上一?年)\s*(?:的)?\s*{_NUM}\s*月(?:份)?(?!\s*{_NUM}\s*[日号])"
 )
 _NAMED_QUARTER = re.compile(r"(?:第)?([一二三四1-4])\s*季度")
+# "2025年四季度的党工委会 今年1月6号补开的": that year's quarter
+_YEAR_QUARTER = re.compile(
+    r"(?<!\d)(20\d\d)\s*年\s*(?:度)?\s*(?:的)?\s*(?:第)?([一二三四1-4])\s*季度"
+)
+# "47周那次巡查今天才补": ISO week 47 (two digits: never a span such as 宽限3周)
+_WEEK_NUMBER = re.compile(r"(?<![\d.])(?:第)?([1-4]\d|5[0-3])\s*周(?![年岁内后前])")
 _NAMED_YEAR = re.compile(
     r"(?<!\d)(20\d\d)\s*(?:年度|年(?!\s*([\d一二三四五六七八九十]{1,3}\s*[月.\-/]|前|上半|下半)))"
 )
@@ -121,6 +130,11 @@ def parse_day(text: str, today: date) -> date | None:
     if m := _FULL_DATE.search(text):
         day = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         return _not_future(day, today)
+    if m := _MONTH_NAMED_DAY.search(text):  # "上个月25号就把预案修订完了"
+        of = today.replace(day=1) - timedelta(days=1) if m.group(1) == "上" else today
+        return _not_future(_valid(of.year, of.month, _num(m.group(2))), today)
+    if (span := _DAY_SPAN.search(text)) and (day := _day_in_span(span, text, today)):
+        return day  # "11月16到18号连着三天…18号下午全部采完": the 18th
     text = _DAY_SPAN.sub(lambda m: " " * len(m.group()), text)
     for pattern in (_MONTH_DAY, _SHORT_MD):
         if m := next((m for m in pattern.finditer(text) if not _BY.match(text, m.end())), None):
@@ -161,9 +175,27 @@ def day_of_month(text: str, today: date) -> date | None:
 
 
 def _relative(text: str, today: date) -> date | None:
+    """昨天, 前天, 今天 …: of several, the first that is not today ("前天补交了…今天才想起来登"
+    is the day before yesterday's work), except 昨晚, which tells when something happened
+    ("昨晚大风…今早报了", "昨晚下雨又塌了…今早拍的": today's)."""
+    found = []
     for word in sorted(_RELATIVE, key=len, reverse=True):
-        if word in text and not (word == "前两天" and _BEFORE_SOMETHING.search(text)):
-            return today - timedelta(days=_RELATIVE[word])
+        while (at := text.find(word)) >= 0:
+            if not (word == "前两天" and _BEFORE_SOMETHING.search(text)):
+                rank = 0 if _RELATIVE[word] and word != "昨晚" else 1 if word != "昨晚" else 2
+                found.append((rank, at, _RELATIVE[word]))
+            text = text[:at] + " " * len(word) + text[at + len(word) :]  # 大前天 is not 前天
+    return today - timedelta(days=min(found)[2]) if found else None
+
+
+def _day_in_span(span: re.Match[str], text: str, today: date) -> date | None:
+    """A bare day named after a span of days and inside it: the day the work was finished."""
+    month = int(span.group(3) or span.group(1))
+    for m in _BARE_DAY.finditer(text, span.end()):
+        day = _valid(today.year, month, int(m.group(1)))
+        first = _valid(today.year, int(span.group(1)), int(span.group(2)))
+        if day and first and first <= day and day.day <= int(span.group(4)):
+            return day if day <= today else day.replace(year=day.year - 1)
     return None
 
 
@@ -185,8 +217,15 @@ def parse_period(text: str, today: date) -> PeriodHint | None:
         and not (_NAMED_QUARTER.search(text) or _NAMED_MONTH.search(text))
     ):
         return PeriodHint("year", date(int(m.group(1)), 6, 30))  # "2027年度执法计划"
+    if (m := _YEAR_QUARTER.search(text)) and today.year - 5 <= int(m.group(1)) <= today.year:
+        return PeriodHint("quarter", date(int(m.group(1)), 3 * _num(m.group(2)) - 2, 1))
     if (m := _DAY_SPAN.search(text)) and (span := _span_period(m, today)):
         return span
+    if m := _WEEK_NUMBER.search(text):
+        monday = date.fromisocalendar(today.year, int(m.group(1)), 1)
+        if monday > today:
+            monday = date.fromisocalendar(today.year - 1, min(int(m.group(1)), 52), 1)
+        return PeriodHint("week", monday)
     if (m := _WEEK_OF.search(text)) and (
         day := _valid(today.year, _num(m.group(1)), _num(m.group(2)))
     ):
@@ -240,7 +279,7 @@ def _shift(every: str, today: date, shift: int) -> date:
     if shift == 0:
         return today
     if every == "week":
-        return today - timedelta(weeks=1)
+        return today + timedelta(weeks=shift)
     if every == "month":
         return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     if every == "quarter":

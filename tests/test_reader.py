@@ -241,7 +241,9 @@ def test_days_and_periods_in_words():
     [
         ("前天报的7号 楼道纸壳子今天清走了", "2026-11-25"),  # reported then, fixed today
         ("KTV的安全出口今天打开了 就是昨天补报的58号", "2026-11-25"),
-        ("上周报的34号 昨天已经改好 今天去看了确实可以了", "2026-11-24"),
+        ("24号 昨天就改好了 今天才拍照", "2026-11-24"),
+        ("上个月20号报的12号隐患 今天改好了", "2026-11-25"),
+        ("前天报的7号 当天就整改好了", "2026-11-23"),  # of that day
     ],
 )
 def test_a_fix_is_of_its_own_day_not_the_reports(library, text, day):
@@ -819,6 +821,7 @@ def test_a_fix_beside_an_open_hazard_is_never_the_offices_check(assistant: Assis
         "8号护栏昨天装了一半 今天全部装好了",  # half done then, all done now
         "6号灭火器换了一半 剩下的今天也换完了",
         "19号违建棚子上周拆了一半 今天全部拆完了",
+        "12号杂物前天清了一半 今天清完了",
     ],
 )
 def test_words_near_the_not_fixed_ones_do_not_undo_a_fix(text):

@@ -134,8 +134,9 @@ _NO_HAZARD = re.compile(
 # "前天报的7号 今天清走了", "就是昨天补报的58号": when the hazard was reported, not the day
 # of the fix or the photo
 _REPORTED_ON = re.compile(
-    r"(大前天|前天|昨天|昨晚|前两天|前几天|上周[一二三四五六日天]?|今早|今天|刚才)\s*(补)?(报|上报|登记|发)的"
-)
+    r"(大前天|前天|昨天|昨晚|前两天|前几天|上周[一二三四五六日天]?|今早|今天|刚才|"
+    r"((上|这|本)个?月|\d{1,2}\s*月)?\s*\d{1,2}\s*[日号])\s*(补)?(报|上报|登记|发)的"
+)  # unless the fix is of that day ("前天报的7号 当天就整改好了")
 # "巡查记录(11.16-11.22)已上传": a span of days, never a rulebook code
 _DATE_RANGE = re.compile(
     r"\d{1,2}[.月]\d{1,2}[日号]?\s*[-~～至到]\s*(\d{1,2}[.月])?\d{1,2}[日号]?"
@@ -604,7 +605,7 @@ class Understander:
             when = parse_until(norm.replace(ref or "\0", " ", 1), today)
         else:
             try:
-                when = parse_day(_REPORTED_ON.sub(" ", norm), today)
+                when = parse_day(norm if "当天" in norm else _REPORTED_ON.sub(" ", norm), today)
             except FutureDateError:
                 when = None
         return Understanding(

@@ -51,8 +51,8 @@ _SHORT_MD = re.compile(
 _DAY_SPAN = re.compile(
     r"(?<![\d.])(\d{1,2})[.月](\d{1,2})[日号]?\s*[-~～至到]\s*(?:(\d{1,2})[.月])?(\d{1,2})[日号]?(?![\d.])"
 )
-_MONTH_NAMED_DAY = re.compile(rf"(上|这|本)个?月\s*{_NUM}\s*[日号]")
-_BARE_DAY = re.compile(r"(?<![\d.月])(\d{1,2})\s*[日号](?![\d楼院栋])")
+_MONTH_NAMED_DAY = re.compile(rf"(?<!上)(上|这|本)个?月\s*{_NUM}\s*[日号]")
+_BARE_DAY = re.compile(r"(?<![\d.月报])(\d{1,2})\s*[日号](?![\d楼院栋])")  # not "已报19号"
 _COMING = re.compile(r"(说|要|准备|打算|定在|等|将|会)\s*$")  # before a weekday still to come
 # "11月30日前报送": a deadline; "5月12号那周的记录": a week's name; neither is the day done
 _BY = re.compile(r"\s*(前|之前|以前|截止|为止|那周|那一周|那个?星期|那个?礼拜|所在的?周)")
@@ -85,8 +85,6 @@ _NAMED_QUARTER = re.compile(r"(?:第)?([一二三四1-4])\s*季度")
 _YEAR_QUARTER = re.compile(
     r"(?<!\d)(20\d\d)\s*年\s*(?:度)?\s*(?:的)?\s*(?:第)?([一二三四1-4])\s*季度"
 )
-# "47周那次巡查今天才补": ISO week 47 (two digits: never a span such as 宽限3周)
-_WEEK_NUMBER = re.compile(r"(?<![\d.])(?:第)?([1-4]\d|5[0-3])\s*周(?![年岁内后前])")
 _NAMED_YEAR = re.compile(
     r"(?<!\d)(20\d\d)\s*(?:年度|年(?!\s*([\d一二三四五六七八九十]{1,3}\s*[月.\-/]|前|上半|下半)))"
 )
@@ -130,9 +128,11 @@ def parse_day(text: str, today: date) -> date | None:
     if m := _FULL_DATE.search(text):
         day = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         return _not_future(day, today)
-    if m := _MONTH_NAMED_DAY.search(text):  # "上个月25号就把预案修订完了"
+    for m in _MONTH_NAMED_DAY.finditer(text):  # "上个月25号就把预案修订完了"
         of = today.replace(day=1) - timedelta(days=1) if m.group(1) == "上" else today
-        return _not_future(_valid(of.year, of.month, _num(m.group(2))), today)
+        day = _valid(of.year, of.month, _num(m.group(2)))
+        if day and day <= today and not _BY.match(text, m.end()):
+            return day  # never a deadline ("本月28号前报送") nor a day to come
     if (span := _DAY_SPAN.search(text)) and (day := _day_in_span(span, text, today)):
         return day  # "11月16到18号连着三天…18号下午全部采完": the 18th
     text = _DAY_SPAN.sub(lambda m: " " * len(m.group()), text)
@@ -175,27 +175,39 @@ def day_of_month(text: str, today: date) -> date | None:
 
 
 def _relative(text: str, today: date) -> date | None:
-    """昨天, 前天, 今天 …: of several, the first that is not today ("前天补交了…今天才想起来登"
-    is the day before yesterday's work), except 昨晚, which tells when something happened
-    ("昨晚大风…今早报了", "昨晚下雨又塌了…今早拍的": today's)."""
+    """昨天, 前天, 今天 …: today's word wins ("昨天下雨没去成 今天巡查了"), unless today is
+    only when it is logged ("前天补交了…今天才想起来登", "昨天巡查看到的 今天补报"); then the
+    past one, except 昨晚, which tells when something happened ("昨晚大风…今早报了")."""
     found = []
+    logged_today = bool(_LOGGED_TODAY.search(text))
     for word in sorted(_RELATIVE, key=len, reverse=True):
         while (at := text.find(word)) >= 0:
             if not (word == "前两天" and _BEFORE_SOMETHING.search(text)):
-                rank = 0 if _RELATIVE[word] and word != "昨晚" else 1 if word != "昨晚" else 2
-                found.append((rank, at, _RELATIVE[word]))
+                back = _RELATIVE[word]
+                past_first = logged_today and back and word != "昨晚"
+                found.append((0 if past_first else 1, back != 0 and not past_first, at, back))
             text = text[:at] + " " * len(word) + text[at + len(word) :]  # 大前天 is not 前天
-    return today - timedelta(days=min(found)[2]) if found else None
+    return today - timedelta(days=min(found)[3]) if found else None
+
+
+# today named only as when it is written down: "今天才想起来登", "今天补报", "今天才有空报"
+_LOGGED_TODAY = re.compile(r"(今天|今早|今儿|刚才|刚刚).{0,3}(才|补|想起|有空|登记|录入)")
 
 
 def _day_in_span(span: re.Match[str], text: str, today: date) -> date | None:
     """A bare day named after a span of days and inside it: the day the work was finished."""
     month = int(span.group(3) or span.group(1))
+    first = _valid(today.year, int(span.group(1)), int(span.group(2)))
     for m in _BARE_DAY.finditer(text, span.end()):
         day = _valid(today.year, month, int(m.group(1)))
-        first = _valid(today.year, int(span.group(1)), int(span.group(2)))
-        if day and first and first <= day and day.day <= int(span.group(4)):
-            return day if day <= today else day.replace(year=day.year - 1)
+        if (
+            day
+            and first
+            and first <= day <= today
+            and day.day <= int(span.group(4))
+            and not _BY.match(text, m.end())  # "30号前交": a deadline
+        ):
+            return day
     return None
 
 
@@ -221,11 +233,6 @@ def parse_period(text: str, today: date) -> PeriodHint | None:
         return PeriodHint("quarter", date(int(m.group(1)), 3 * _num(m.group(2)) - 2, 1))
     if (m := _DAY_SPAN.search(text)) and (span := _span_period(m, today)):
         return span
-    if m := _WEEK_NUMBER.search(text):
-        monday = date.fromisocalendar(today.year, int(m.group(1)), 1)
-        if monday > today:
-            monday = date.fromisocalendar(today.year - 1, min(int(m.group(1)), 52), 1)
-        return PeriodHint("week", monday)
     if (m := _WEEK_OF.search(text)) and (
         day := _valid(today.year, _num(m.group(1)), _num(m.group(2)))
     ):

@@ -167,6 +167,30 @@ def test_an_unsure_reading_asks_with_choices(assistant: Assistant, street_org):
     assert assistant.ws.store.value("SELECT COUNT(*) FROM hazards") == 0
 
 
+def test_an_unsure_ledger_reading_says_which_hazard_it_asks_about(
+    assistant: Assistant, street_org
+):
+    from dataclasses import replace
+
+    officer: Chat = street_org("officer", "金色社区")
+    assert "已登记隐患" in officer.confirm("发现加油站旁边电线乱拉")
+    reader = assistant.features.reader
+    real = reader.understand
+
+    def unsure(text, role, photo=False):
+        u = real(text, role, photo)
+        if not text.startswith("1号"):
+            return u
+        return replace(u, intent=Intent.FIX, hazard="1", alternatives=(Intent.PHOTO,))
+
+    reader.understand = unsure  # type: ignore[method-assign]
+    reply = officer.say("1号 按要求重新弄了 重新拍了几张")
+    assert "关于隐患1号" in reply and [b for b, _ in officer.buttons()][-1] == "取消", reply
+    officer.press("报告隐患已整改")
+    assert "已整改？" in officer.last[0].text  # the proposal, nothing recorded yet
+    assert assistant.ws.store.value("SELECT state FROM hazards") == "待整改"
+
+
 def test_a_community_records_work_towards_a_street_item(assistant: Assistant, street_org):
     officer = street_org("officer", "金色社区")
     reply = officer.say("/done 9.5 龙泉自然村疏散场地牌子挂好了")

@@ -102,6 +102,7 @@ def test_a_new_deadline_in_words():
         ("22号护栏装了一半 靠路那边还差着", "officer", {"fix"}),
         ("12号 老板答应明天拆完", "officer", {"fix"}),
         ("第43号 废品站的纸堆已经清了一大半 剩下的这周清完", "officer", {"fix"}),
+        ("12号 说好了这几天清完", "officer", {"fix"}),
         ("大屯二组5号那户的房子还没加固", "officer", {"fix"}),
         ("48号不作废，挡墙在我们街道辖区，街道去协调", "street", {"void"}),
         ("48号不予作废 继续整改", "street", {"void"}),
@@ -189,6 +190,11 @@ def test_an_unsure_ledger_reading_says_which_hazard_it_asks_about(
     officer.press("报告隐患已整改")
     assert "已整改？" in officer.last[0].text  # the proposal, nothing recorded yet
     assert assistant.ws.store.value("SELECT state FROM hazards") == "待整改"
+    reader.understand = lambda text, role, photo=False: replace(  # type: ignore[method-assign]
+        real(text, role, photo), intent=Intent.FIX, hazard="1", alternatives=(Intent.HAZARD,)
+    )
+    reply = officer.say("1号附近还有一家也在楼道充电")  # one choice is another hazard
+    assert "看明白" in reply and "关于隐患" not in reply, reply
 
 
 def test_a_community_records_work_towards_a_street_item(assistant: Assistant, street_org):
@@ -268,6 +274,7 @@ def test_days_and_periods_in_words():
         ("24号 昨天就改好了 今天才拍照", "2026-11-24"),
         ("上个月20号报的12号隐患 今天改好了", "2026-11-25"),
         ("前天报的7号 当天就整改好了", "2026-11-23"),  # of that day
+        ("12号 上周五报的 老板当天就答应改 今天改好了", "2026-11-25"),  # promised that day
     ],
 )
 def test_a_fix_is_of_its_own_day_not_the_reports(library, text, day):

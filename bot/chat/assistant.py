@@ -204,7 +204,7 @@ class Assistant:
         options = [u.intent.value, *(i.value for i in u.alternatives if i != u.intent)]
         if Intent.UNCLEAR.value in options:
             options.remove(Intent.UNCLEAR.value)
-        if u.hazard and u.intent in NUMBERED:  # which hazard the choices are about
+        if u.hazard and all(Intent(o) in NUMBERED for o in options):  # all about that hazard
             ref = f"{u.hazard}号" if u.hazard.isdigit() else u.hazard
             return self._offer(person, msg, options, t("ask.which_intent_about", ref=ref))
         return self._offer(person, msg, options, t("ask.which_intent"))

@@ -137,6 +137,7 @@ _REPORTED_ON = re.compile(
     r"(大前天|前天|昨天|昨晚|前两天|前几天|上周[一二三四五六日天]?|今早|今天|刚才|"
     r"((上|这|本)个?月|\d{1,2}\s*月)?\s*\d{1,2}\s*[日号])\s*(补)?(报|上报|登记|发)的"
 )  # unless the fix is of that day ("前天报的7号 当天就整改好了")
+_FIXED_THAT_DAY = re.compile(r"当天.{0,3}(整改|改|修|弄|搞|整|清|拆|换|装|处理)(好|完|掉|走|了)")
 # "巡查记录(11.16-11.22)已上传": a span of days, never a rulebook code
 _DATE_RANGE = re.compile(
     r"\d{1,2}[.月]\d{1,2}[日号]?\s*[-~～至到]\s*(\d{1,2}[.月])?\d{1,2}[日号]?"
@@ -605,7 +606,8 @@ class Understander:
             when = parse_until(norm.replace(ref or "\0", " ", 1), today)
         else:
             try:
-                when = parse_day(norm if "当天" in norm else _REPORTED_ON.sub(" ", norm), today)
+                same_day = _FIXED_THAT_DAY.search(norm)
+                when = parse_day(norm if same_day else _REPORTED_ON.sub(" ", norm), today)
             except FutureDateError:
                 when = None
         return Understanding(

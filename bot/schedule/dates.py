@@ -52,7 +52,8 @@ _DAY_SPAN = re.compile(
     r"(?<![\d.])(\d{1,2})[.月](\d{1,2})[日号]?\s*[-~～至到]\s*(?:(\d{1,2})[.月])?(\d{1,2})[日号]?(?![\d.])"
 )
 _MONTH_NAMED_DAY = re.compile(rf"(?<!上)(上|这|本)个?月\s*{_NUM}\s*[日号]")
-_BARE_DAY = re.compile(r"(?<![\d.月报])(\d{1,2})\s*[日号](?![\d楼院栋])")  # not "已报19号"
+_BARE_DAY = re.compile(r"(?<![\d.月])(\d{1,2})\s*[日号](?![\d楼院栋])")
+_HAZARD_BEFORE = re.compile(r"(报|隐患|编号|单号|号)")  # "已上报19号和20号": hazards, not days
 _COMING = re.compile(r"(说|要|准备|打算|定在|等|将|会)\s*$")  # before a weekday still to come
 # "11月30日前报送": a deadline; "5月12号那周的记录": a week's name; neither is the day done
 _BY = re.compile(r"\s*(前|之前|以前|截止|为止|那周|那一周|那个?星期|那个?礼拜|所在的?周)")
@@ -191,7 +192,9 @@ def _relative(text: str, today: date) -> date | None:
 
 
 # today named only as when it is written down: "今天才想起来登", "今天补报", "今天才有空报"
-_LOGGED_TODAY = re.compile(r"(今天|今早|今儿|刚才|刚刚).{0,3}(才|补|想起|有空|登记|录入)")
+_LOGGED_TODAY = re.compile(
+    r"(今天|今早|今儿|刚才|刚刚)\s*才?\s*(想起|有空|补报|补登|补录|来报|来登|登记|录入|拍照|拍的)"
+)  # not "今天才去巡查的", "今天补上了", "今天才改好": the work itself is today's
 
 
 def _day_in_span(span: re.Match[str], text: str, today: date) -> date | None:
@@ -206,6 +209,7 @@ def _day_in_span(span: re.Match[str], text: str, today: date) -> date | None:
             and first <= day <= today
             and day.day <= int(span.group(4))
             and not _BY.match(text, m.end())  # "30号前交": a deadline
+            and not _HAZARD_BEFORE.search(text[max(span.end(), m.start() - 4) : m.start()])
         ):
             return day
     return None

@@ -51,6 +51,23 @@ def test_hazard_numbers_as_written(text: str, number: str):
 
 
 @pytest.mark.parametrize(
+    ("text", "opens"),
+    [
+        ("1号改好了一半", True),
+        ("前天报的7号 还没改", True),
+        ("【9】那个楼道还没清", True),
+        ("隐患单号12 还没处理", True),
+        ("连然-2026-0012 还没整改", True),
+        ("今天巡查了 1号还没整改", False),
+        ("3号楼的楼道还没清", False),
+        ("11月3号去看了", False),
+    ],
+)
+def test_a_message_that_opens_with_a_hazard_number(text: str, opens: bool):
+    assert hazard_numbers.opens_with(normalize(text)) == opens
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "11月3号巡查了",

@@ -129,6 +129,22 @@ def find(text: str, leading: bool = False) -> str | None:
     return None
 
 
+# what may come before a number that opens a message: "前天报的7号", "之前登记的那个12号"
+_REPORTED_LEAD = re.compile(
+    r"\s*(?:(?:前天|昨天|之前|上次|上周|刚才|今天)?\s*(?:报|登记)的\s*(?:那个|那处)?\s*)?"
+)
+
+
+def opens_with(text: str) -> bool:
+    """Whether the message opens with a hazard's number, in any form ``find`` knows
+    ("1号…", "前天报的7号…", "第12号", "【9】", "No.8", "隐患单号12", "连然-2026-0012")."""
+    at = lead.end() if (lead := _REPORTED_LEAD.match(text)) else 0
+    return any(
+        (m := pattern.match(text, at)) is not None and not _DATE_AFTER.match(text[m.end() :])
+        for pattern in (_FULL, _KEYED, _BRACKET, _ORDINAL, _HAO)
+    )
+
+
 def find_acted(text: str) -> str | None:
     """The hazard a message about a numbered hazard acts on: as ``find`` with a leading bare
     number, and a leading N号 even before a place word ("57号楼顶的纸箱子清走了")."""

@@ -158,18 +158,9 @@ def about_one_unfixed(norm: str) -> bool:
     spots = hazard_numbers.mentions(norm)
     return (
         len({number for _, number in spots}) <= 1
-        and _LEADING_REF.match(norm) is not None
+        and hazard_numbers.opens_with(norm)
         and not_fixed(norm)
     )
-
-
-# a hazard's number opening the message: "1号…", "前天报的7号…", "第12号", "【9】", "No.8",
-# "隐患单号12", "连然-2026-0012"
-_LEADING_REF = re.compile(
-    r"\s*(((前天|昨天|之前|上次|上周|刚才|今天)\s*)?(报|登记)的\s*(那个|那处)?\s*)?(隐患)?"
-    r"((第|编号|序号|单号|隐患单号|no\.?|#)\s*)?(\d{1,4}|[一二三四五六七八九十]{1,3})\s*号(?![楼院栋])|"
-    r"\s*(【\d{1,4}】|(第|编号|序号|单号|隐患单号|no\.?|#)\s*\d{1,4}|[\u4e00-\u9fff]{1,6}-20\d\d-\d{1,4})"
-)
 
 
 def fixed_apart(norm: str) -> str | None:

@@ -4,7 +4,13 @@ from datetime import date
 
 import pytest
 
-from bot.schedule.dates import FutureDateError, day_of_month, parse_day, parse_period
+from bot.schedule.dates import (
+    FutureDateError,
+    day_of_month,
+    opening_day,
+    parse_day,
+    parse_period,
+)
 
 WED = date(2026, 11, 25)
 
@@ -53,6 +59,28 @@ WED = date(2026, 11, 25)
         ("11月16日至22日巡查记录已上传 发现隐患2处 已报19号", None),
         ("这周一次都没出去 今天去了", WED),
         ("上周一下午巡查了", date(2026, 11, 16)),
+        # a named day the work did not happen on is the reason, not when it was done
+        ("上周五下雨没去成 今天巡查了", WED),
+        ("11月20号那次没去成 今天去巡查了二组", WED),
+        ("上周五的巡查没能去 周一补上了", date(2026, 11, 23)),
+        ("上周五巡查了 周六没去成", date(2026, 11, 20)),
+        ("上周五巡查没查出问题", date(2026, 11, 20)),  # 没查出 is what was found
+        ("上周五巡查了 没发现问题", date(2026, 11, 20)),
+        ("11月20号的会取消了 今天开的", WED),
+        # a bare day of the month, when the work's verb follows it
+        ("宣传周那几天公众号连发了3篇 最后一篇是11号发的", date(2026, 11, 11)),
+        ("20号开了安全会", date(2026, 11, 20)),
+        ("24号那天巡查了", date(2026, 11, 24)),
+        ("28号开的会 忘了登", date(2026, 10, 28)),
+        ("12号清走了", None),  # a hazard's number, perhaps
+        ("看了12号隐患 巡查了一圈", None),
+        ("编号3号 巡查时看了", None),
+        ("隐患排查整治清单已更新到11月24日 已销号的都标注了", None),
+        ("截至11月20日 全街道共排查隐患30处 今天报了", WED),
+        ("上个月底30号那次巡查 出租屋那片 补报一下", date(2026, 10, 30)),
+        ("11月第一周的巡查 是4号周三搞的 一直没登", date(2026, 11, 4)),
+        ("上周的巡查今天才去成 周末家里有事 今天跑了青龙社区", WED),
+        ("上周五巡查的 今天才补登", date(2026, 11, 20)),  # logged today, done on Friday
     ],
 )
 def test_days(text: str, expected: date | None):
@@ -127,3 +155,17 @@ def test_a_bare_day_still_to_come_is_refused():
 @pytest.mark.parametrize("text", ["宽限3周", "连续12周都按时巡查了", "11-16周一巡查了大屯村"])
 def test_counts_of_weeks_are_no_period(text: str):
     assert parse_period(text, WED) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20号主要领导带队检查了工业园区两家化工企业 补登", date(2026, 11, 20)),
+        ("28号开的安委会", date(2026, 10, 28)),  # still to come this month: last month's
+        ("3号楼消防通道清理了", None),
+        ("12号隐患 整改完了", None),
+        ("巡查了20号院", None),  # only where a report opens
+    ],
+)
+def test_a_report_may_open_with_its_day(text: str, expected: date | None):
+    assert opening_day(text, WED) == expected

@@ -27,7 +27,9 @@ _ORDINAL = re.compile(rf"第\s*{_NUM}(?:\s*(?:号|个|条|处)(?:隐患|问题)?
 # words after N号 that make it a day (3号那天, 5号前, 10号上午, 8号到12号)
 _DAY_AFTER = (
     r"\s*(?:那天|当天|之前|以前|{before}|之后|以后|后|上午|下午|晚上|早上|中午|左右|开始|"
-    r"到|至|-|—|~)"
+    r"到|至|-|—|~|"
+    # work no hazard has done to it: "20号开了安全会", "11号发的" (dates.parse_day's days)
+    r"开了|开的|召开|组织|举办|开展|参加|巡查|巡了|寻查|排查|走访|入户|演练|培训|发的|发了)"
 )
 # N号 that is a hazard: not a date (月/日 before, 那天/前/之前 after) nor an address
 _HAO = re.compile(
@@ -42,9 +44,9 @@ _HAO = re.compile(
 _LEADING_HAO = re.compile(
     rf"^\s*(?:那个|那条|前天报的|昨天报的|之前报的)?{_NUM}\s*号"
     + "(?!"
-    + _DAY_AFTER.format(before="前(?![几两]天)")
+    + _DAY_AFTER.format(before="前(?![几两]天)").replace("当天|", r"当天(?!\s*就)|")
     + ")"
-)
+)  # ... and "7号 当天就整改好了": fixed the day it was reported
 _THAT = re.compile(r"那(?:个|条|处)\s*(\d{1,4})(?!\d)")
 _LEADING = re.compile(rf"^\s*(?:(0\d{{1,4}})(?!\d)|(\d{{1,3}}|[{_CN}]{{1,4}})(?=\s|[,，:：、]|$))")
 _DATE_AFTER = re.compile(r"^\s*[./月-]\s*\d")

@@ -24,6 +24,7 @@ from bot.schedule.dates import (
     FutureDateError,
     PeriodHint,
     day_of_month,
+    opening_day,
     parse_day,
     parse_period,
     parse_until,
@@ -178,7 +179,7 @@ _GREETING = re.compile(
     r"^(在吗|在不在|你好|您好|hello|hi|喂|早|早上好|收到|好的|嗯+|哦+|ok|谢谢|辛苦了)[!！。~～啊呀]*$"
 )
 _QUESTION = re.compile(
-    r"([?？]|吗|呢$|么[?？]?$|(?<!好)几(次|回|天|条|号|月|个人)|(?<!好)几个[?？吗呢啊呀]?$|(要|得|需要|该|开|搞|报|交)几|"
+    r"([?？]|吗|呢$|么[?？]?$|给是|(?<!好)几(次|回|天|条|号|月|个人)|(?<!好)几个[?？吗呢啊呀]?$|(要|得|需要|该|开|搞|报|交)几|"
     r"什么|啥|怎么|怎样|如何|多少|要不要|是否|哪|谁|多久|是不是|有没有|能不能|可不可以|"
     r"需不需要|用不用|算不算|咋|是.{1,12}还是|算.{0,12}[不么][？?]*$|(达到|是|有|要)好多[？?]*$)"
 )
@@ -438,7 +439,12 @@ class Understander:
         for ref in refs:  # a code such as 2-1-8 is not a date
             plain = plain[: ref.start] + " " * (ref.end - ref.start) + plain[ref.end :]
         try:
-            day = parse_day(plain, today) or (command and day_of_month(plain, today)) or today
+            day = (
+                parse_day(plain, today)
+                or (command and day_of_month(plain, today))
+                or (not command and opening_day(plain, today))
+                or today
+            )
         except FutureDateError:
             return Understanding(
                 Intent.DONE, confidence=0.5, text=norm, command=command, error="done.future_date"
@@ -607,7 +613,9 @@ class Understander:
         else:
             try:
                 same_day = _FIXED_THAT_DAY.search(norm)
-                when = parse_day(norm if same_day else _REPORTED_ON.sub(" ", norm), today)
+                when = parse_day(
+                    norm if same_day else _REPORTED_ON.sub(" ", norm), today, bare_days=False
+                )
             except FutureDateError:
                 when = None
         return Understanding(

@@ -51,9 +51,26 @@ _SHORT_MD = re.compile(
 _DAY_SPAN = re.compile(
     r"(?<![\d.])(\d{1,2})[.月](\d{1,2})[日号]?\s*[-~～至到]\s*(?:(\d{1,2})[.月])?(\d{1,2})[日号]?(?![\d.])"
 )
-_MONTH_NAMED_DAY = re.compile(rf"(?<!上)(上|这|本)个?月\s*{_NUM}\s*[日号]")
+_MONTH_NAMED_DAY = re.compile(rf"(?<!上)(上|这|本)个?月(?:底|初|中)?\s*{_NUM}\s*[日号]")
 _BARE_DAY = re.compile(r"(?<![\d.月])(\d{1,2})\s*[日号](?![\d楼院栋])")
 _HAZARD_BEFORE = re.compile(r"(报|隐患|编号|单号|号)")  # "已上报19号和20号": hazards, not days
+# a bare day of the month is a day only when the work's own verb follows it ("11号发的",
+# "20号开了安全会", "24号那天巡查了"); alone ("12号清走了", "3号院") it may be a hazard or a place
+_DONE_ON_DAY = re.compile(
+    rf"(?<![\d.月年第号])(?<!编号)(?<!单号)(?<!隐患)(?<!报的)(?<!那个){_NUM}\s*[号日]"
+    r"(?:\s*(?:那天|当天|那次|那回|上午|下午|晚上|早上|中午|(?:周|星期|礼拜)[一二三四五六日天]))?"
+    r"\s*(?:就|才|已经|已)?\s*"
+    r"(?:发的|发了|开的|开了|召开|组织|举办|开展|参加|去的|去了|克的|克了|搞的|搞了|做的|弄的|整的"
+    r"|交的|交了|报送|巡查|巡了|寻查|排查|检查了|走访|入户|演练|培训)"
+)
+# "上周的巡查今天才去成": the work itself was today, whatever other day is named
+_TODAY_AT_LAST = re.compile(r"(今天|今儿|今早)\s*才\s*(去成|去了|去的|克|跑|巡|搞|做|弄|整|开)")
+# a day of the month that opens a report ("20号主要领导带队检查了…"), not a building (3号楼)
+_OPENING_DAY = re.compile(
+    rf"^\s*{_NUM}\s*[号日](?![\d楼院栋幢单元层室户门铺床库仓号线])(?!\s*(?:的|那个)?\s*隐患)"
+)
+# "清单已更新到11月24日": as of that day, not when the work was done
+_AS_OF = re.compile(r"(更新到|更新至|截至|截止到|截止至|统计到|统计至)\s*$")
 _COMING = re.compile(r"(说|要|准备|打算|定在|等|将|会)\s*$")  # before a weekday still to come
 # "11月30日前报送": a deadline; "5月12号那周的记录": a week's name; neither is the day done
 _BY = re.compile(r"\s*(前|之前|以前|截止|为止|那周|那一周|那个?星期|那个?礼拜|所在的?周)")
@@ -117,15 +134,20 @@ def _valid(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def parse_day(text: str, today: date) -> date | None:
+def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
     """The day a report says the work was done, or None if it names none.
 
     A month-day or weekday without a year means the latest such day not after today.
+    ``bare_days``: a bare day of the month before the work's verb ("20号开了安全会") counts;
+    not in a message about a numbered hazard, where N号 is the hazard ("12号开的那家饭店…").
     Raises FutureDateError for a day after today.
     """
     fixes = list(_CORRECTED.finditer(text))
-    if fixes and (day := parse_day(text[fixes[-1].end() :], today)) is not None:
+    if fixes and (day := parse_day(text[fixes[-1].end() :], today, bare_days)) is not None:
         return day
+    text = _without_missed_days(text)
+    if _TODAY_AT_LAST.search(text):
+        return today
     if m := _FULL_DATE.search(text):
         day = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         return _not_future(day, today)
@@ -138,11 +160,25 @@ def parse_day(text: str, today: date) -> date | None:
         return day  # "11月16到18号连着三天…18号下午全部采完": the 18th
     text = _DAY_SPAN.sub(lambda m: " " * len(m.group()), text)
     for pattern in (_MONTH_DAY, _SHORT_MD):
-        if m := next((m for m in pattern.finditer(text) if not _BY.match(text, m.end())), None):
+        if m := next(
+            (
+                m
+                for m in pattern.finditer(text)
+                if not _BY.match(text, m.end()) and not _AS_OF.search(text[: m.start()])
+            ),
+            None,
+        ):
             month, dom = _num(m.group(1)), _num(m.group(2))
             day = _valid(today.year, month, dom)
             if day and day > today:
                 day = _valid(today.year - 1, month, dom)
+            return day
+    if bare_days and (m := _DONE_ON_DAY.search(text)):
+        day = _valid(today.year, today.month, _num(m.group(1)))
+        if day and day > today:  # "28号开的会", said on the 25th: last month's
+            last = today.replace(day=1) - timedelta(days=1)
+            day = _valid(last.year, last.month, _num(m.group(1)))
+        if day:
             return day
     if m := _WEEK_DAY.search(text):
         weekday = _WEEKDAY[m.group(2)]
@@ -173,6 +209,43 @@ def day_of_month(text: str, today: date) -> date | None:
         return None
     day = _valid(today.year, today.month, _num(m.group(1)))
     return _not_future(day, today)
+
+
+# the work did not happen that day: "上周五下雨没去成 今天巡查了", "20号那次没能去"
+_MISSED = re.compile(
+    r"(?:没|莫|未|没有)\s*(?:能|得)?\s*(?:去|出去|出门|成|搞成|弄成|开成|办成|巡(?!查?出|查?到|查?发现))"
+    r"|去不(?:成|了)|取消|推迟|改期"
+)
+_CLAUSE_END = re.compile(r"[，,。;；!！?？]")
+_NAMED_DAYS = (_FULL_DATE, _MONTH_NAMED_DAY, _MONTH_DAY, _SHORT_MD, _WEEK_DAY)
+_MISSED_WITHIN = 10  # characters from the day to the words that say it did not happen
+
+
+def _without_missed_days(text: str) -> str:
+    """The text with every named day blanked out that the same clause says the work did not
+    happen on: the day is the reason, not when it was done ("11月20号那次没去成 今天去巡查了二组")."""
+    days = sorted((m.start(), m.end()) for p in _NAMED_DAYS for m in p.finditer(text))
+    for start, end in days:
+        after = text[end : end + _MISSED_WITHIN]
+        if stop := _CLAUSE_END.search(after):
+            after = after[: stop.start()]
+        missed = _MISSED.search(after)
+        # not when another day comes first ("上周五巡查了 周六没去成")
+        if missed and not any(end <= other < end + missed.start() for other, _ in days):
+            text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def opening_day(text: str, today: date) -> date | None:
+    """The day of the month a completion report opens with ("20号主要领导带队检查了…"): this
+    month's, or last month's when this month's is still to come; None when it names none."""
+    if not (m := _OPENING_DAY.match(text)):
+        return None
+    day = _valid(today.year, today.month, _num(m.group(1)))
+    if day and day > today:
+        last = today.replace(day=1) - timedelta(days=1)
+        day = _valid(last.year, last.month, _num(m.group(1)))
+    return day
 
 
 def _relative(text: str, today: date) -> date | None:

@@ -690,6 +690,8 @@ class _Sure:
          Intent.DONE),
         ("hazard", "雨后去后山看了 暂未发现险情", "officer", Intent.DONE),
         ("done", "是学校自己组织的地震疏散演练 我只是去看了一下", "officer", Intent.UNCLEAR),
+        ("done", "寻查记录交了给是就算完成了", "officer", Intent.QUESTION),  # 给是: 是不是
+        ("done", "隔壁温泉村疏散场地牌子都装好了 人家动作快哦", "officer", Intent.UNCLEAR),
     ],
 )  # fmt: skip
 def test_the_readers_doubts_ask_whatever_the_model_says(
@@ -723,6 +725,28 @@ def test_a_ledger_action_less_than_nine_tenths_likely_is_asked(assistant: Assist
     assert (Intent.PHOTO in u.alternatives) == asks, u
 
 
+class _Split(_Sure):
+    """A stand-in intent model: a report, with a hazard this likely."""
+
+    def __init__(self, hazard: float) -> None:
+        super().__init__("done")
+        self.hazard = hazard
+
+    def probabilities(self, feats: list[str]) -> dict[str, float]:
+        return {"done": 1 - self.hazard, "hazard": self.hazard}
+
+
+@pytest.mark.parametrize(("hazard", "offered"), [(0.15, True), (0.05, False)])
+def test_a_report_that_may_tell_of_a_hazard_offers_it(assistant: Assistant, hazard, offered):
+    """A patrol told with something seen on it ("…顶棚有两块彩钢板掀起来了"): when the hazard is
+    at least HAZARD_BESIDE_DONE likely, it is offered beside the report, never lost."""
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Split(hazard), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    text = "前天巡查 农贸市场顶棚有两块彩钢板掀起来了 风一吹哐哐响"
+    u = reader.understand(text, "officer", False, date(2026, 11, 25))
+    assert u.intent == Intent.DONE and (Intent.HAZARD in u.alternatives) == offered, u
+
+
 def test_a_check_that_found_something_after_all_is_still_a_hazard(assistant: Assistant):
     rules = assistant.features.reader.understander.rules
     reader = LearnedReader(rules, ReaderModel(_Sure("hazard"), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
@@ -751,6 +775,7 @@ def test_without_its_words_no_doubt_is_raised(assistant: Assistant):
         ("20号还没改，18号应该快改好了", None),
         ("20号老板不配合，18号限期一周改好", None),
         ("18号改好了一部分 20号还没动", None),
+        ("五十七号 插座是换了 但线路还没重新走 还不算改好", None),  # not counted as fixed
         ("18号 20号都改好了 22号还没动", None),  # a clause that says neither: asked
     ],
 )
@@ -817,6 +842,8 @@ def test_a_festival_or_flood_season_check_is_not_proposed_as_the_patrol(
         ("54号车棚的充电线已经换成智能充电桩了", "54"),
         ("53号位置在金方街道那边 不属于我们辖区 作废", "53"),
         ("46号前几天就弄好了的 照片今天才补上", "46"),
+        ("7号 当天就整改好了", "7"),  # fixed the day it was reported
+        ("前天报的7号 当天就整改好了", "7"),
     ],
 )
 def test_a_leading_number_before_a_place_is_the_hazard_acted_on(text, number):
@@ -825,6 +852,7 @@ def test_a_leading_number_before_a_place_is_the_hazard_acted_on(text, number):
     assert hazard_numbers.find(text, leading=True) is None
     assert hazard_numbers.find_acted(text) == number
     assert hazard_numbers.find_acted("12月3号楼道清了") is None
+    assert hazard_numbers.find_acted("24号当天去看了") is None  # a day
     for dated in ("23号前一天去看了 12号灭火器换好了", "30号前几天去看了，12号已经整改好了"):
         assert hazard_numbers.find_acted(dated) == "12"  # a day before another's number
 

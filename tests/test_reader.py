@@ -747,6 +747,34 @@ def test_a_report_that_may_tell_of_a_hazard_offers_it(assistant: Assistant, haza
     assert u.intent == Intent.DONE and (Intent.HAZARD in u.alternatives) == offered, u
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["今天巡查了山林 没人烧荒", "今天入户检查了燃气 没有漏气的", "今天宣传了电动车不要进楼道充电"],
+)
+def test_a_report_of_nothing_unsafe_offers_no_hazard(assistant: Assistant, text):
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Split(0.2), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    u = reader.understand(text, "officer", False, date(2026, 11, 25))
+    assert u.intent == Intent.DONE and Intent.HAZARD not in u.alternatives, u
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["今天跟隔壁小河村搞了联防巡逻", "今天把其他两个村小组也走访了", "巡查记录发给是安办的小李了"],
+)
+def test_own_work_with_a_neighbour_or_a_giving_verb_raises_no_doubt(assistant: Assistant, text):
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Sure("done"), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    u = reader.understand(text, "officer", False, date(2026, 11, 25))
+    assert u.intent == Intent.DONE and not u.alternatives, u
+
+
+def test_not_counted_as_fixed_until_it_is_said_fixed_or_passed():
+    assert not_fixed("五十七号 插座是换了 但线路还没重新走 还不算改好")
+    assert not not_fixed("12号上次不算改好 这次已经全部整改完了")
+    assert not not_fixed("12号上次不算改好 这次复查合格了 销号")
+
+
 def test_a_check_that_found_something_after_all_is_still_a_hazard(assistant: Assistant):
     rules = assistant.features.reader.understander.rules
     reader = LearnedReader(rules, ReaderModel(_Sure("hazard"), _Sure("4.2.3"), {}))  # type: ignore[arg-type]

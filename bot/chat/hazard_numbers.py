@@ -27,9 +27,7 @@ _ORDINAL = re.compile(rf"第\s*{_NUM}(?:\s*(?:号|个|条|处)(?:隐患|问题)?
 # words after N号 that make it a day (3号那天, 5号前, 10号上午, 8号到12号)
 _DAY_AFTER = (
     r"\s*(?:那天|当天|之前|以前|{before}|之后|以后|后|上午|下午|晚上|早上|中午|左右|开始|"
-    r"到|至|-|—|~|"
-    # work no hazard has done to it: "20号开了安全会", "11号发的" (dates.parse_day's days)
-    r"开了|开的|召开|组织|举办|开展|参加|巡查|巡了|寻查|排查|走访|入户|演练|培训|发的|发了)"
+    r"到|至|-|—|~)"
 )
 # N号 that is a hazard: not a date (月/日 before, 那天/前/之前 after) nor an address
 _HAO = re.compile(

@@ -83,6 +83,12 @@ HAZARD_OFFER = 0.2
 # leave-batches-out dev 2 wrong proposals of 12 such readings; on the fresh dev rows of batches
 # 52-57, read before use, 1 of 1 (0.1 asked 1 more right one there, 0.15 missed one on dev).
 HAZARD_BESIDE_DONE = 0.12
+# ... but not when what was seen is said to be absent ("河堤没有裂缝", "没人烧荒") or the report
+# is of publicity about a danger (宣传 电动车不要进楼道充电): on leave-batches-out dev this
+# leaves out 3 right reports of 13 offered and none of the 5 hazards.
+_NOTHING_SEEN = re.compile(
+    r"(没有|没得|莫得|没人|无人|没见|未见|没发现|没看到)[\u4e00-\u9fff]{1,6}?的?(?=$|[\s，,。!！])|宣传"
+)
 _UNSAFE = frozenset({"haz_w", "weak_haz"})
 ITEM_CHOICES = 4
 # The confidence of an item found in a slash command's words: below what makes the command
@@ -95,13 +101,14 @@ COMMAND_WORDS = 0.6
 # nothing to record. Each was checked on the dev errors of the cross-validated reader (it
 # turns 10 wrong proposals into questions for 2 right ones).
 _ASKS = re.compile(
-    r"(算不算|算吗|能不能算|能算上?不|算上不|认不认|认吗|可不可以|行不行|要不要|需不需要|给是|给算|"
+    r"(算不算|算吗|能不能算|能算上?不|算上不|认不认|认吗|可不可以|行不行|要不要|需不需要|(?<![发交送递报拿转寄])给(?:是|算)|"
     r"还要.{0,12}吗|吗[？?]*$|[？?]\s*$|多长时间|多久|算.{0,12}(不|吗|么)[？?]*$|"
     r"(够|可以|对|算数)了?吧[？?。!！]*$)"  # "应该够了吧": whether it counts (not 行吧, 算了吧)
 )
 _HEARSAY = re.compile(
     r"(听说|据说|听(他|她)们?(说|讲)|听(?!取|了|完|课|我|懂|从|得|到)[\u4e00-\u9fff]{1,4}?说(?!明)|(说|讲)(她|他)们|(街道|社区|村|镇|乡)(他|她)们|"
-    r"^(?!.*(陪|跟着|一起|协助|配合|联合|和|同)).*((隔壁|别的|其他|外)[\u4e00-\u9fff]{0,3}?(街道|社区|村|镇|乡)|"
+    r"^(?!.*(陪|跟|带|一起|协助|配合|联合|和|同)).*((隔壁|别的|其他|外)(街道|社区|村|镇|乡)|"
+    r"(隔壁|别的|其他)(?![一二两三四五六七八九十几\d])[\u4e00-\u9fff]{1,3}?(街道|社区|村(?!小组|民)|镇|乡)|"
     r"(领导|上级|市里|区里|县里|局里|检查组|督查组|主任|书记|局长|镇长).{0,6}(来|到)"
     r"(我们|咱们|我)?.{0,8}(检查|督查|暗访|看)))"
 )  # "金方街道他们昨天搞了地震演练", "领导来检查了": others' doing (not 陪领导检查, 和隔壁村一起)
@@ -509,7 +516,13 @@ def second_reading(
     for words, doubtful, other in _DOUBTS:
         if u.intent in doubtful and words.search(norm):
             return other
-    if u.intent == Intent.DONE and role in ("officer", "street") and hazard_p >= HAZARD_BESIDE_DONE:
+    if (
+        u.intent == Intent.DONE
+        and role in ("officer", "street")
+        and hazard_p >= HAZARD_BESIDE_DONE
+        and not _NOTHING_SEEN.search(norm)
+        and not _PUBLICITY.search(norm)
+    ):
         return Intent.HAZARD
     if (
         u.intent == Intent.UNCLEAR

@@ -73,18 +73,21 @@ NOT_FIXED = re.compile(
     r"(还没|还未|没)(克|去|过去|来得及)看|(要|得|等)(到)?(下周|下个月|明天|月底|过几天).{0,4}才|"
     r"整改不了|改不了|修不了|处理不了|弄不了|搞不了|清不了|拆不了|还在(整改|改|修|处理|整(?!理)|搞|清(?![理单]))|正在(整改|改|修|处理)|"
     r"不好(改|整改)|没法(改|整改|修)|不配合|还在等|在等(材料|料|货|配件)|等材料|"
-    r"不算(改|整改|弄|搞|修)?(好|完|到位)|"  # "插座是换了 但线路还没重新走 还不算改好"
     # under way, or half done ("55号整改中", "改好了一半"): not put right
     r"(整改|处理|维修|施工|改造)中(?![心的]|发现)|(改|弄|搞|整|修|清)好了?一半(?!的))"
 )
 # A hazard still as it was, or the owner out of reach ("还是老样子", "还堆着", "改了一半",
 # "老板又跑了", "电话打不通"): not fixed, unless the message also says it is now fixed ("之前
 # 电话打不通 今天找到老板 改好了"); then the fix is asked about, never dropped.
+# "插座是换了 但线路还没重新走 还不算改好": not put right, whatever 改好 says
+NOT_COUNTED = re.compile(r"不算(?:改|整改|弄|搞|修)?(?:好|完|到位)")
 STILL_OPEN = re.compile(
     r"((还没|还未|没有|没|未)(填|砌|封|补|盖)(?!.{0,2}的)|联系不上|打不通|找不到(人|老板|房东|业主)|"
     r"(老板|房东|业主|店主|人)(又)?跑了(?=$|[\s，,。!！])|不见人|还是(老样子|那样|这样|原样|没动)|"
     r"(还没|还未|没)到货|还(是|在)?(堆|占|锁|堵)着|原封不动|(改|弄|搞|整|修|清|装|换|拆|填|砌|挪|搬)了?(一半|一大半|大半)(?!的)|"
     r"只(改|弄|搞|整|修|清)了(一|几|部分)|"
+    + NOT_COUNTED.pattern
+    + r"|"
     r"又(掉|漏|塌|裂|坏|冒|倒|断|堆|占|堵)了?|"  # "45号外墙今天又掉了几块": worse, not fixed
     # a fix promised ("房东说周末之前把电线换掉"), unless it is since said done
     r"(答应|保证|承诺|说(?!明(?!天)))(了)?.{0,3}(周末|明天|后天|下周|月底|过几天|年前|年底|这几天)"
@@ -143,7 +146,9 @@ def without_asking(text: str) -> str:
 
 def _unfixed_words(norm: str) -> bool:
     return bool(NOT_FIXED.search(norm)) or (
-        bool(STILL_OPEN.search(norm)) and not FIXED_SAID.search(norm)
+        bool(STILL_OPEN.search(norm))
+        and not FIXED_SAID.search(rest := NOT_COUNTED.sub(" ", norm))
+        and not VERIFY.search(rest)  # "上次不算改好 这次复查合格了 销号"
     )
 
 

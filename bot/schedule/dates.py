@@ -55,22 +55,34 @@ _MONTH_NAMED_DAY = re.compile(rf"(?<!上)(上|这|本)个?月(?:底|初|中)?\s*
 _BARE_DAY = re.compile(r"(?<![\d.月])(\d{1,2})\s*[日号](?![\d楼院栋])")
 _HAZARD_BEFORE = re.compile(r"(报|隐患|编号|单号|号)")  # "已上报19号和20号": hazards, not days
 # a bare day of the month is a day only when the work's own verb follows it ("11号发的",
-# "20号开了安全会", "24号那天巡查了"); alone ("12号清走了", "3号院") it may be a hazard or a place
+# "20号开了安全会", "24号那天巡查了", "20号我们也开了安全会"); alone ("12号清走了", "3号院") it
+# may be a hazard or a place. Never when the verb only describes something ("区里11号发的文件",
+# "传达了20号召开的会议精神"), nor when the message names a day in other words (今天, 周五:
+# "区里30号组织检查 今天先把三组巡了"), nor a day still to come this month.
 _DONE_ON_DAY = re.compile(
     rf"(?<![\d.月年第号])(?<!编号)(?<!单号)(?<!隐患)(?<!报的)(?<!那个){_NUM}\s*[号日]"
     r"(?:\s*(?:那天|当天|那次|那回|上午|下午|晚上|早上|中午|(?:周|星期|礼拜)[一二三四五六日天]))?"
-    r"\s*(?:就|才|已经|已)?\s*"
+    r"\s*(?:我们|咱们|我|村里|社区|街道)?\s*(?:也|又|还|都|就|才|已经|已)?\s*(?:把)?\s*"
     r"(?:发的|发了|开的|开了|召开|组织|举办|开展|参加|去的|去了|克的|克了|搞的|搞了|做的|弄的|整的"
-    r"|交的|交了|报送|巡查|巡了|寻查|排查|检查了|走访|入户|演练|培训)"
+    r"|交的|交了|报送|上报|报上去|交上去|巡查|巡了|寻查|排查|检查了|走访|入户|演练|培训)"
+    r"(?![^\s，,。;；!！?？]{0,6}的\s*[\u4e00-\u9fff])"
+)
+_NAMED_OTHERWISE = re.compile(
+    r"(今天|今早|今儿|昨天|昨晚|前天|大前天|前几天|前两天|(?:周|星期|礼拜)[一二三四五六日天末1-7])"
 )
 # "上周的巡查今天才去成": the work itself was today, whatever other day is named
-_TODAY_AT_LAST = re.compile(r"(今天|今儿|今早)\s*才\s*(去成|去了|去的|克|跑|巡|搞|做|弄|整|开)")
+_TODAY_AT_LAST = re.compile(
+    r"(今天|今儿|今早)\s*才\s*(去成|去了|去的|克了|克的|跑了|巡查|巡了|出去|得空去|有空去)"
+)  # not 今天才开始整理, 今天才搞到照片: the work was earlier
 # a day of the month that opens a report ("20号主要领导带队检查了…"), not a building (3号楼)
 _OPENING_DAY = re.compile(
-    rf"^\s*{_NUM}\s*[号日](?![\d楼院栋幢单元层室户门铺床库仓号线])(?!\s*(?:的|那个)?\s*隐患)"
-)
+    rf"^\s*{_NUM}\s*[号日](?![\d楼院栋幢单元层室户门铺床库仓号线厂车棚地桩柜箱位房台井杆窗口巷街路])"
+    r"(?!\s*(?:的|那个)?\s*隐患)(?!\s*(?:前|之前|以前|截止|到|至|-|—|~))"
+)  # nor a deadline (30号前月报交了)
 # "清单已更新到11月24日": as of that day, not when the work was done
-_AS_OF = re.compile(r"(更新到|更新至|截至|截止到|截止至|统计到|统计至)\s*$")
+_AS_OF = re.compile(
+    r"(更新到|更新至|截至|截止到|截止至|统计到|统计至)\s*(?:本月|这个月|本周|20\d\d\s*年)?\s*$"
+)
 _COMING = re.compile(r"(说|要|准备|打算|定在|等|将|会)\s*$")  # before a weekday still to come
 # "11月30日前报送": a deadline; "5月12号那周的记录": a week's name; neither is the day done
 _BY = re.compile(r"\s*(前|之前|以前|截止|为止|那周|那一周|那个?星期|那个?礼拜|所在的?周)")
@@ -148,10 +160,12 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
     text = _without_missed_days(text)
     if _TODAY_AT_LAST.search(text):
         return today
-    if m := _FULL_DATE.search(text):
+    if (m := _FULL_DATE.search(text)) and not _AS_OF.search(text[: m.start()]):
         day = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         return _not_future(day, today)
     for m in _MONTH_NAMED_DAY.finditer(text):  # "上个月25号就把预案修订完了"
+        if _AS_OF.search(text[: m.start()]):
+            continue
         of = today.replace(day=1) - timedelta(days=1) if m.group(1) == "上" else today
         day = _valid(of.year, of.month, _num(m.group(2)))
         if day and day <= today and not _BY.match(text, m.end()):
@@ -173,12 +187,10 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
             if day and day > today:
                 day = _valid(today.year - 1, month, dom)
             return day
-    if bare_days and (m := _DONE_ON_DAY.search(text)):
+    m = _DONE_ON_DAY.search(text) if bare_days else None
+    if m and not _NAMED_OTHERWISE.search(text[: m.start()] + " " + text[m.end() :]):
         day = _valid(today.year, today.month, _num(m.group(1)))
-        if day and day > today:  # "28号开的会", said on the 25th: last month's
-            last = today.replace(day=1) - timedelta(days=1)
-            day = _valid(last.year, last.month, _num(m.group(1)))
-        if day:
+        if day and day <= today:  # "30号召开…" said on the 25th: a day to come, not it
             return day
     if m := _WEEK_DAY.search(text):
         weekday = _WEEKDAY[m.group(2)]
@@ -213,12 +225,15 @@ def day_of_month(text: str, today: date) -> date | None:
 
 # the work did not happen that day: "上周五下雨没去成 今天巡查了", "20号那次没能去"
 _MISSED = re.compile(
-    r"(?:没|莫|未|没有)\s*(?:能|得)?\s*(?:去|出去|出门|成|搞成|弄成|开成|办成|巡(?!查?出|查?到|查?发现))"
-    r"|去不(?:成|了)|取消|推迟|改期"
+    r"(?:没|莫|未|没有)\s*(?:能|得)?\s*(?:去|出去|空|时间|搞成|弄成|开成|办成|巡(?!查?出|查?到|查?发现))"
+    r"|去不(?:成|了)|取消|改期|改到"
 )
 _CLAUSE_END = re.compile(r"[，,。;；!！?？]")
 _NAMED_DAYS = (_FULL_DATE, _MONTH_NAMED_DAY, _MONTH_DAY, _SHORT_MD, _WEEK_DAY)
 _MISSED_WITHIN = 10  # characters from the day to the words that say it did not happen
+# something done or another day between ("上周五巡查了 二组没去", "11月20日已复核合格 今天没去"):
+# what did not happen is something else
+_DONE_BETWEEN = re.compile(r"(了|已|过|今天|昨天|前天|现在)")
 
 
 def _without_missed_days(text: str) -> str:
@@ -231,21 +246,22 @@ def _without_missed_days(text: str) -> str:
             after = after[: stop.start()]
         missed = _MISSED.search(after)
         # not when another day comes first ("上周五巡查了 周六没去成")
-        if missed and not any(end <= other < end + missed.start() for other, _ in days):
+        if (
+            missed
+            and not any(end <= other < end + missed.start() for other, _ in days)
+            and not _DONE_BETWEEN.search(after[: missed.start()])
+        ):
             text = text[:start] + " " * (end - start) + text[end:]
     return text
 
 
 def opening_day(text: str, today: date) -> date | None:
-    """The day of the month a completion report opens with ("20号主要领导带队检查了…"): this
-    month's, or last month's when this month's is still to come; None when it names none."""
+    """The day of this month a completion report opens with ("20号主要领导带队检查了…"); None
+    when it names none, or a day still to come ("30号召开…" is no report of the 30th)."""
     if not (m := _OPENING_DAY.match(text)):
         return None
     day = _valid(today.year, today.month, _num(m.group(1)))
-    if day and day > today:
-        last = today.replace(day=1) - timedelta(days=1)
-        day = _valid(last.year, last.month, _num(m.group(1)))
-    return day
+    return day if day and day <= today else None
 
 
 def _relative(text: str, today: date) -> date | None:

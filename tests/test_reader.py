@@ -759,8 +759,42 @@ def test_a_report_of_nothing_unsafe_offers_no_hazard(assistant: Assistant, text)
 
 
 @pytest.mark.parametrize(
+    "text", ["今天检查了几家餐馆 有一家没有灭火器", "今天巡查加宣传 三组有户人家灶台边堆柴火"]
+)
+def test_one_place_told_apart_still_offers_the_hazard(assistant: Assistant, text):
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Split(0.2), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    u = reader.understand(text, "officer", False, date(2026, 11, 25))
+    assert u.intent == Intent.DONE and Intent.HAZARD in u.alternatives, u
+
+
+def test_a_fix_of_a_number_before_the_works_verb_offers_the_days_report(assistant: Assistant):
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Sure("fix"), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    u = reader.understand("18号开展了燃气安全排查", "officer", False, date(2026, 11, 25))
+    assert u.intent == Intent.FIX and Intent.DONE in u.alternatives, u
+    u = reader.understand("18号灭火器换好了", "officer", False, date(2026, 11, 25))
+    assert u.intent == Intent.FIX and Intent.DONE not in u.alternatives, u
+
+
+@pytest.mark.parametrize(
+    "text", ["隔壁小河村昨天组织了防汛演练 带队的是他们村主任", "隔壁小河村昨天开展了燃气检查"]
+)
+def test_a_neighbours_work_is_never_proposed_alone(assistant: Assistant, text):
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Sure("done"), _Sure("8.2.1"), {}))  # type: ignore[arg-type]
+    u = reader.understand(text, "officer", False, date(2026, 11, 25))
+    assert Intent.UNCLEAR in u.alternatives, u
+
+
+@pytest.mark.parametrize(
     "text",
-    ["今天跟隔壁小河村搞了联防巡逻", "今天把其他两个村小组也走访了", "巡查记录发给是安办的小李了"],
+    [
+        "今天跟隔壁小河村搞了联防巡逻",
+        "今天把其他两个村小组也走访了",
+        "今天把其他自然村也巡了一遍",
+        "巡查记录发给是安办的小李了",
+    ],
 )
 def test_own_work_with_a_neighbour_or_a_giving_verb_raises_no_doubt(assistant: Assistant, text):
     rules = assistant.features.reader.understander.rules

@@ -145,6 +145,17 @@ _DATE_RANGE = re.compile(
 )
 
 
+def _report_day(plain: str, today: date, command: bool) -> date:
+    """The day a completion report names (dates.parse_day); in a slash command, words that are
+    nothing but a day of the month (/done 4.2.3 24号); in words, a day it opens with
+    (20号主要领导带队检查了…); else today. Raises FutureDateError for a day to come."""
+    return (
+        parse_day(plain, today)
+        or (day_of_month(plain, today) if command else opening_day(plain, today))
+        or today
+    )
+
+
 def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group())
 
@@ -439,12 +450,7 @@ class Understander:
         for ref in refs:  # a code such as 2-1-8 is not a date
             plain = plain[: ref.start] + " " * (ref.end - ref.start) + plain[ref.end :]
         try:
-            day = (
-                parse_day(plain, today)
-                or (command and day_of_month(plain, today))
-                or (not command and opening_day(plain, today))
-                or today
-            )
+            day = _report_day(plain, today, bool(command))
         except FutureDateError:
             return Understanding(
                 Intent.DONE, confidence=0.5, text=norm, command=command, error="done.future_date"
@@ -613,9 +619,8 @@ class Understander:
         else:
             try:
                 same_day = _FIXED_THAT_DAY.search(norm)
-                when = parse_day(
-                    norm if same_day else _REPORTED_ON.sub(" ", norm), today, bare_days=False
-                )
+                plain = norm if same_day else _REPORTED_ON.sub(" ", norm)
+                when = parse_day(plain, today, bare_days=False)
             except FutureDateError:
                 when = None
         return Understanding(

@@ -65,20 +65,22 @@ _DONE_ON_DAY = re.compile(
     r"\s*(?:我们|咱们|我|村里|社区|街道)?\s*(?:也|又|还|都|就|才|已经|已)?\s*(?:把)?\s*"
     r"(?:发的|发了|开的|开了|召开|组织|举办|开展|参加|去的|去了|克的|克了|搞的|搞了|做的|弄的|整的"
     r"|交的|交了|报送|上报|报上去|交上去|巡查|巡了|寻查|排查|检查了|走访|入户|演练|培训)"
-    r"(?![^\s，,。;；!！?？]{0,6}的\s*[\u4e00-\u9fff])"
 )
+_MODIFIER = re.compile(r"的?[\u4e00-\u9fff]")  # what follows "发的" / "召开": "文件", "的会"
 _NAMED_OTHERWISE = re.compile(
     r"(今天|今早|今儿|昨天|昨晚|前天|大前天|前几天|前两天|(?:周|星期|礼拜)[一二三四五六日天末1-7])"
 )
 # "上周的巡查今天才去成": the work itself was today, whatever other day is named
 _TODAY_AT_LAST = re.compile(
-    r"(今天|今儿|今早)\s*才\s*(去成|去了|去的|克了|克的|跑了|巡查|巡了|出去|得空去|有空去)"
+    r"(今天|今儿|今早)\s*才\s*(去成|去了|去的|克了|克的|跑了|巡查|巡了|出去|得空去|有空去|搞的|搞了"
+    r"|开(?!始))"
 )  # not 今天才开始整理, 今天才搞到照片: the work was earlier
 # a day of the month that opens a report ("20号主要领导带队检查了…"), not a building (3号楼)
 _OPENING_DAY = re.compile(
-    rf"^\s*{_NUM}\s*[号日](?![\d楼院栋幢单元层室户门铺床库仓号线厂车棚地桩柜箱位房台井杆窗口巷街路])"
+    rf"^\s*{_NUM}\s*[号日](?=\s|[，,、:：]|(?:那天|当天|上午|下午|晚上|早上|中午|我们|我|村里|社区|街道"
+    r"|主要领导|领导|书记|主任|安办|带队|全体|组织|召开|开展))"
     r"(?!\s*(?:的|那个)?\s*隐患)(?!\s*(?:前|之前|以前|截止|到|至|-|—|~))"
-)  # nor a deadline (30号前月报交了)
+)  # only before a pause, a time or who did it: not 3号网格, 7号厂房, nor a deadline (30号前)
 # "清单已更新到11月24日": as of that day, not when the work was done
 _AS_OF = re.compile(
     r"(更新到|更新至|截至|截止到|截止至|统计到|统计至)\s*(?:本月|这个月|本周|20\d\d\s*年)?\s*$"
@@ -187,8 +189,9 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
             if day and day > today:
                 day = _valid(today.year - 1, month, dom)
             return day
-    m = _DONE_ON_DAY.search(text) if bare_days else None
-    if m and not _NAMED_OTHERWISE.search(text[: m.start()] + " " + text[m.end() :]):
+    m = _work_day(text) if bare_days else None
+    others = _LOGGED_TODAY.sub(" ", text[: m.start()] + " " + text[m.end() :]) if m else ""
+    if m and not _NAMED_OTHERWISE.search(others):  # "24号巡查了 今天才想起来登": the 24th
         day = _valid(today.year, today.month, _num(m.group(1)))
         if day and day <= today:  # "30号召开…" said on the 25th: a day to come, not it
             return day
@@ -226,19 +229,23 @@ def day_of_month(text: str, today: date) -> date | None:
 # the work did not happen that day: "上周五下雨没去成 今天巡查了", "20号那次没能去"
 _MISSED = re.compile(
     r"(?:没|莫|未|没有)\s*(?:能|得)?\s*(?:去|出去|空|时间|搞成|弄成|开成|办成|巡(?!查?出|查?到|查?发现))"
-    r"|去不(?:成|了)|取消|改期|改到"
+    r"|去不(?:成|了)|取消|改期|(?:推迟|改|挪)到"
 )
 _CLAUSE_END = re.compile(r"[，,。;；!！?？]")
 _NAMED_DAYS = (_FULL_DATE, _MONTH_NAMED_DAY, _MONTH_DAY, _SHORT_MD, _WEEK_DAY)
 _MISSED_WITHIN = 10  # characters from the day to the words that say it did not happen
-# something done or another day between ("上周五巡查了 二组没去", "11月20日已复核合格 今天没去"):
-# what did not happen is something else
-_DONE_BETWEEN = re.compile(r"(了|已|过|今天|昨天|前天|现在)")
+# the day's own work or another day between ("上周五巡查了 二组没去", "上周五巡查的 没空报",
+# "11月20日已复核合格 今天没去"): what did not happen is something else; not the work the day
+# names ("上周五的巡查没能去")
+_DONE_BETWEEN = re.compile(
+    r"(已|过|今天|昨天|前天|现在|巡|检查|查看|去|克|开|搞|走访|入户|演练|培训|清|改|修|整|弄|做|交|报)"
+)
+_TOPIC = re.compile(r"^的[\u4e00-\u9fff]{1,4}")
 
 
 def _without_missed_days(text: str) -> str:
     """The text with every named day blanked out that the same clause says the work did not
-    happen on: the day is the reason, not when it was done ("11月20号那次没去成 今天去巡查了二组")."""
+    happen on: the day is the reason, not when it was done ("11月20号那次没去成 今天去巡查了")."""
     days = sorted((m.start(), m.end()) for p in _NAMED_DAYS for m in p.finditer(text))
     for start, end in days:
         after = text[end : end + _MISSED_WITHIN]
@@ -249,10 +256,23 @@ def _without_missed_days(text: str) -> str:
         if (
             missed
             and not any(end <= other < end + missed.start() for other, _ in days)
-            and not _DONE_BETWEEN.search(after[: missed.start()])
+            and not _DONE_BETWEEN.search(_TOPIC.sub("", after[: missed.start()]))
         ):
             text = text[:start] + " " * (end - start) + text[end:]
     return text
+
+
+def work_on_day(text: str) -> bool:
+    """Whether a bare day of the month comes before the work's own verb ("20号开了安全会"), as
+    ``parse_day`` reads one (so N号 there may be a day rather than a hazard)."""
+    return _work_day(text) is not None
+
+
+def _work_day(text: str) -> re.Match[str] | None:
+    m = _DONE_ON_DAY.search(text)
+    if m and (m.group(0).endswith("的") or text.startswith("的", m.end())):
+        return None if _MODIFIER.match(text, m.end()) else m  # "11号发的文件": the file's day
+    return m
 
 
 def opening_day(text: str, today: date) -> date | None:

@@ -70,12 +70,30 @@ def find_refs(text: str, is_code: Callable[[str], bool]) -> list[Ref]:
     whole_noise = _REF_ONLY_NOISE.sub("", norm)
     refs: list[Ref] = []
     for m in REF_RE.finditer(norm):
+        if _not_a_ref(norm, m):
+            continue
         whole = _REF_ONLY_NOISE.sub("", m.group(0)) == whole_noise
         strength = _strength(m, whole)
         if not strength:
             continue
-        code = ".".join(str(n) for n in _numbers(m))
+        try:
+            code = ".".join(str(n) for n in _numbers(m))
+        except ValueError:  # no number (二二, 十十): no reference
+            continue
         exists = is_code(code)
         if exists or strength == 2:
             refs.append(Ref(code, exists, strength == 2, m.start(), m.end()))
     return refs
+
+
+_WEEK = re.compile(r"(周|星期|礼拜)$")
+
+
+def _not_a_ref(text: str, m: re.Match[str]) -> bool:
+    """A weekday and a day (周四11月19号, 星期三12号) or a number said twice (一条一条核过了,
+    一项一项): no reference."""
+    if not m.group("a").isdigit() and not m.group("pre") and _WEEK.search(text[: m.start()]):
+        return True
+    a, amark = m.group("a"), m.group("amark")
+    same = a == m.group("b") and amark == m.group("bmark")
+    return same and not a.isdigit() and amark in ("条", "项")

@@ -46,6 +46,11 @@ def test_reference_forms(rulebook, text: str, code: str):
         "一个月几次",
         "二级以上标准化",
         "2026年11月3日",
+        "二二",  # no number at all: once a ValueError that reached the console
+        "三三是啥要求",
+        "应该是上周四11月19号 巡的是温泉村",  # a weekday and a day
+        "星期三12号开了会",
+        "对照五到位 一条一条核过了",  # a number said twice
     ],
 )
 def test_numbers_that_are_not_references(rulebook, text: str):

@@ -692,6 +692,10 @@ class _Sure:
         ("done", "是学校自己组织的地震疏散演练 我只是去看了一下", "officer", Intent.UNCLEAR),
         ("done", "寻查记录交了给是就算完成了", "officer", Intent.QUESTION),  # 给是: 是不是
         ("done", "隔壁温泉村疏散场地牌子都装好了 人家动作快哦", "officer", Intent.UNCLEAR),
+        ("done", "下午开会 先不巡查了", "officer", Intent.UNCLEAR),  # not done
+        ("done", "燃气公司今天来检查了几家餐馆的管道", "officer", Intent.UNCLEAR),  # theirs
+        ("hazard", "边坡 挡墙这种自然灾害隐患 考核细则里有要求没", "officer", Intent.QUESTION),
+        ("hazard", "今早巡了青龙社区农贸市场 消防通道畅通 没有占道经营", "officer", Intent.DONE),
     ],
 )  # fmt: skip
 def test_the_readers_doubts_ask_whatever_the_model_says(
@@ -996,3 +1000,8 @@ def test_the_rules_fallback_never_takes_a_barred_reading(assistant: Assistant):
     assert rules.understand(text, "street", False, date(2026, 11, 25)).intent == Intent.VERIFY
     u = reader.understand(text, "street", False, date(2026, 11, 25))
     assert u.intent != Intent.VERIFY, u
+
+
+def test_a_corrected_number_is_the_one_after_the_correction():
+    assert hazard_numbers.find_acted("二十号 不对 二十一号 卖散装油那家已经不卖了") == "21"
+    assert hazard_numbers.find_acted("12号 说错了 是13号 灭火器换好了") == "13"

@@ -145,9 +145,14 @@ def opens_with(text: str) -> bool:
     )
 
 
+_CORRECTED = re.compile(r"(不对|不是不是|说错了|搞错了|记错了|打错了)[\s,，。]*(是|应该是)?")
+
+
 def find_acted(text: str) -> str | None:
     """The hazard a message about a numbered hazard acts on: as ``find`` with a leading bare
     number, and a leading N号 even before a place word ("57号楼顶的纸箱子清走了")."""
+    if (fixed := _CORRECTED.search(text)) and (found := find_acted(text[fixed.end() :].lstrip())):
+        return found  # "二十号 不对 二十一号 卖散装油那家已经不卖了": 21
     if found := find(text, leading=True):
         return found
     if (m := _LEADING_HAO.match(text)) and not _DATE_AFTER.match(text[m.end() :]):

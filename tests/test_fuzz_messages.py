@@ -43,7 +43,16 @@ COMMANDS = st.builds(
                      "nosuch"]),
     ANY_TEXT,
 )  # fmt: skip
-MESSAGES = st.one_of(ANY_TEXT, CONTROLS, COMMANDS)
+# the pieces the reference, day and hazard-number parsers read ("二二" once escaped as a
+# ValueError: a run of numerals that is no number)
+NUMERALS = st.lists(
+    st.sampled_from(["一", "二", "三", "十", "百", "零", "两", "第", "条", "项", "款", "部分",
+                     "、", "（", "）", "(", ")", ".", "-", "号", "月", "日", "周", "星期", "上",
+                     "这", "本", "5", "12", "0", "2026", "隐患", "巡查", "不对", "了", "的", "到",
+                     " "]),
+    max_size=24,
+).map("".join)  # fmt: skip
+MESSAGES = st.one_of(ANY_TEXT, CONTROLS, COMMANDS, NUMERALS)
 HUGE = st.builds(lambda piece, n: (piece or "巡") * n, ANY_TEXT, st.integers(2001, 40_000))
 BLANK = st.text(st.sampled_from([" ", "\t", "\n", "\u3000", "\r"]), max_size=20)
 BUTTON_DATA = st.one_of(

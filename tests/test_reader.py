@@ -693,6 +693,7 @@ class _Sure:
         ("done", "寻查记录交了给是就算完成了", "officer", Intent.QUESTION),  # 给是: 是不是
         ("done", "隔壁温泉村疏散场地牌子都装好了 人家动作快哦", "officer", Intent.UNCLEAR),
         ("done", "下午开会 先不巡查了", "officer", Intent.UNCLEAR),  # not done
+        ("done", "房屋抗震设防信息采集和灾害风险普查是两码事吧", "officer", Intent.QUESTION),
         ("done", "燃气公司今天来检查了几家餐馆的管道", "officer", Intent.UNCLEAR),  # theirs
         ("hazard", "边坡 挡墙这种自然灾害隐患 考核细则里有要求没", "officer", Intent.QUESTION),
         ("hazard", "今早巡了青龙社区农贸市场 消防通道畅通 没有占道经营", "officer", Intent.DONE),
@@ -1005,3 +1006,14 @@ def test_the_rules_fallback_never_takes_a_barred_reading(assistant: Assistant):
 def test_a_corrected_number_is_the_one_after_the_correction():
     assert hazard_numbers.find_acted("二十号 不对 二十一号 卖散装油那家已经不卖了") == "21"
     assert hazard_numbers.find_acted("12号 说错了 是13号 灭火器换好了") == "13"
+    assert hazard_numbers.find_acted("石九号 哦 是十九号 那个砖厂围墙已经拆掉重新砌了") == "19"
+    # a house number, then the hazard named as the one reported
+    text = "老村5号那户的液化气软管换成金属管了 就是前天报的二十一号"
+    assert hazard_numbers.find_acted(text) == "21"
+
+
+def test_keeping_the_last_entry_is_no_undo(assistant: Assistant):
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Sure("undo"), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    u = reader.understand("刚才那条不用撤回 是对的", "officer", False, date(2026, 11, 25))
+    assert u.intent != Intent.UNDO, u

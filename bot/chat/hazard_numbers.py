@@ -145,7 +145,13 @@ def opens_with(text: str) -> bool:
     )
 
 
-_CORRECTED = re.compile(r"(不对|不是不是|说错了|搞错了|记错了|打错了)[\s,，。]*(是|应该是)?")
+_CORRECTED = re.compile(
+    r"((不对|不是不是|说错了|搞错了|记错了|打错了)[\s,，。]*(是|应该是)?|(哦|噢|喔)[\s,，。]*(是|应该是))"
+)
+# the hazard named as the one reported ("老村5号那户的软管换了 就是前天报的二十一号"): that one
+_NAMED_AS_REPORTED = re.compile(
+    rf"就是\s*(?:前天|昨天|之前|上次|上周|刚才)?\s*(?:报|登记|上报)的\s*(?:那个)?\s*{_NUM}\s*号"
+)
 
 
 def find_acted(text: str) -> str | None:
@@ -153,6 +159,8 @@ def find_acted(text: str) -> str | None:
     number, and a leading N号 even before a place word ("57号楼顶的纸箱子清走了")."""
     if (fixed := _CORRECTED.search(text)) and (found := find_acted(text[fixed.end() :].lstrip())):
         return found  # "二十号 不对 二十一号 卖散装油那家已经不卖了": 21
+    if (named := _NAMED_AS_REPORTED.search(text)) and (value := _value(named.group(1))):
+        return str(value)
     if found := find(text, leading=True):
         return found
     if (m := _LEADING_HAO.match(text)) and not _DATE_AFTER.match(text[m.end() :]):

@@ -104,7 +104,7 @@ COMMAND_WORDS = 0.6
 # turns 10 wrong proposals into questions for 2 right ones).
 _ASKS = re.compile(
     r"(算不算|算吗|能不能算|能算上?不|算上不|认不认|认吗|可不可以|行不行|要不要|需不需要|(?<![发交送递报拿转寄])给(?:是|算)|"
-    r"还要.{0,12}吗|吗[？?]*$|[？?]\s*$|多长时间|多久|算.{0,12}(不|吗|么)[？?]*$|有[^\s]{0,4}没[？?]*$|"
+    r"还要.{0,12}吗|吗[？?]*$|[？?]\s*$|多长时间|多久|算.{0,12}(不|吗|么)[？?]*$|[\u4e00-\u9fff](?<![还都也就并从])没[？?]*$|是.{0,12}吧[？?]*$|"
     r"(够|可以|对|算数)了?吧[？?。!！]*$)"  # "应该够了吧": whether it counts (not 行吧, 算了吧)
 )
 _HEARSAY = re.compile(
@@ -133,6 +133,8 @@ _CHECKED = re.compile(
 _THEY_ASK = re.compile(
     r"(来|又|打电话|打来|过来|跑来)问(啥时候|什么时候|几时|能不能|可不可以|咋个|怎么)"
 )
+# the last entry kept, not taken back ("刚才那条不用撤回 是对的")
+_KEEP_IT = re.compile(r"(不用|不要|别|不|莫|无需|不必)\s*(撤回|撤销|撤|删除|删掉|删)")
 _PLAN = re.compile(
     r"(准备|打算|如果|要是|等.{0,6}(再|就)|(还得|还要|回头|改天)(再)?(去|克|过去)|"
     r"(先|暂时|今天|这周|就)不(去)?(巡查|巡|查|去|克|搞|做|弄)了)"  # "下午开会 先不巡查了"
@@ -363,6 +365,8 @@ class LearnedReader:
             barred |= {Intent.FIX.value, Intent.VERIFY.value}
         if not office:
             barred |= {Intent.VERIFY.value, Intent.REJECT.value}
+        if _KEEP_IT.search(norm):
+            barred.add(Intent.UNDO.value)  # "刚才那条不用撤回 是对的"
         if "help" not in signals:  # asking how to use the assistant is in the help words
             barred.add(Intent.HELP.value)
         ranked = sorted((p, i) for i, p in probs.items() if i not in barred)[::-1]

@@ -37,13 +37,17 @@ _RELATIVE = {
     "昨天": 1,
     "昨日": 1,
     "昨晚": 1,
+    "昨个": 1,  # dialect: 昨个, 昨儿个
+    "昨儿": 1,
     "前天": 2,
     "前两天": 2,
     "大前天": 3,
 }
 _NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _FULL_DATE = re.compile(r"(20\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
-_MONTH_DAY = re.compile(rf"(?<![\d.]){_NUM}\s*月\s*{_NUM}\s*[日号]")
+_MONTH_DAY = re.compile(
+    rf"(?<![\d.]){_NUM}\s*月\s*{_NUM}\s*(?:[日号]|(?=\s|[，,。]|$))"
+)  # "11月3日", and "十一月十七 寻查了温泉村" (a day said without 日 before a pause)
 _SHORT_MD = re.compile(
     r"(?<![\d.])(1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])(?![\d/.-]|\s*(?:栋|幢|号楼|号院|楼|单元|组|户|家|层|队))"
 )
@@ -73,6 +77,12 @@ _MODIFIER = re.compile(r"的?[\u4e00-\u9fff]{0,8}?(文件|通知|精神|指示|�
 _NAMED_OTHERWISE = re.compile(
     r"(今天|今早|今儿|昨天|昨晚|前天|大前天|前几天|前两天|(?:周|星期|礼拜)[一二三四五六日天末1-7])"
 )
+# a span of days the work took ("11月16号到18号 三天把…", "12号13号两天"), not the period a
+# record covers ("巡查记录(11.16-11.22)已上传")
+_DAYS_OF_WORK = re.compile(r"\s*(?:连着|连续|一共|共|用了)?\s*[两二三四五六七八九十\d]{1,2}\s*天")
+_TWO_DAYS = re.compile(
+    rf"(?<![\d.月]){_NUM}\s*[号日]\s*(?:和|、|,|，)?\s*{_NUM}\s*[号日]\s*(?:这)?(?:两|二|2)\s*天"
+)
 # "上周的巡查今天才去成": the work itself was today, whatever other day is named
 _TODAY_AT_LAST = re.compile(
     r"(今天|今儿|今早)\s*才\s*(去成|去了|去的|克了|克的|跑了|巡查|巡了|出去|得空去|有空去|搞的|搞了"
@@ -93,6 +103,9 @@ _COMING = re.compile(r"(说|要|准备|打算|定在|等|将|会)\s*$")  # befor
 _BY = re.compile(r"\s*(前|之前|以前|截止|为止|那周|那一周|那个?星期|那个?礼拜|所在的?周)")
 _WEEK_OF = re.compile(
     rf"(?<![\d.]){_NUM}\s*月\s*{_NUM}\s*[日号]?\s*(那周|那一周|那个?星期|那个?礼拜|所在的?周)"
+)
+_LAST_WEEK_OF = re.compile(
+    rf"(?<![\d.]){_NUM}\s*月(?:份)?的?\s*(?:最后|最末)(?:一|那)?个?(?:周|星期|礼拜)"
 )
 # "3月8号 哦不对 是3月6号", "上周三 哦不是 上周四": the day after the correction
 _CORRECTED = re.compile(r"(不对|不是|说错了|搞错了|记错了|错了)")
@@ -177,6 +190,14 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
             return day  # never a deadline ("本月28号前报送") nor a day to come
     if (span := _DAY_SPAN.search(text)) and (day := _day_in_span(span, text, today)):
         return day  # "11月16到18号连着三天…18号下午全部采完": the 18th
+    if (span := _DAY_SPAN.search(text)) and _DAYS_OF_WORK.match(text, span.end()):
+        month = int(span.group(3) or span.group(1))  # "11月16号到18号 三天把…走了一遍": the 18th
+        if (day := _valid(today.year, month, int(span.group(4)))) and day <= today:
+            return day
+    pair = _TWO_DAYS.search(text)
+    day = _valid(today.year, today.month, _num(pair.group(2))) if pair else None
+    if day and day <= today:  # "12号13号两天 跑了18家出租屋": the 13th
+        return day
     text = _DAY_SPAN.sub(lambda m: " " * len(m.group()), text)
     for pattern in (_MONTH_DAY, _SHORT_MD):
         if m := next(
@@ -198,15 +219,17 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
         day = _valid(today.year, today.month, _num(m.group(1)))
         if day and day <= today:  # "30号召开…" said on the 25th: a day to come, not it
             return day
-    if m := _WEEK_DAY.search(text):
-        weekday = _WEEKDAY[m.group(2)]
+    if found := _work_weekday(text):
+        prefix, weekday, start = found
         monday = today - timedelta(days=today.weekday())
-        back = {"上上": 2, "上": 1}.get(m.group(1) or "", 0)
+        back = {"上上": 2, "上": 1}.get(prefix, 0)
+        if not prefix and _LAST_WEEK.search(text[:start]):
+            back = 1  # "上周的巡查其实周三就跑了", "上个礼拜的寻查 我是礼拜三克的"
         day = monday - timedelta(weeks=back) + timedelta(days=weekday)
         if back == 0 and day > today:
-            if m.group(1):
+            if prefix:
                 raise FutureDateError(day.isoformat())
-            if _COMING.search(text[: m.start()]) and (relative := _relative(text, today)):
+            if _COMING.search(text[:start]) and (relative := _relative(text, today)):
                 return relative  # "昨天录完 说周五播": the bare weekday is still to come
             day -= timedelta(weeks=1)
         return day
@@ -263,6 +286,29 @@ def _without_missed_days(text: str) -> str:
         ):
             text = text[:start] + " " * (end - start) + text[end:]
     return text
+
+
+# last week's work named before its weekday ("上周的巡查其实周三就跑了"), not last week as what
+# kept it from being done ("上周请假了 周一回来才巡查的": this Monday)
+_LAST_WEEK = re.compile(r"(?<!上)上(个)?(周|星期|礼拜)的")
+# a day someone else's thing came ("上周一转来的举报件 前天办结了") or a day to come ("有人传周末
+# 要地震"): not the work's
+_NOT_THE_WORKS = re.compile(r"\s*(转来|转过来|报来|发来|下发|收到|交办|布置|派)的|\s*(要|会|将)")
+# "上周一到周三 三天把…采完": the last day of a run of days
+_WEEKDAY_TO = re.compile(rf"\s*(?:到|至|-|—|~)\s*(?:周|星期|礼拜)?\s*{_DAY_OF_WEEK}")
+
+
+def _work_weekday(text: str) -> tuple[str, int, int] | None:
+    """The weekday the work was done on, as (上 / 上上 / 这 / "", weekday, where it is said):
+    the end of a run of days; never one that only tells when something else came, nor one
+    still to come."""
+    for m in _WEEK_DAY.finditer(text):
+        if _NOT_THE_WORKS.match(text, m.end()):
+            continue
+        prefix = m.group(1) or ""
+        to = _WEEKDAY_TO.match(text, m.end())
+        return prefix, _WEEKDAY[to.group(1) if to else m.group(2)], m.start()
+    return None
 
 
 def work_on_day(text: str) -> bool:
@@ -349,6 +395,10 @@ def parse_period(text: str, today: date) -> PeriodHint | None:
         return PeriodHint("quarter", date(int(m.group(1)), 3 * _num(m.group(2)) - 2, 1))
     if (m := _DAY_SPAN.search(text)) and (span := _span_period(m, today)):
         return span
+    if (m := _LAST_WEEK_OF.search(text)) and 1 <= (month := _num(m.group(1))) <= 12:
+        end = date(today.year, month % 12 + 1, 1) if month < 12 else date(today.year, 12, 31)
+        end = end - timedelta(days=1) if month < 12 else end  # "算10月最后那周的": Oct 31's
+        return PeriodHint("week", end if end <= today else end.replace(year=end.year - 1))
     if (m := _WEEK_OF.search(text)) and (
         day := _valid(today.year, _num(m.group(1)), _num(m.group(2)))
     ):

@@ -1007,6 +1007,7 @@ def test_a_corrected_number_is_the_one_after_the_correction():
     assert hazard_numbers.find_acted("二十号 不对 二十一号 卖散装油那家已经不卖了") == "21"
     assert hazard_numbers.find_acted("12号 说错了 是13号 灭火器换好了") == "13"
     assert hazard_numbers.find_acted("石九号 哦 是十九号 那个砖厂围墙已经拆掉重新砌了") == "19"
+    assert hazard_numbers.find_acted("21号那个 哦是17号楼的那家 已经改好了") == "21"  # a building
     # a house number, then the hazard named as the one reported
     text = "老村5号那户的液化气软管换成金属管了 就是前天报的二十一号"
     assert hazard_numbers.find_acted(text) == "21"

@@ -157,8 +157,10 @@ _NAMED_AS_REPORTED = re.compile(
 def find_acted(text: str) -> str | None:
     """The hazard a message about a numbered hazard acts on: as ``find`` with a leading bare
     number, and a leading N号 even before a place word ("57号楼顶的纸箱子清走了")."""
-    if (fixed := _CORRECTED.search(text)) and (found := find_acted(text[fixed.end() :].lstrip())):
-        return found  # "二十号 不对 二十一号 卖散装油那家已经不卖了": 21
+    if (fixed := _CORRECTED.search(text)) and (found := find(text[fixed.end() :], leading=True)):
+        return (
+            found  # "二十号 不对 二十一号 卖散装油那家…": 21 (not "哦是17号楼的那家": a building)
+        )
     if (named := _NAMED_AS_REPORTED.search(text)) and (value := _value(named.group(1))):
         return str(value)
     if found := find(text, leading=True):

@@ -46,8 +46,8 @@ _RELATIVE = {
 _NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _FULL_DATE = re.compile(r"(20\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
 _MONTH_DAY = re.compile(
-    rf"(?<![\d.]){_NUM}\s*月\s*{_NUM}\s*(?:[日号]|(?=\s|[，,。]|$))"
-)  # "11月3日", and "十一月十七 寻查了温泉村" (a day said without 日 before a pause)
+    rf"(?<![\d.]){_NUM}\s*月\s*(?:{_NUM}\s*[日号]|([一二三四五六七八九十]{{1,3}})(?=\s|[，,。]|$))"
+)  # "11月3日", and "十一月十七 寻查了温泉村" (in words, without 日, before a pause)
 _SHORT_MD = re.compile(
     r"(?<![\d.])(1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])(?![\d/.-]|\s*(?:栋|幢|号楼|号院|楼|单元|组|户|家|层|队))"
 )
@@ -79,7 +79,9 @@ _NAMED_OTHERWISE = re.compile(
 )
 # a span of days the work took ("11月16号到18号 三天把…", "12号13号两天"), not the period a
 # record covers ("巡查记录(11.16-11.22)已上传")
-_DAYS_OF_WORK = re.compile(r"\s*(?:连着|连续|一共|共|用了)?\s*[两二三四五六七八九十\d]{1,2}\s*天")
+_DAYS_OF_WORK = re.compile(
+    r"\s*(?:连着|连续|一共|共|用了)?\s*[两二三四五六七八九十\d]{1,2}\s*天(?!内|之内|以内|后|期限)"
+)  # not "5天内整改到位": a deadline
 _TWO_DAYS = re.compile(
     rf"(?<![\d.月]){_NUM}\s*[号日]\s*(?:和|、|,|，)?\s*{_NUM}\s*[号日]\s*(?:这)?(?:两|二|2)\s*天"
 )
@@ -195,6 +197,8 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
         if (day := _valid(today.year, month, int(span.group(4)))) and day <= today:
             return day
     pair = _TWO_DAYS.search(text)
+    if pair and _MISSED.search(text, pair.end(), pair.end() + _MISSED_WITHIN):
+        pair = None  # "23号24号两天下雨没去成 今天补巡了": the days it was not done
     day = _valid(today.year, today.month, _num(pair.group(2))) if pair else None
     if day and day <= today:  # "12号13号两天 跑了18家出租屋": the 13th
         return day
@@ -208,7 +212,7 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
             ),
             None,
         ):
-            month, dom = _num(m.group(1)), _num(m.group(2))
+            month, dom = _num(m.group(1)), _num(m.group(2) or m.group(3))
             day = _valid(today.year, month, dom)
             if day and day > today:
                 day = _valid(today.year - 1, month, dom)
@@ -223,7 +227,7 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
         prefix, weekday, start = found
         monday = today - timedelta(days=today.weekday())
         back = {"上上": 2, "上": 1}.get(prefix, 0)
-        if not prefix and _LAST_WEEK.search(text[:start]):
+        if not prefix and _LAST_WEEK.search(text[:start]) and "补上" not in text[start:]:
             back = 1  # "上周的巡查其实周三就跑了", "上个礼拜的寻查 我是礼拜三克的"
         day = monday - timedelta(weeks=back) + timedelta(days=weekday)
         if back == 0 and day > today:
@@ -290,12 +294,16 @@ def _without_missed_days(text: str) -> str:
 
 # last week's work named before its weekday ("上周的巡查其实周三就跑了"), not last week as what
 # kept it from being done ("上周请假了 周一回来才巡查的": this Monday)
-_LAST_WEEK = re.compile(r"(?<!上)上(个)?(周|星期|礼拜)的")
+_LAST_WEEK = re.compile(r"(?<!上)上(个)?(周|星期|礼拜)的(巡查|寻查|巡察)")
 # a day someone else's thing came ("上周一转来的举报件 前天办结了") or a day to come ("有人传周末
 # 要地震"): not the work's
-_NOT_THE_WORKS = re.compile(r"\s*(转来|转过来|报来|发来|下发|收到|交办|布置|派)的|\s*(要|会|将)")
+_NOT_THE_WORKS = re.compile(
+    r"\s*(转来|转过来|报来|发来|下发|收到|交办|布置|派)的|\s*(要|将|会(?![议上]))"
+)
 # "上周一到周三 三天把…采完": the last day of a run of days
-_WEEKDAY_TO = re.compile(rf"\s*(?:到|至|-|—|~)\s*(?:周|星期|礼拜)?\s*{_DAY_OF_WEEK}")
+_WEEKDAY_TO = re.compile(
+    rf"\s*(?:到|至|-|—|~)\s*(?:周|星期|礼拜)?\s*{_DAY_OF_WEEK}(?![组户家号村队栋楼个])"
+)  # not "周二到五组入户走访了": went to group 5
 
 
 def _work_weekday(text: str) -> tuple[str, int, int] | None:
@@ -398,7 +406,8 @@ def parse_period(text: str, today: date) -> PeriodHint | None:
     if (m := _LAST_WEEK_OF.search(text)) and 1 <= (month := _num(m.group(1))) <= 12:
         end = date(today.year, month % 12 + 1, 1) if month < 12 else date(today.year, 12, 31)
         end = end - timedelta(days=1) if month < 12 else end  # "算10月最后那周的": Oct 31's
-        return PeriodHint("week", end if end <= today else end.replace(year=end.year - 1))
+        last_year = end > today and month != today.month  # this month's last week may be ahead
+        return PeriodHint("week", end.replace(year=end.year - 1) if last_year else end)
     if (m := _WEEK_OF.search(text)) and (
         day := _valid(today.year, _num(m.group(1)), _num(m.group(2)))
     ):
@@ -473,7 +482,7 @@ def parse_until(text: str, today: date, base: date | None = None) -> date | None
         return _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     for pattern in (_MONTH_DAY, _SHORT_MD):
         if m := pattern.search(text):
-            month, dom = _num(m.group(1)), _num(m.group(2))
+            month, dom = _num(m.group(1)), _num(m.group(2) or m.group(3))
             day = _valid(today.year, month, dom)
             if day and day < today:
                 day = _valid(today.year + 1, month, dom)

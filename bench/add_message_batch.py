@@ -18,6 +18,24 @@ MESSAGES = Path(__file__).resolve().parents[1] / "tests" / "data" / "messages"
 SEED = 2026
 
 
+def read_batch(source: str, batch: int) -> list[dict]:
+    """The batch's rows (JSONL), each marked with its batch number."""
+    rows = [json.loads(line) for line in Path(source).read_text("utf-8").splitlines() if line]
+    for row in rows:
+        row["batch"] = batch
+    return rows
+
+
+def append(folder: Path, out: dict[str, list[dict]], batch: int) -> None:
+    """Append each split's rows to folder/<split>.jsonl and say how many went where."""
+    for split, chosen in out.items():
+        if chosen:
+            with (folder / f"{split}.jsonl").open("a", encoding="utf-8") as fh:
+                for row in chosen:
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f"batch {batch}: {len(chosen)} → {split}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("source")
@@ -25,10 +43,8 @@ def main() -> None:
     parser.add_argument("--heldout", type=float, default=0.0, help="share held out")
     parser.add_argument("--split", choices=["dev", "heldout"], help="all rows to one split")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in Path(args.source).read_text("utf-8").splitlines() if line]
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for row in rows:
-        row["batch"] = args.batch
+    for row in read_batch(args.source, args.batch):
         groups[(row["intent"], row["role"])].append(row)
     out: dict[str, list[dict]] = {"dev": [], "heldout": []}
     rng = random.Random(f"{SEED}-{args.batch}")
@@ -41,12 +57,7 @@ def main() -> None:
         cut = round(len(group) * args.heldout)
         out["heldout"] += group[:cut]
         out["dev"] += group[cut:]
-    for split, chosen in out.items():
-        if chosen:
-            with (MESSAGES / f"{split}.jsonl").open("a", encoding="utf-8") as fh:
-                for row in chosen:
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        print(f"batch {args.batch}: {len(chosen)} → {split}")
+    append(MESSAGES, out, args.batch)
 
 
 if __name__ == "__main__":

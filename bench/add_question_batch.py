@@ -9,10 +9,11 @@ Measure the batch first (bench/search_new_batch.py); it is used only after this.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 from collections import defaultdict
 from pathlib import Path
+
+from add_message_batch import append, read_batch
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "data" / "questions"
 HELD_OUT = 0.25
@@ -23,10 +24,8 @@ def main() -> None:
     parser.add_argument("source")
     parser.add_argument("--batch", type=int, required=True)
     args = parser.parse_args()
-    rows = [json.loads(line) for line in Path(args.source).read_text("utf-8").splitlines() if line]
     groups: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        row["batch"] = args.batch
+    for row in read_batch(args.source, args.batch):
         groups[row["style"]].append(row)
     out: dict[str, list[dict]] = {"dev": [], "heldout": []}
     rng = random.Random(f"2026-{args.batch}")
@@ -36,11 +35,7 @@ def main() -> None:
         cut = round(len(group) * HELD_OUT)
         out["heldout"] += group[:cut]
         out["dev"] += group[cut:]
-    for split, chosen in out.items():
-        with (QUESTIONS / f"{split}.jsonl").open("a", encoding="utf-8") as fh:
-            for row in chosen:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        print(f"batch {args.batch}: {len(chosen)} → {split}")
+    append(QUESTIONS, out, args.batch)
 
 
 if __name__ == "__main__":

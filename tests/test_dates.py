@@ -129,6 +129,7 @@ WED = date(2026, 11, 25)
         ("23号24号两天下雨没去成 今天补巡了", WED),
         ("11月16号到20号 5天内整改到位 今天复查了", WED),
         ("11月20 家企业都走访了", None),  # a count, not a day
+        ("在小学搞了一场地震疏散演练，10号那天，忘了登记", date(2026, 11, 10)),
     ],
 )
 def test_days(text: str, expected: date | None):
@@ -152,6 +153,7 @@ def test_future_days_are_refused(text: str):
         ("本季度党委会", "quarter", WED),
         ("11月2号补了一次巡查 算10月最后那周的", "week", date(2026, 10, 31)),
         ("这是11月最后一周的巡查记录", "week", date(2026, 11, 30)),  # this year's
+        ("10月份的专题会议拖到这个月2号才开，算10月的", "month", date(2026, 10, 1)),
         ("第三季度", "quarter", date(2026, 7, 1)),
         ("今年的年报", "year", WED),
         ("2027年度执法计划已印发", "year", date(2027, 6, 30)),

@@ -697,6 +697,9 @@ class _Sure:
         ("done", "燃气公司今天来检查了几家餐馆的管道", "officer", Intent.UNCLEAR),  # theirs
         ("hazard", "边坡 挡墙这种自然灾害隐患 考核细则里有要求没", "officer", Intent.QUESTION),
         ("hazard", "今早巡了青龙社区农贸市场 消防通道畅通 没有占道经营", "officer", Intent.DONE),
+        ("hazard", "温泉三组几家老房子都克瞧了 住人的那家墙体还好 莫得新的裂缝", "officer",
+         Intent.DONE),
+        ("hazard", "10.28去青龙的物流仓库看了 货物堆放规范 有专人值班", "officer", Intent.DONE),
     ],
 )  # fmt: skip
 def test_the_readers_doubts_ask_whatever_the_model_says(
@@ -1008,6 +1011,8 @@ def test_a_corrected_number_is_the_one_after_the_correction():
     assert hazard_numbers.find_acted("12号 说错了 是13号 灭火器换好了") == "13"
     assert hazard_numbers.find_acted("石九号 哦 是十九号 那个砖厂围墙已经拆掉重新砌了") == "19"
     assert hazard_numbers.find_acted("21号那个 哦是17号楼的那家 已经改好了") == "21"  # a building
+    assert hazard_numbers.find_acted("前天报的两条里第二条报重复了 是56号 麻烦作废") == "56"
+    assert hazard_numbers.find_acted("7号改好了 是5号那家的隔壁") == "7"
     # a house number, then the hazard named as the one reported
     text = "老村5号那户的液化气软管换成金属管了 就是前天报的二十一号"
     assert hazard_numbers.find_acted(text) == "21"

@@ -154,6 +154,11 @@ _NAMED_AS_REPORTED = re.compile(
 )
 
 
+# a place in a list of one's reports ("两条里第二条"), then the number it is
+_LIST_PLACE = re.compile(rf"第\s*{_NUM}\s*(?:条|个)(?!隐患)")
+_IS_NUMBER = re.compile(rf"是\s*{_NUM}\s*号(?![楼院栋幢单元层室户门铺])")
+
+
 def find_acted(text: str) -> str | None:
     """The hazard a message about a numbered hazard acts on: as ``find`` with a leading bare
     number, and a leading N号 even before a place word ("57号楼顶的纸箱子清走了")."""
@@ -163,6 +168,8 @@ def find_acted(text: str) -> str | None:
         )
     if (named := _NAMED_AS_REPORTED.search(text)) and (value := _value(named.group(1))):
         return str(value)
+    if _LIST_PLACE.search(text) and (named := _IS_NUMBER.search(text)):
+        return str(_value(named.group(1)))  # "前天报的两条里第二条报重复了 是56号": 56
     if found := find(text, leading=True):
         return found
     if (m := _LEADING_HAO.match(text)) and not _DATE_AFTER.match(text[m.end() :]):

@@ -325,8 +325,11 @@ def work_on_day(text: str) -> bool:
     return _work_day(text) is not None
 
 
+_THAT_DAY = re.compile(rf"(?<![\d.月年第号]){_NUM}\s*[号日]\s*(?:那天|当天)(?!\s*就)")
+
+
 def _work_day(text: str) -> re.Match[str] | None:
-    m = _DONE_ON_DAY.search(text)
+    m = _DONE_ON_DAY.search(text) or _THAT_DAY.search(text)  # "…疏散演练，10号那天，忘了登记"
     if m and (m.group(0).endswith("的") or text.startswith("的", m.end())):
         return None if _MODIFIER.match(text, m.end()) else m  # "11号发的文件": the file's day
     return m
@@ -392,7 +395,14 @@ def _not_future(day: date | None, today: date) -> date | None:
 
 
 def parse_period(text: str, today: date) -> PeriodHint | None:
-    """A period named in a report (本周, 上个月, 10月的, 第三季度, 今年, 2027年度), if any."""
+    """A period named in a report (本周, 上个月, 10月的, 第三季度, 今年, 2027年度), if any; the
+    one the work is said to count for first ("…拖到这个月2号才开，算10月的")."""
+    if (at := text.rfind("算")) >= 0 and (counted := _named_period(text[at + 1 :], today)):
+        return counted
+    return _named_period(text, today)
+
+
+def _named_period(text: str, today: date) -> PeriodHint | None:
     if (
         (m := _NAMED_YEAR.search(text))
         and today.year - 5 <= int(m.group(1)) <= today.year + 1  # "力争2030年…": no record

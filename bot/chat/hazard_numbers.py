@@ -156,7 +156,9 @@ _NAMED_AS_REPORTED = re.compile(
 
 # a place in a list of one's reports ("两条里第二条"), then the number it is
 _LIST_PLACE = re.compile(rf"第\s*{_NUM}\s*(?:条|个)(?!隐患)")
-_IS_NUMBER = re.compile(rf"是\s*{_NUM}\s*号(?![楼院栋幢单元层室户门铺])")
+_IS_NUMBER = re.compile(
+    rf"是\s*{_NUM}\s*号(?![楼院栋幢单元层室户门铺])(?!\s*(?:报|发现|那天|当天|登记|上报|前|之前))"
+)  # not "是20号报的": the day it was reported
 
 
 def find_acted(text: str) -> str | None:

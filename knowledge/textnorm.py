@@ -40,6 +40,8 @@ def cn_to_int(text: str) -> int:
             raise ValueError(text)
         return CN_DIGITS[text]
     tens, _, ones = text.partition("十")
+    if (tens and tens not in CN_DIGITS) or (ones and ones not in CN_DIGITS):
+        raise ValueError(text)  # 一一十, 十十: no number
     value = (CN_DIGITS[tens] if tens else 1) * 10
     if ones:
         value += CN_DIGITS[ones]

@@ -47,6 +47,8 @@ def test_reference_forms(rulebook, text: str, code: str):
         "二级以上标准化",
         "2026年11月3日",
         "二二",  # no number at all: once a ValueError that reached the console
+        "一一十",  # ... and a KeyError (found by the message fuzzing)
+        "十十",
         "三三是啥要求",
         "应该是上周四11月19号 巡的是温泉村",  # a weekday and a day
         "星期三12号开了会",

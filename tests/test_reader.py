@@ -783,6 +783,9 @@ def test_a_fix_of_a_number_before_the_works_verb_offers_the_days_report(assistan
     assert u.intent == Intent.FIX and Intent.DONE in u.alternatives, u
     u = reader.understand("18号灭火器换好了", "officer", False, date(2026, 11, 25))
     assert u.intent == Intent.FIX and Intent.DONE not in u.alternatives, u
+    unsure = LearnedReader(rules, ReaderModel(_Likely("fix", 0.7), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    u = unsure.understand("20号开了安全会", "officer", False, date(2026, 11, 25))
+    assert u.intent == Intent.FIX and Intent.DONE in u.alternatives, u  # asked, with the report
 
 
 @pytest.mark.parametrize(

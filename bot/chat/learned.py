@@ -396,6 +396,8 @@ class LearnedReader:
         )
         if unsure:
             others = tuple(Intent(i) for q, i in ranked[1:3] if q >= ALTERNATIVE)
+            if u.intent == Intent.FIX and work_on_day(norm) and Intent.DONE not in others:
+                others = (Intent.DONE, *others)  # "20号开了安全会": the day's meeting, surely
             return replace(u, alternatives=others or (Intent.UNCLEAR,), confidence=p)
         hazard_p = probs.get(Intent.HAZARD.value, 0.0)
         other = second_reading(u, norm, role, set(signals), hazard_p)

@@ -8,6 +8,7 @@ from bot.schedule.dates import (
     FutureDateError,
     day_of_month,
     opening_day,
+    other_days,
     parse_day,
     parse_period,
 )
@@ -130,6 +131,17 @@ WED = date(2026, 11, 25)
         ("11月16号到20号 5天内整改到位 今天复查了", WED),
         ("11月20 家企业都走访了", None),  # a count, not a day
         ("在小学搞了一场地震疏散演练，10号那天，忘了登记", date(2026, 11, 10)),
+        # this session: a day denied after the one meant, when something came, runs of days
+        ("上周那次巡查是周五11月20号去的，不是周四", date(2026, 11, 20)),
+        ("巡查应该是11月23号 不是24号", date(2026, 11, 23)),
+        ("上周三巡查了 哦不是 上周四", date(2026, 11, 19)),  # the correction after
+        ("上周三受理的那个举报件 今天办结回复群众了", WED),
+        ("上周五街道发通知要更新志愿者名单 今天弄好交上去了", WED),
+        ("上周五街道发了通知 部署岁末年初隐患排查", date(2026, 11, 20)),  # nothing after
+        ("上周一到上周三 配合街道搞房屋抗震信息采集", date(2026, 11, 18)),
+        ("应急预案培训 23 24号两天 各社区专干都来了", date(2026, 11, 24)),
+        ("11.6宣传周活动都弄完了", None),  # the week's name
+        ("11月6号宣传周进社区发传单", date(2026, 11, 6)),
     ],
 )
 def test_days(text: str, expected: date | None):
@@ -169,6 +181,9 @@ def test_future_days_are_refused(text: str):
         ("上上周的巡查漏了，今天补跑了", "week", date(2026, 11, 11)),
         ("2025年四季度的专题会是今年1月6号补开的", "quarter", date(2025, 10, 1)),
         ("今天补巡了一次 算上周的 上周一直下雨", "week", date(2026, 11, 18)),
+        ("47周那次巡查今天才补去", "week", date(2026, 11, 16)),
+        ("补登第46周的巡查", "week", date(2026, 11, 9)),
+        ("明年的执法检查计划定下来了", "year", date(2027, 6, 30)),
     ],
 )
 def test_periods(text: str, every: str, anchor: date):
@@ -227,3 +242,21 @@ def test_counts_of_weeks_are_no_period(text: str):
 )
 def test_a_report_may_open_with_its_day(text: str, expected: date | None):
     assert opening_day(text, WED) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "others"),
+    [
+        ("昨晚大风 今早巡查了", [date(2026, 11, 24)]),  # read as today: the 24th offered too
+        ("上周日刮大风 今早巡查了", [WED]),  # read as Sunday: today offered too
+        ("上周五巡查了 今天补登", []),  # today only as when it is written down
+        ("上周一到上周三 配合街道搞采集", []),  # a run of days: its last
+        ("23 24号两天 培训", []),
+        ("巡查应该是11月23号 不是24号", []),  # corrected
+        ("上周五下雨没去成 今天巡查了", []),  # the day it was not done
+        ("11月30号前要交 今天交了", []),  # a deadline
+        ("巡查了", []),
+    ],
+)
+def test_other_days_a_report_names(text: str, others: list[date]):
+    assert other_days(text, WED, parse_day(text, WED) or WED) == others

@@ -83,8 +83,9 @@ _DAYS_OF_WORK = re.compile(
     r"\s*(?:连着|连续|一共|共|用了)?\s*[两二三四五六七八九十\d]{1,2}\s*天(?!内|之内|以内|后|期限)"
 )  # not "5天内整改到位": a deadline
 _TWO_DAYS = re.compile(
-    rf"(?<![\d.月]){_NUM}\s*[号日]\s*(?:和|、|,|，)?\s*{_NUM}\s*[号日]\s*(?:这)?(?:两|二|2)\s*天"
-)
+    rf"(?<![\d.月]){_NUM}\s*(?:[号日]\s*(?:和|、|,|，)?|\s*(?:和|、|,|，|\s))\s*{_NUM}\s*[号日]\s*"
+    r"(?:这)?(?:两|二|2)\s*天"
+)  # "12号13号两天", "23 24号两天"
 # "上周的巡查今天才去成": the work itself was today, whatever other day is named
 _TODAY_AT_LAST = re.compile(
     r"(今天|今儿|今早)\s*才\s*(去成|去了|去的|克了|克的|跑了|巡查|巡了|出去|得空去|有空去|搞的|搞了"
@@ -103,6 +104,8 @@ _AS_OF = re.compile(
 _COMING = re.compile(r"(说|要|准备|打算|定在|等|将|会)\s*$")  # before a weekday still to come
 # "11月30日前报送": a deadline; "5月12号那周的记录": a week's name; neither is the day done
 _BY = re.compile(r"\s*(前|之前|以前|截止|为止|那周|那一周|那个?星期|那个?礼拜|所在的?周)")
+# "11.6宣传周活动都弄完了": the week's name (but "11月6号宣传周进社区…" is the 6th)
+_WEEK_NAME = re.compile(r"\s*(宣传周|宣传日|减灾日|活动周)")
 _WEEK_OF = re.compile(
     rf"(?<![\d.]){_NUM}\s*月\s*{_NUM}\s*[日号]?\s*(那周|那一周|那个?星期|那个?礼拜|所在的?周)"
 )
@@ -111,6 +114,9 @@ _LAST_WEEK_OF = re.compile(
 )
 # "3月8号 哦不对 是3月6号", "上周三 哦不是 上周四": the day after the correction
 _CORRECTED = re.compile(r"(不对|不是|说错了|搞错了|记错了|错了)")
+# "应该是11月23号 不是24号": a day denied at the end, after the day that was meant
+_NOT_THAT_DAY = re.compile(r"[\s，,。；;]*不是\s*[^\s，,。；;是]{1,8}[\s，,。！!的]*$")
+_SAID_DAY = re.compile(r"(是|为)\s*(上|这|本)?(周|星期|礼拜|\d|[一二三四五六七八九十]|昨|前天|今)")
 # a weekday, not "一直" / "一次" / "日常" after a week ("上周一直下雨" is no Monday)
 _DAY_OF_WEEK = r"([二三四五六天末1-7]|一(?![直起样些共定般切次趟遍连])|日(?!常))"
 _WEEK_DAY = re.compile(rf"(?<!下)(上上|上|这|本)?\s*(?:周|星期|礼拜)\s*{_DAY_OF_WEEK}")
@@ -125,10 +131,15 @@ _PERIOD_WORDS = [
     (re.compile(r"(本|这个|这一个?)季度?"), "quarter", 0),
     (re.compile(r"(今年|本年度?|全年|年度)"), "year", 0),
     (re.compile(r"(去年|上一?年)"), "year", -1),
+    (re.compile(r"(明年|下一?年度)"), "year", 1),  # "明年的执法检查计划定下来了"
 ]
 _NAMED_MONTH = re.compile(rf"(?<![\d.月]){_NUM}\s*月(?:份)?(?!\s*{_NUM}\s*[日号])")
 _LAST_YEAR_MONTH = re.compile(
     rf"(去年|上一?年)\s*(?:的)?\s*{_NUM}\s*月(?:份)?(?!\s*{_NUM}\s*[日号])"
+)
+# a week by its number ("第46周", "47周那次"), not a count of weeks ("3周内", "两周后")
+_WEEK_NUMBER = re.compile(
+    r"第\s*(\d{1,2})\s*周(?!内|之内|以内|后|前)|(?<![\d.第续共])([1-5]\d)\s*周(?=\s*(那|的))"
 )
 _NAMED_QUARTER = re.compile(r"(?:第)?([一二三四1-4])\s*季度")
 # "2025年四季度的党工委会 今年1月6号补开的": that year's quarter
@@ -174,6 +185,10 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
     not in a message about a numbered hazard, where N号 is the hazard ("12号开的那家饭店…").
     Raises FutureDateError for a day after today.
     """
+    if (wrong := _NOT_THAT_DAY.search(text)) and _SAID_DAY.search(text, 0, wrong.start()):
+        text = text[
+            : wrong.start()
+        ]  # "是周五11月20号去的，不是周四": the day said, not the one denied
     fixes = list(_CORRECTED.finditer(text))
     if fixes and (day := parse_day(text[fixes[-1].end() :], today, bare_days)) is not None:
         return day
@@ -208,7 +223,9 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
             (
                 m
                 for m in pattern.finditer(text)
-                if not _BY.match(text, m.end()) and not _AS_OF.search(text[: m.start()])
+                if not _BY.match(text, m.end())
+                and not _AS_OF.search(text[: m.start()])
+                and not (pattern is _SHORT_MD and _WEEK_NAME.match(text, m.end()))
             ),
             None,
         ):
@@ -300,9 +317,16 @@ _LAST_WEEK = re.compile(r"(?<!上)上(个)?(周|星期|礼拜)的(巡查|寻查|
 _NOT_THE_WORKS = re.compile(
     r"\s*(转来|转过来|报来|发来|下发|收到|交办|布置|派)的|\s*(要|将|会(?![议上]))"
 )
+# when a thing came or was taken in, with the work's own day after it ("上周三受理的那个举报件
+# 今天办结回复群众了", "上周五街道发通知要更新名单 今天弄好交上去了")
+_WHEN_IT_CAME = re.compile(
+    r"\s*([\u4e00-\u9fff]{1,4}的那(个|份|件|张|批|起)"
+    r"|(街道|区里|市里|县里|镇里|上面|上级|领导)?\s*(发|下|转|来)(了|的)?(个|份)?(通知|文件))"
+)
+_DAY_AFTER = re.compile(r"(今天|今早|今儿|昨天|昨晚|前天)")
 # "上周一到周三 三天把…采完": the last day of a run of days
 _WEEKDAY_TO = re.compile(
-    rf"\s*(?:到|至|-|—|~)\s*(?:周|星期|礼拜)?\s*{_DAY_OF_WEEK}(?![组户家号村队栋楼个])"
+    rf"\s*(?:到|至|-|—|~)\s*(?:(?:上|这|本)?(?:周|星期|礼拜))?\s*{_DAY_OF_WEEK}(?![组户家号村队栋楼个])"
 )  # not "周二到五组入户走访了": went to group 5
 
 
@@ -312,6 +336,8 @@ def _work_weekday(text: str) -> tuple[str, int, int] | None:
     still to come."""
     for m in _WEEK_DAY.finditer(text):
         if _NOT_THE_WORKS.match(text, m.end()):
+            continue
+        if _WHEN_IT_CAME.match(text, m.end()) and _DAY_AFTER.search(text, m.end()):
             continue
         prefix = m.group(1) or ""
         to = _WEEKDAY_TO.match(text, m.end())
@@ -422,6 +448,11 @@ def _named_period(text: str, today: date) -> PeriodHint | None:
         day := _valid(today.year, _num(m.group(1)), _num(m.group(2)))
     ):
         return PeriodHint("week", day if day <= today else day.replace(year=day.year - 1))
+    if (m := _WEEK_NUMBER.search(text)) and 1 <= (week := int(m.group(1) or m.group(2))) <= 52:
+        monday = date.fromisocalendar(today.year, week, 1)  # "47周那次巡查今天才补去"
+        return PeriodHint(
+            "week", monday if monday <= today else monday.replace(year=today.year - 1)
+        )
     if m := _LAST_YEAR_MONTH.search(text):
         month = _num(m.group(2))
         if 1 <= month <= 12:
@@ -477,7 +508,7 @@ def _shift(every: str, today: date, shift: int) -> date:
     if every == "quarter":
         first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
         return (first - timedelta(days=1)).replace(day=1)
-    return date(today.year - 1, 6, 30)
+    return date(today.year + shift, 6, 30)
 
 
 _SPAN = re.compile(rf"{_NUM}\s*(天|日|周|个星期|星期|礼拜|个月)")
@@ -518,3 +549,55 @@ def parse_until(text: str, today: date, base: date | None = None) -> date | None
         if word in text:
             return today + timedelta(days=_FUTURE[word])
     return None
+
+
+def other_days(text: str, today: date, chosen: date) -> list[date]:
+    """The other past days a report names that its work may have been done on, latest first,
+    when the rules do not settle it ("周一通知的 昨天就把物资盘完了", "昨晚大风 今早巡查了"):
+    the reply then offers each beside ``chosen`` (the day parse_day read). None when a day is
+    corrected or denied, for days the work is said not to have been done on, days of a span
+    or run but its last, a deadline, an as-of day, a week's name, when something else came,
+    or today named only as when the report is written down."""
+    if _CORRECTED.search(text) or _TODAY_AT_LAST.search(text):
+        return []
+    text = _without_missed_days(text)
+    text = _DAY_SPAN.sub(lambda m: " " * len(m.group()), text)
+    text = _TWO_DAYS.sub(lambda m: " " * len(m.group()), text)
+    found: set[date | None] = set()
+
+    def named(m: re.Match[str]) -> bool:
+        return not _BY.match(text, m.end()) and not _AS_OF.search(text[: m.start()])
+
+    for m in filter(named, _FULL_DATE.finditer(text)):
+        found.add(_valid(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in filter(named, _MONTH_NAMED_DAY.finditer(text)):
+        of = today.replace(day=1) - timedelta(days=1) if m.group(1) == "上" else today
+        found.add(_valid(of.year, of.month, _num(m.group(2))))
+    for m in filter(named, _MONTH_DAY.finditer(text)):
+        found.add(_valid(today.year, _num(m.group(1)), _num(m.group(2) or m.group(3))))
+    for m in filter(named, _SHORT_MD.finditer(text)):
+        if not _WEEK_NAME.match(text, m.end()):
+            found.add(_valid(today.year, _num(m.group(1)), _num(m.group(2))))
+    monday = today - timedelta(days=today.weekday())
+    for m in _WEEK_DAY.finditer(text):
+        if _NOT_THE_WORKS.match(text, m.end()) or _WHEN_IT_CAME.match(text, m.end()):
+            continue
+        to = _WEEKDAY_TO.match(text, m.end())  # a run of days: its last
+        back = {"上上": 2, "上": 1}.get(m.group(1) or "", 0)
+        day = (
+            monday
+            - timedelta(weeks=back)
+            + timedelta(days=_WEEKDAY[(to or m).group(1 if to else 2)])
+        )
+        found.add(day - timedelta(weeks=1) if day > today and not m.group(1) else day)
+    if bare := _work_day(text) or _OPENING_DAY.match(text):
+        found.add(_valid(today.year, today.month, _num(bare.group(1))))
+    logged = _LOGGED_TODAY.search(text)
+    for word, back in _RELATIVE.items():
+        if (
+            word in text
+            and not (back == 0 and logged)
+            and not (word == "前天" and "大前天" in text)
+        ):
+            found.add(today - timedelta(days=back))
+    return sorted((d for d in found if d is not None and d <= today and d != chosen), reverse=True)

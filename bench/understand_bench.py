@@ -6,7 +6,8 @@ For tuned / dev / held-out: intent accuracy; for done reports, the item right at
 among the offered choices; hazard recall; hazard-number accuracy; the share of messages that
 end in a clarifying question; and the worst error, the share that would have recorded
 something the writer did not mean (a proposal or an immediate record of another action, item,
-hazard number or day). The reference day of every message is 2026-11-25 (a Wednesday).
+hazard number or day; a report offered on several days it names is wrong when the day meant
+is not among them). The reference day of every message is 2026-11-25 (a Wednesday).
 Errors can be listed for tuned and dev only: the held-out part is reported as figures.
 """
 
@@ -69,24 +70,27 @@ def judge(reading, m: dict) -> Judged:
     got = reading.intent
     codes = list(dict.fromkeys(reading.codes))
     number = number_of(reading.hazard)
-    clarifies = reading.clarifies
+    # a question back: what is meant, which item, which hazard, or which of the days named
+    clarifies = reading.clarifies or bool(reading.days)
     item1 = offered = hazard_found = number_ok = None
     if want == "done" and m["codes"]:
-        item1 = got == "done" and bool(codes) and codes[0] in m["codes"] and not clarifies
+        item1 = got == "done" and bool(codes) and codes[0] in m["codes"] and not reading.clarifies
         offered = got == "done" and any(c in m["codes"] for c in codes[: reading.max_choices])
     if want == "hazard":
         hazard_found = got == "hazard"
     if m.get("hazard") is not None:
         number_ok = number == m["hazard"]
     wrong = False
-    if got in RECORDING and not clarifies:
+    if got in RECORDING and not reading.clarifies:
         if got != want:
             wrong = True
-        elif got == "done":
+        elif (
+            got == "done"
+        ):  # a choice of days is no excuse for a wrong item, nor a day not offered
             wrong = (
                 not codes
                 or codes[0] not in m["codes"]
-                or (m.get("date") is not None and reading.date != m["date"])
+                or (m.get("date") is not None and m["date"] not in (reading.date, *reading.days))
                 or (m.get("period") is not None and reading.period != m["period"])
             )
         elif got in NUMBERED and m.get("hazard") is not None:

@@ -311,6 +311,20 @@ def test_a_bare_day_in_a_done_command_is_the_day_done(library):
     assert u.error == "done.future_date", u  # still to come: refused, never last month's
 
 
+def test_a_period_in_a_done_command_is_kept(assistant: Assistant, street_org):
+    """"/done 9.4 10月": October's (a community's part of a street item, and the monthly
+    record rather than the week's patrol)."""
+    read = assistant.features.reader.understand
+    u = read("/done 9.4 10月", "officer")
+    assert (u.codes, u.period) == (["9.4"], "2026-10"), u
+    u = read("/done 4.2.3 10月", "officer")
+    assert (u.tasks, u.period) == (["4.2.3:record"], "2026-10"), u
+    street = street_org("street", "连然街道")
+    assert "已记录" in street.say("/done 9.4 10月")
+    row = assistant.ws.store.one("SELECT * FROM records")
+    assert (row["code"], row["period"]) == ("9.4", "2026-10")
+
+
 @pytest.mark.parametrize(
     ("text", "role"),
     [
@@ -395,6 +409,7 @@ def test_a_report_that_does_not_say_what_asks_which_item(assistant: Assistant, t
         ("十二号和十五号重复了 十五号作废", "15"),
         ("23号和24号是一个地方 24号报重复了 作废", "24"),
         ("20号跟19号重复了 删掉20号", "20"),
+        ("59号跟55号报重复了 把59号撤了", "59"),
     ],
 )
 def test_of_two_numbers_the_one_the_action_follows(assistant: Assistant, text, number):

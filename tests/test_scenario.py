@@ -107,3 +107,27 @@ def test_back_dated_report_goes_to_its_period(assistant: Assistant, street_org):
     officer.press("确认")
     row = assistant.ws.store.one("SELECT * FROM records ORDER BY id DESC")
     assert (row["period"], row["done_on"]) == ("2026-W47", "2026-11-20")
+
+
+def test_a_report_naming_two_days_offers_both(assistant: Assistant, street_org):
+    """ "上周日刮大风 今早巡查了": which day the patrol was is asked with one tap, the day read
+    first; the other day's choice records that day, in its own week."""
+    officer = street_org("officer", "金色社区")
+    reply = officer.say("上周日刮大风 今早巡查了")
+    labels = [label for label, _ in officer.buttons()]
+    assert "完成的那天" in reply
+    assert labels[:2] == ["确认：11月22日 做的", "确认：11月25日 做的"]  # as read, then the other
+    assert labels[-2:] == ["不是这项", "取消"]
+    assert assistant.ws.store.value("SELECT COUNT(*) FROM records") == 0
+    data = officer.buttons()[1][1]
+    assert "已记录" in officer.press("11月25日")
+    row = assistant.ws.store.one("SELECT * FROM records")
+    assert (row["done_on"], row["period"]) == ("2026-11-25", "2026-W48")
+    assert "处理过" in assistant.press(officer.incoming(), data)[0].text  # recorded once
+    assert assistant.ws.store.value("SELECT COUNT(*) FROM records") == 1
+
+
+def test_one_day_named_is_confirmed_as_before(assistant: Assistant, street_org):
+    officer = street_org("officer", "金色社区")
+    officer.say("上周五巡查了 今天补登")
+    assert [label for label, _ in officer.buttons()] == ["确认登记", "不是这项", "取消"]

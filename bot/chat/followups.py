@@ -78,8 +78,12 @@ class FollowUps:
             if choice == "other":
                 ws.pending.resolve(pending, "other")
                 return [self.tasks.ask_task(person, payload.base(), msg.again(pending.id))]
+            if choice.startswith("day"):  # another day the message named
+                payload = self.tasks.on_other_day(payload, pending.payload, choice)
+            elif choice != "ok":
+                return [Reply(t("choice.unknown"))]
             reply = self.tasks.record(person, payload)
-            ws.pending.resolve(pending, "ok")
+            ws.pending.resolve(pending, choice)
             return [reply]
         index = int(choice) if choice.isdigit() else -1
         if pending.kind == "choose_task":

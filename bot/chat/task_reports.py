@@ -8,10 +8,12 @@ and only the tasks of their role.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.chat import buttons
+from bot.chat.buttons import Button
 from bot.chat.payloads import DonePayload
 from bot.chat.replies import Incoming, Reply
 from bot.chat.understand import Understanding
@@ -45,7 +47,9 @@ class TaskReports:
             units = [ws.rulebook.unit(c) for c in u.codes]
             loose = [x for x in units if x is not None and not x.tasks]
             if u.command and loose:
-                return [self.record_loose(person, loose[0], base)]
+                return [
+                    self.record_loose(person, loose[0], base.for_task(loose[0].code, u.period))
+                ]
             if u.codes and u.command:
                 return [Reply(t("done.not_your_role", code=u.codes[0]))]
             return [self.ask_task(person, base, msg)]
@@ -58,18 +62,27 @@ class TaskReports:
         payload = base.for_task(u.tasks[0], u.period)
         if u.command and u.confidence >= 0.9:
             return [self.record(person, payload)]
-        return [self.confirm(person, payload, msg)]
+        days = [date.fromisoformat(d) for d in u.days if d <= ws.today().isoformat()]
+        return [self.confirm(person, payload, msg, days)]
 
-    def confirm(self, person: Person, payload: DonePayload, msg: Incoming) -> Reply:
+    def confirm(
+        self, person: Person, payload: DonePayload, msg: Incoming, days: list[date] | None = None
+    ) -> Reply:
+        """The reading to confirm with one tap; when the message named other days the work
+        may have been done on, each is a choice too (its period is that day's, unless the
+        message named the period)."""
         assert payload.task_id is not None
         if ":" not in payload.task_id:  # an item without a recurring task: evidence for it
-            return self._confirm_loose(person, payload, msg)
-        unit, task, period = self.task_instance(payload.task_id, payload.day, payload.period)
-        payload = payload.for_task(payload.task_id, period)
-        pending, _ = self.ws.pending.create(
-            person.id, "confirm_done", {**payload.to_json(), "choices": ["ok", "other", "no"]},
-            msg.source,
-        )  # fmt: skip
+            return self._confirm_loose(person, payload, msg, days or [])
+        task_id = payload.task_id
+        unit, task, period = self.task_instance(task_id, payload.day, payload.period)
+        payload = payload.for_task(task_id, period)
+        _, _, own = self.task_instance(task_id, payload.day)  # the day's own period
+        other = [
+            (d, self.task_instance(task_id, d)[2] if period == own else period) for d in days or []
+        ]
+        other = [(d, p) for d, p in other if p is not None]
+        pending = self._pending(person, payload, msg, other)
         text = t(
             "done.confirm",
             code=unit.code,
@@ -78,12 +91,62 @@ class TaskReports:
             day=md(payload.day),
             photos=photos_words(payload),
         )
-        row = (
-            buttons.choice(t("btn.confirm"), pending.id, "ok"),
-            buttons.choice(t("btn.other_task"), pending.id, "other"),
-            buttons.choice(t("btn.cancel"), pending.id, "no"),
+        if other:
+            text += "\n" + t("done.which_day")
+        return Reply(text, self._confirm_rows(pending.id, payload.day, [d for d, _ in other]))
+
+    def _pending(
+        self,
+        person: Person,
+        payload: DonePayload,
+        msg: Incoming,
+        other: list[tuple[date, str | None]],
+    ) -> Any:
+        choices = ["ok", *(f"day{i}" for i in range(len(other))), "other", "no"]
+        days = [[d.isoformat(), p] for d, p in other]
+        data = {**payload.to_json(), "choices": choices, "days": days}
+        pending, _ = self.ws.pending.create(person.id, "confirm_done", data, msg.source)
+        return pending
+
+    @staticmethod
+    def _confirm_rows(
+        pending_id: int, day: date, other: list[date]
+    ) -> tuple[tuple[Button, ...], ...]:
+        """确认 / 不是这项 / 取消 in one row; with other days, each day a row of its own (the
+        proposed one first), then 不是这项 and 取消."""
+        if not other:
+            return (
+                (
+                    buttons.choice(t("btn.confirm"), pending_id, "ok"),
+                    buttons.choice(t("btn.other_task"), pending_id, "other"),
+                    buttons.choice(t("btn.cancel"), pending_id, "no"),
+                ),
+            )
+        rows: list[tuple[Button, ...]] = [
+            (buttons.choice(t("btn.confirm_day", day=md(day)), pending_id, "ok"),)
+        ]
+        rows += [
+            (buttons.choice(t("btn.confirm_day", day=md(d)), pending_id, f"day{i}"),)
+            for i, d in enumerate(other)
+        ]
+        rows.append(
+            (
+                buttons.choice(t("btn.other_task"), pending_id, "other"),
+                buttons.choice(t("btn.cancel"), pending_id, "no"),
+            )
         )
-        return Reply(text, (row,))
+        return tuple(rows)
+
+    def on_other_day(
+        self, payload: DonePayload, pending_payload: dict, choice: str
+    ) -> DonePayload:
+        """The report as confirmed on another day the message named (choice "dayN")."""
+        index = int(choice[3:]) if choice[3:].isdigit() else -1
+        days = pending_payload.get("days") or []
+        if not 0 <= index < len(days):
+            raise UserError("choice.unknown")
+        day, period = days[index]
+        return replace(payload, done_on=day, period=period)
 
     def choose_task(
         self, person: Person, base: DonePayload, msg: Incoming, task_ids: list[str]
@@ -143,24 +206,21 @@ class TaskReports:
                 period = inst.period.key if inst else None
         return unit, task, period
 
-    def _confirm_loose(self, person: Person, payload: DonePayload, msg: Incoming) -> Reply:
+    def _confirm_loose(
+        self, person: Person, payload: DonePayload, msg: Incoming, days: list[date]
+    ) -> Reply:
         assert payload.task_id is not None
         unit = self.ws.rulebook.unit(payload.task_id)
         if unit is None:
             raise UserError("done.unknown_code", code=payload.task_id)
-        pending, _ = self.ws.pending.create(
-            person.id, "confirm_done", {**payload.to_json(), "choices": ["ok", "other", "no"]},
-            msg.source,
-        )  # fmt: skip
+        other = [(d, payload.period) for d in days]  # evidence: the period named, if any
+        pending = self._pending(person, payload, msg, other)
         key = "done.confirm_street" if contributes(person, unit) else "done.confirm_loose"
         text = t(key, code=unit.code, name=unit.name, day=md(payload.day),
                  photos=photos_words(payload))  # fmt: skip
-        row = (
-            buttons.choice(t("btn.confirm"), pending.id, "ok"),
-            buttons.choice(t("btn.other_task"), pending.id, "other"),
-            buttons.choice(t("btn.cancel"), pending.id, "no"),
-        )
-        return Reply(text, (row,))
+        if other:
+            text += "\n" + t("done.which_day")
+        return Reply(text, self._confirm_rows(pending.id, payload.day, days))
 
     def record(self, person: Person, payload: DonePayload) -> Reply:
         assert payload.task_id is not None

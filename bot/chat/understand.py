@@ -25,10 +25,12 @@ from bot.schedule.dates import (
     PeriodHint,
     day_of_month,
     opening_day,
+    other_days,
     parse_day,
     parse_period,
     parse_until,
 )
+from bot.schedule.periods import period_for
 from knowledge.model import Rulebook, Task, Unit
 from knowledge.refs import find_refs
 from knowledge.search import SearchIndex, SearchResult
@@ -184,7 +186,7 @@ _GENERIC_DONE = re.compile(
 )
 _FUTURE = re.compile(
     r"(明天|后天|下周|下个月|待会|等会|一会儿|准备|打算|计划(去|要)|要去|将要|马上去|"
-    r"回头|月底前?要|说要|(说|讲|让|叫).{0,10}要|之前要|前要把)"
+    r"回头|月底前?要|说要|(说|讲|让|叫).{0,10}要|之前要|前要把|到时候?再|届时)"
 )
 # Someone else's news ("张姐说她们村的演练搞完了") is not the sender's own report.
 _REPORTED = re.compile(r"(说|讲|听说)(她|他|它)们?")
@@ -237,6 +239,9 @@ class Understanding:
     error: str | None = None  # a texts.yaml key when the message cannot be taken as meant
     # other likely readings, best first, when the reader is not sure of this one
     alternatives: tuple[Intent, ...] = ()
+    # a report's other days the work may have been done on (ISO, latest first), when the
+    # message names several: offered beside ``date``, never chosen silently
+    days: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "intent", Intent(self.intent))  # "done" → Intent.DONE
@@ -257,7 +262,16 @@ class Understanding:
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
-        for key in ("text", "place", "enterprise", "error", "command", "severity", "alternatives"):
+        for key in (
+            "text",
+            "place",
+            "enterprise",
+            "error",
+            "command",
+            "severity",
+            "alternatives",
+            "days",
+        ):
             if not data[key]:
                 data.pop(key)
         return data
@@ -458,6 +472,8 @@ class Understander:
                 Intent.DONE, confidence=0.5, text=norm, command=command, error="done.future_date"
             )
         hint = parse_period(plain, today)
+        # other days named ("周一通知的 昨天就把物资盘完了"): offered, not chosen silently
+        days = () if command else tuple(d.isoformat() for d in other_days(plain, today, day))
         unknown = next((r.code for r in refs if r.explicit and not r.exists), None)
         if unknown:
             return Understanding(
@@ -479,9 +495,13 @@ class Understander:
                 TaskMatch(u, t, 1.0) for u in units for t in u.tasks if role in t.roles or not role
             ]
             candidates = self.best(self.scored(norm, candidates, hint, day, period_of))
+            if hint and len(of := [c for c in candidates if c.task.every == hint.every]) == 1:
+                candidates = (
+                    of  # "/done 4.2.3 10月": October's monthly record, not a week's patrol
+                )
             confidence = 0.95 if len(candidates) <= 1 else 0.6
         elif ranked is not None:
-            return ranked(norm, day, hint)
+            return replace(ranked(norm, day, hint), days=days)
         else:
             candidates = self.task_candidates(norm, role, hint, day, period_of)
             codes = list(dict.fromkeys(c.unit.code for c in candidates))
@@ -495,6 +515,10 @@ class Understander:
         if candidates and period_of is not None:
             anchor = hint.anchor if hint and hint.every == candidates[0].task.every else day
             period = period_of(candidates[0].unit, candidates[0].task, anchor)
+        elif codes and not candidates and hint is not None:
+            # evidence for an item with no task of the person's: the period named
+            # ("/done 9.4 10月"), as for a report in words
+            period = period_for(hint.every, hint.anchor).key
         return Understanding(
             Intent.DONE,
             codes,
@@ -504,6 +528,7 @@ class Understander:
             confidence=confidence,
             text=norm,
             command=command,
+            days=days,
         )
 
     def _expanded(self, norm: str) -> str:

@@ -184,6 +184,7 @@ def test_future_days_are_refused(text: str):
         ("47周那次巡查今天才补去", "week", date(2026, 11, 16)),
         ("补登第46周的巡查", "week", date(2026, 11, 9)),
         ("明年的执法检查计划定下来了", "year", date(2027, 6, 30)),
+        ("10月份的安办专题会拖到这个月4号才开 补登一下", "month", date(2026, 10, 1)),
     ],
 )
 def test_periods(text: str, every: str, anchor: date):

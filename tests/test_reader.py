@@ -714,6 +714,11 @@ class _Sure:
         ("hazard", "今早巡了青龙社区农贸市场 消防通道畅通 没有占道经营", "officer", Intent.DONE),
         ("hazard", "温泉三组几家老房子都克瞧了 住人的那家墙体还好 莫得新的裂缝", "officer",
          Intent.DONE),
+        # this session, from batches 84-87's dev rows read before use
+        ("done", "这周的巡查还莫克 忙收烤烟去了", "officer", Intent.CHECKLIST),  # not yet gone
+        ("done", "村里的地震应急预案要每年都修订嘛", "officer", Intent.QUESTION),
+        ("done", "今天跑了一圈 别的都好 就是加油站旁边新开了个汽修店 在路边喷漆", "officer",
+         Intent.HAZARD),
 
     ],
 )  # fmt: skip
@@ -996,6 +1001,14 @@ def test_words_near_the_not_fixed_ones_do_not_undo_a_fix(text):
 def test_a_slash_done_whose_words_name_no_done_work_asks_which_item(assistant: Assistant, text):
     u = assistant.features.reader.understand(text, "officer")
     assert u.intent == Intent.DONE and not u.codes, u
+
+
+def test_a_month_named_places_a_window_task(assistant: Assistant):
+    """"6月安全生产月活动总结 今天才补交": June's 安全生产月 (the task's window), not none."""
+    read = assistant.features.reader.understand
+    u = read("6月安全生产月活动总结 今天才补交上去", "street")
+    assert (u.codes, u.period, u.date) == (["2.2.1"], "2026-month", "2026-11-25"), u
+    assert read("安全生产月活动总结交了", "street").period is None  # today: outside the window
 
 
 def test_a_named_period_chooses_between_the_patrol_and_its_record(assistant: Assistant):

@@ -49,6 +49,7 @@ from bot.chat.understand import (
     TaskMatch,
     Understander,
     Understanding,
+    hint_anchor,
 )
 from bot.records.hazards import CODE_BY_ROLE
 from bot.schedule.dates import PeriodHint, work_on_day
@@ -92,6 +93,11 @@ _NOTHING_SEEN = re.compile(
     r"(没有|没得|莫得|没人|无人|没见|未见|没发现|没看到)[\u4e00-\u9fff]{1,6}?的?(?=$|[\s，,。!！])|宣传"
 )
 _UNSAFE = frozenset({"haz_w", "weak_haz"})
+# "别的都好 就是加油站旁边新开了个汽修店 在路边喷漆": a round fine but for one thing
+_BUT_ONE = re.compile(
+    r"(别的|其他|其余|其它|别个|别处)(地方|几家|的)?(都|也)?(还)?"
+    r"(好|正常|没问题|没啥|行|可以|莫得问题|没得问题).{0,6}(就是|只是|但是|不过|除了)"
+)
 ITEM_CHOICES = 4
 # The confidence of an item found in a slash command's words: below what makes the command
 # act at once (0.9, bot/chat/task_reports.py), so the reading is confirmed with one tap.
@@ -105,7 +111,8 @@ COMMAND_WORDS = 0.6
 _ASKS = re.compile(
     r"(算不算|算吗|能不能算|能算上?不|算上不|认不认|认吗|可不可以|行不行|要不要|需不需要|(?<![发交送递报拿转寄])给(?:是|算)|"
     r"还要.{0,12}吗|吗[？?]*$|[？?]\s*$|多长时间|多久|算.{0,12}(不|吗|么)[？?]*$|(了|过|来|好|完|有[\u4e00-\u9fff]{0,4})没[？?]*$|是.{0,12}吧[？?]*$|"
-    r"(够|可以|对|算数)了?吧[？?。!！]*$)"  # "应该够了吧": whether it counts (not 行吧, 算了吧)
+    r"(够|可以|对|算数)了?吧[？?。!！]*$|"  # "应该够了吧": whether it counts (not 行吧, 算了吧)
+    r"要[^，,。\s]{1,12}嘛[？?]*$)"  # "地震应急预案要每年都修订嘛": a dialect question
 )
 _HEARSAY = re.compile(
     r"(听说|据说|听(他|她)们?(说|讲)|听(?!取|了|完|课|我|懂|从|得|到)[\u4e00-\u9fff]{1,4}?说(?!明)|(说|讲)(她|他)们|(街道|社区|村|镇|乡)(他|她)们|"
@@ -147,6 +154,7 @@ _UNSEEN = re.compile(
 _IF_THEN = re.compile(r"(如果|要是|万一|假如).{0,16}(再|就)")  # "如果月底前改不完 我再申请延期"
 _NOT_YET = re.compile(
     r"((还没|还未|尚未|还莫得|还没有)(出去|去|开始)?(巡|查|交|报|搞|做|开|弄|整)|卡在|卡住|"
+    r"还(没|莫|未)(有|得)?(克|去)(?=$|\s|[，,。])|"  # "这周的巡查还莫克 忙收烤烟去了"
     + ASKED_IF_DONE
     + r"|(还有|还差|还剩).{0,8}(没|莫得|没有|未)\S{0,3}(完|好|齐))"
 )
@@ -461,7 +469,7 @@ class LearnedReader:
             scored = self.rules.best(self.rules.scored(norm, matches, hint, day, period_of))
             tasks += [f"{unit.code}:{m.task.key}" for m in scored] or [unit.code]
             if period is None and scored and period_of is not None:
-                anchor = hint.anchor if hint and hint.every == scored[0].task.every else day
+                anchor = hint_anchor(hint, scored[0].task, day)
                 period = period_of(scored[0].unit, scored[0].task, anchor)
             elif period is None and not own and hint is not None:
                 # evidence for an item with no task of the person's (a community's part of a
@@ -535,7 +543,7 @@ def second_reading(
     if (
         u.intent == Intent.DONE
         and role in ("officer", "street")
-        and hazard_p >= HAZARD_BESIDE_DONE
+        and (hazard_p >= HAZARD_BESIDE_DONE or _BUT_ONE.search(norm))
         and (
             _SOME_LACK.search(norm) or not (_NOTHING_SEEN.search(norm) or _PUBLICITY.search(norm))
         )

@@ -126,7 +126,8 @@ _HAZARD_WORDS = re.compile(
     r"危险|堆了|乱堆|充电|飞线|没人管|超高|超限|"
     # too close, blocked, shut or rebuilt: "取暖器紧挨着窗帘", "通道被货车占了", "楼梯间隔成单间"
     r"紧挨|挨着|贴着|太近|占了|锁起来|锁上了|隔成|隔出|改成.{0,4}(住|租|宿舍)|划成|烧荒|焚烧|烧秸秆|"
-    r"没通风|不通风|通风不好|没(打|做|装|建)(圈梁|护栏|防护|围挡|围栏|盖板))"
+    r"没通风|不通风|通风不好|没(打|做|装|建)(圈梁|护栏|防护|围挡|围栏|盖板)|"
+    r"(一个|一瓶|一具|一把|一根|一样)(都|也)(没有|莫得|没得|没))"  # "灭火器一个都莫得"
 )
 _NO_HAZARD = re.compile(
     r"(没|未|莫)(发现|有|得)?(啥|什么|任何)?(大)?(隐患|问题|异常)|无(隐患|异常)|"
@@ -158,6 +159,14 @@ def _report_day(plain: str, today: date, command: bool) -> date:
         or (day_of_month(plain, today) if command else opening_day(plain, today))
         or today
     )
+
+
+def hint_anchor(hint: PeriodHint | None, task: Task, day: date) -> date:
+    """The day whose period a report counts for: the period named when the task has that
+    cadence, or a window ("6月安全生产月活动总结 今天才补交": June's), else the day done."""
+    if hint and (hint.every == task.every or (task.window is not None and hint.every == "month")):
+        return hint.anchor
+    return day
 
 
 def _blank(m: re.Match[str]) -> str:
@@ -513,7 +522,7 @@ class Understander:
         tasks = [f"{c.unit.code}:{c.task.key}" for c in candidates]
         period = None
         if candidates and period_of is not None:
-            anchor = hint.anchor if hint and hint.every == candidates[0].task.every else day
+            anchor = hint_anchor(hint, candidates[0].task, day)
             period = period_of(candidates[0].unit, candidates[0].task, anchor)
         elif codes and not candidates and hint is not None:
             # evidence for an item with no task of the person's: the period named

@@ -458,27 +458,35 @@ def _named_period(text: str, today: date) -> PeriodHint | None:
         if 1 <= month <= 12:
             return PeriodHint("month", date(today.year - 1, month, 1))
     named = [
-        (m.start(), text.startswith("的", m.end()), every, shift)
+        (m.start(), text.startswith("的", m.end()), PeriodHint(every, _shift(every, today, shift)))
         for pattern, every, shift in _PERIOD_WORDS
         for m in pattern.finditer(text)
     ]
     if named:  # "去年的述职 今年1月12号才述": the one the work is of (…的), else the first
-        _, _, every, shift = min(named, key=lambda x: (not x[1], x[0]))
-        return PeriodHint(every, _shift(every, today, shift))
+        months = [  # "10月份的专题会拖到这个月4号才开": October's
+            (m.start(), True, PeriodHint("month", anchor))
+            for m in _NAMED_MONTH.finditer(text)
+            if text.startswith("的", m.end()) and (anchor := _month_anchor(m, today))
+        ]
+        return min(named + months, key=lambda x: (not x[1], x[0]))[2]
     if m := _NAMED_QUARTER.search(text):
         quarter = _num(m.group(1))
         anchor = date(today.year, 3 * quarter - 2, 1)
         return PeriodHint(
             "quarter", anchor if anchor <= today else anchor.replace(year=anchor.year - 1)
         )
-    if m := _NAMED_MONTH.search(text):
-        month = _num(m.group(1))
-        if 1 <= month <= 12:
-            anchor = date(today.year, month, 1)
-            if anchor > today:
-                anchor = anchor.replace(year=today.year - 1)
-            return PeriodHint("month", anchor)
+    if (m := _NAMED_MONTH.search(text)) and (anchor := _month_anchor(m, today)):
+        return PeriodHint("month", anchor)
     return None
+
+
+def _month_anchor(m: re.Match[str], today: date) -> date | None:
+    """The first day of the month named (the latest such month not after today)."""
+    month = _num(m.group(1))
+    if not 1 <= month <= 12:
+        return None
+    anchor = date(today.year, month, 1)
+    return anchor if anchor <= today else anchor.replace(year=today.year - 1)
 
 
 def _span_period(m: re.Match[str], today: date) -> PeriodHint | None:

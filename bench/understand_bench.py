@@ -119,6 +119,9 @@ def judge(reading, m: dict) -> Judged:
                 or codes[0] not in m["codes"]
                 or (m.get("date") is not None and m["date"] not in (reading.date, *reading.days))
                 or (m.get("period") is not None and not same_period(reading.period, m["period"]))
+                # another day's button records that day's own period: never a period labelled
+                # as other than its day's
+                or (m.get("period") is not None and m.get("date") != reading.date)
             )
         elif got in NUMBERED and m.get("hazard") is not None:
             wrong = number != m["hazard"]

@@ -142,6 +142,16 @@ WED = date(2026, 11, 25)
         ("应急预案培训 23 24号两天 各社区专干都来了", date(2026, 11, 24)),
         ("11.6宣传周活动都弄完了", None),  # the week's name
         ("11月6号宣传周进社区发传单", date(2026, 11, 6)),
+        ("上周五巡查的那个片区 今天又去复查了", date(2026, 11, 20)),  # no thing that came
+        ("培训今天搞了 时限是9月30号", WED),
+        # from batch 89's dev rows read before use
+        ("上周五下了一天雨 第二天一早就克边坡那点巡了一趟", date(2026, 11, 21)),
+        ("更正：上周那次巡查是17号周二，不是之前发的19号", date(2026, 11, 17)),
+        ("日期搞错了 青龙社区的巡查是前天不是昨天 重新登一下", date(2026, 11, 23)),
+        ("11月9号那周的巡查补一下 是周三11号去的", date(2026, 11, 11)),
+        ("上周的巡查 不是周四 是周三18号去的 之前报错了", date(2026, 11, 18)),
+        ("上周二接的举报件 周四就办结了", date(2026, 11, 19)),
+        ("3号楼周二巡查了", date(2026, 11, 24)),  # a building, not the 3rd
     ],
 )
 def test_days(text: str, expected: date | None):
@@ -185,6 +195,7 @@ def test_future_days_are_refused(text: str):
         ("补登第46周的巡查", "week", date(2026, 11, 9)),
         ("明年的执法检查计划定下来了", "year", date(2027, 6, 30)),
         ("10月份的安办专题会拖到这个月4号才开 补登一下", "month", date(2026, 10, 1)),
+        ("第50周的巡查补一下", "week", date(2025, 12, 8)),  # last year's week 50, its Monday
     ],
 )
 def test_periods(text: str, every: str, anchor: date):
@@ -220,7 +231,16 @@ def test_a_bare_day_still_to_come_is_refused():
         day_of_month("28号", WED)
 
 
-@pytest.mark.parametrize("text", ["宽限3周", "连续12周都按时巡查了", "11-16周一巡查了大屯村"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "宽限3周",
+        "连续12周都按时巡查了",
+        "11-16周一巡查了大屯村",
+        "最近10周的巡查都按时做了",  # a count of weeks
+        "应急预案修订完了 明年再搞演练",  # a plan for next year, not the work's period
+    ],
+)
 def test_counts_of_weeks_are_no_period(text: str):
     assert parse_period(text, WED) is None
 
@@ -257,6 +277,16 @@ def test_a_report_may_open_with_its_day(text: str, expected: date | None):
         ("上周五下雨没去成 今天巡查了", []),  # the day it was not done
         ("11月30号前要交 今天交了", []),  # a deadline
         ("巡查了", []),
+        # a review's cases: none of these is another day the work was done
+        ("十一月十七号巡查了三组", []),  # not the 7th inside 十七号
+        ("防震减灾宣传周 11.8在村委会放了宣传片", []),  # 周 1… is no Monday
+        ("培训今天搞了 时限是9月30号", []),  # a deadline
+        ("今天巡查了 昨天下雨没去成", []),
+        ("周二巡查了 周四去复查", []),  # still to come
+        ("上周五巡查的，今天把照片发上来", []),  # today only sends the photos
+        ("上周一到周三把全村巡了一遍", []),
+        ("上周五巡查的那个片区 今天又去复查了", [WED]),  # today's recheck: asked
+        ("18号周二巡查了", [date(2026, 11, 24)]),  # day and weekday disagree: both offered
     ],
 )
 def test_other_days_a_report_names(text: str, others: list[date]):

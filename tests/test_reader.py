@@ -825,6 +825,11 @@ def test_a_neighbours_work_is_never_proposed_alone(assistant: Assistant, text):
         "今天把其他两个村小组也走访了",
         "今天把其他自然村也巡了一遍",
         "巡查记录发给是安办的小李了",
+        # review of this session's rules: none of these asks
+        "今天巡查了三组 要得嘛",  # 要得: "OK"
+        "今天巡查了五个组 别的都好 就是有点累",
+        "今天巡查了五个组 还有一个组还没去",  # partial progress, not "not yet"
+        "巡查了一圈 隐患一个都没有",
     ],
 )
 def test_own_work_with_a_neighbour_or_a_giving_verb_raises_no_doubt(assistant: Assistant, text):

@@ -62,7 +62,7 @@ def _value(text: str) -> int | None:
 # what is done to a hazard, by the action: the number right before it is the one meant
 # ("…跟50号是一个 52作废", "2号退回 1号复核通过")
 _ACTION_WORDS = {
-    "void": "作废|删|不要了|撤销|撤掉|撤了|撤回|撤下|去掉|报重复",
+    "void": "作废|删|不要了|撤销|撤掉|撤了|撤回|报重复",
     "verify": "销号|复核通过|复查通过|验收|合格|通过",
     "reject": "退回|打回|驳回|重新整改|重改|不合格|不通过",
     "extend": "延期|延到|宽限|推迟",

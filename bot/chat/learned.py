@@ -33,6 +33,7 @@ from bot.chat.understand import (
     _CHECKLIST,
     _COMMAND,
     _DONE_WORDS,
+    _ENTERPRISE,
     _FIX_WORDS,
     _FUTURE,
     _HAZARD_WORDS,
@@ -93,11 +94,22 @@ _NOTHING_SEEN = re.compile(
     r"(没有|没得|莫得|没人|无人|没见|未见|没发现|没看到)[\u4e00-\u9fff]{1,6}?的?(?=$|[\s，,。!！])|宣传"
 )
 _UNSAFE = frozenset({"haz_w", "weak_haz"})
+
 # "别的都好 就是加油站旁边新开了个汽修店 在路边喷漆": a round fine but for one thing
 _BUT_ONE = re.compile(
     r"(别的|其他|其余|其它|别个|别处)(地方|几家|的)?(都|也)?(还)?"
     r"(好|正常|没问题|没啥|行|可以|莫得问题|没得问题).{0,6}(就是|只是|但是|不过|除了)"
 )
+
+
+def but_one(norm: str) -> bool:
+    """A round fine but for one place or one unsafe thing ("别的都好 就是加油站旁边新开了个汽修店
+    在路边喷漆"); not "别的都好 就是有点累" nor "…就是照片还没传"."""
+    m = _BUT_ONE.search(norm)
+    tail = norm[m.end() :] if m else ""
+    return bool(m) and bool(_ENTERPRISE.search(tail) or _HAZARD_WORDS.search(tail))
+
+
 ITEM_CHOICES = 4
 # The confidence of an item found in a slash command's words: below what makes the command
 # act at once (0.9, bot/chat/task_reports.py), so the reading is confirmed with one tap.
@@ -112,7 +124,7 @@ _ASKS = re.compile(
     r"(算不算|算吗|能不能算|能算上?不|算上不|认不认|认吗|可不可以|行不行|要不要|需不需要|(?<![发交送递报拿转寄])给(?:是|算)|"
     r"还要.{0,12}吗|吗[？?]*$|[？?]\s*$|多长时间|多久|算.{0,12}(不|吗|么)[？?]*$|(了|过|来|好|完|有[\u4e00-\u9fff]{0,4})没[？?]*$|是.{0,12}吧[？?]*$|"
     r"(够|可以|对|算数)了?吧[？?。!！]*$|"  # "应该够了吧": whether it counts (not 行吧, 算了吧)
-    r"要[^，,。\s]{1,12}嘛[？?]*$)"  # "地震应急预案要每年都修订嘛": a dialect question
+    r"要(?!得)[^，,。\s]{1,12}嘛[？?]*$)"  # "预案要每年都修订嘛" asks (要得嘛 is "OK")
 )
 _HEARSAY = re.compile(
     r"(听说|据说|听(他|她)们?(说|讲)|听(?!取|了|完|课|我|懂|从|得|到)[\u4e00-\u9fff]{1,4}?说(?!明)|(说|讲)(她|他)们|(街道|社区|村|镇|乡)(他|她)们|"
@@ -154,7 +166,8 @@ _UNSEEN = re.compile(
 _IF_THEN = re.compile(r"(如果|要是|万一|假如).{0,16}(再|就)")  # "如果月底前改不完 我再申请延期"
 _NOT_YET = re.compile(
     r"((还没|还未|尚未|还莫得|还没有)(出去|去|开始)?(巡|查|交|报|搞|做|开|弄|整)|卡在|卡住|"
-    r"还(没|莫|未)(有|得)?(克|去)(?=$|\s|[，,。])|"  # "这周的巡查还莫克 忙收烤烟去了"
+    # "这周的巡查还莫克", not partial progress ("还有一个组还没去")
+    r"^(?!.*(还有|还剩|还差)).*还(没|莫|未)(有|得)?(克|去)(?=$|\s|[，,。])|"
     + ASKED_IF_DONE
     + r"|(还有|还差|还剩).{0,8}(没|莫得|没有|未)\S{0,3}(完|好|齐))"
 )
@@ -543,7 +556,7 @@ def second_reading(
     if (
         u.intent == Intent.DONE
         and role in ("officer", "street")
-        and (hazard_p >= HAZARD_BESIDE_DONE or _BUT_ONE.search(norm))
+        and (hazard_p >= HAZARD_BESIDE_DONE or but_one(norm))
         and (
             _SOME_LACK.search(norm) or not (_NOTHING_SEEN.search(norm) or _PUBLICITY.search(norm))
         )

@@ -93,7 +93,14 @@ class TaskReports:
         )
         if other:
             text += "\n" + t("done.which_day")
-        return Reply(text, self._confirm_rows(pending.id, payload.day, [d for d, _ in other]))
+        labels = [  # the period beside a day whose period is another ("11月22日 做的（上周）")
+            t("btn.confirm_day", day=md(d))
+            + (t("btn.day_period", period=self.period_words(task, p)) if p != period else "")
+            for d, p in other
+        ]
+        return Reply(
+            text, self._confirm_rows(pending.id, t("btn.confirm_day", day=md(payload.day)), labels)
+        )
 
     def _pending(
         self,
@@ -110,7 +117,7 @@ class TaskReports:
 
     @staticmethod
     def _confirm_rows(
-        pending_id: int, day: date, other: list[date]
+        pending_id: int, first: str, other: list[str]
     ) -> tuple[tuple[Button, ...], ...]:
         """确认 / 不是这项 / 取消 in one row; with other days, each day a row of its own (the
         proposed one first), then 不是这项 and 取消."""
@@ -122,13 +129,8 @@ class TaskReports:
                     buttons.choice(t("btn.cancel"), pending_id, "no"),
                 ),
             )
-        rows: list[tuple[Button, ...]] = [
-            (buttons.choice(t("btn.confirm_day", day=md(day)), pending_id, "ok"),)
-        ]
-        rows += [
-            (buttons.choice(t("btn.confirm_day", day=md(d)), pending_id, f"day{i}"),)
-            for i, d in enumerate(other)
-        ]
+        rows: list[tuple[Button, ...]] = [(buttons.choice(first, pending_id, "ok"),)]
+        rows += [(buttons.choice(label, pending_id, f"day{i}"),) for i, label in enumerate(other)]
         rows.append(
             (
                 buttons.choice(t("btn.other_task"), pending_id, "other"),
@@ -220,7 +222,10 @@ class TaskReports:
                  photos=photos_words(payload))  # fmt: skip
         if other:
             text += "\n" + t("done.which_day")
-        return Reply(text, self._confirm_rows(pending.id, payload.day, days))
+        labels = [t("btn.confirm_day", day=md(d)) for d in days]
+        return Reply(
+            text, self._confirm_rows(pending.id, t("btn.confirm_day", day=md(payload.day)), labels)
+        )
 
     def record(self, person: Person, payload: DonePayload) -> Reply:
         assert payload.task_id is not None

@@ -127,7 +127,7 @@ _HAZARD_WORDS = re.compile(
     # too close, blocked, shut or rebuilt: "取暖器紧挨着窗帘", "通道被货车占了", "楼梯间隔成单间"
     r"紧挨|挨着|贴着|太近|占了|锁起来|锁上了|隔成|隔出|改成.{0,4}(住|租|宿舍)|划成|烧荒|焚烧|烧秸秆|"
     r"没通风|不通风|通风不好|没(打|做|装|建)(圈梁|护栏|防护|围挡|围栏|盖板)|"
-    r"(一个|一瓶|一具|一把|一根|一样)(都|也)(没有|莫得|没得|没))"  # "灭火器一个都莫得"
+    r"(?<!隐患)(?<!问题)(?<!毛病)(一个|一瓶|一具|一把|一根|一样)(都|也)(没有|莫得|没得|没))"
 )
 _NO_HAZARD = re.compile(
     r"(没|未|莫)(发现|有|得)?(啥|什么|任何)?(大)?(隐患|问题|异常)|无(隐患|异常)|"
@@ -195,7 +195,7 @@ _GENERIC_DONE = re.compile(
 )
 _FUTURE = re.compile(
     r"(明天|后天|下周|下个月|待会|等会|一会儿|准备|打算|计划(去|要)|要去|将要|马上去|"
-    r"回头|月底前?要|说要|(说|讲|让|叫).{0,10}要|之前要|前要把|到时候?再|届时)"
+    r"回头|月底前?要|说要|(说|讲|让|叫).{0,10}要|之前要|前要把)"
 )
 # Someone else's news ("张姐说她们村的演练搞完了") is not the sender's own report.
 _REPORTED = re.compile(r"(说|讲|听说)(她|他|它)们?")
@@ -482,7 +482,9 @@ class Understander:
             )
         hint = parse_period(plain, today)
         # other days named ("周一通知的 昨天就把物资盘完了"): offered, not chosen silently
-        days = () if command else tuple(d.isoformat() for d in other_days(plain, today, day))
+        # (not when a period is named: the period is what counts, and stays whichever the day)
+        named = command or hint is not None
+        days = () if named else tuple(d.isoformat() for d in other_days(plain, today, day))
         unknown = next((r.code for r in refs if r.explicit and not r.exists), None)
         if unknown:
             return Understanding(

@@ -69,7 +69,8 @@ _DONE_ON_DAY = re.compile(
     r"\s*(?:我们|咱们|我|村里|社区|街道)?\s*(?:也|又|还|都|就|才|已经|已)?\s*(?:把)?\s*"
     r"(?:发的|发了|开的|开了|召开|组织|举办|开展|参加|去的|去了|克的|克了|搞的|搞了|做的|弄的|整的"
     r"|交的|交了|报送|上报|报上去|交上去|巡查|巡了|寻查|排查|检查了|走访|入户|演练|培训"
-    r"|去[\u4e00-\u9fff]{1,8}?(?:巡查|巡了|检查|走访|排查))"  # "23号去幸福路那片巡查了"
+    r"|去[\u4e00-\u9fff]{1,8}?(?:巡查|巡了|检查|走访|排查)"  # "23号去幸福路那片巡查了"
+    r"|在[\u4e00-\u9fff]{1,8}?(?:摆了|搞了|开了|放了|组织了|举办了|开展了))"  # "8号在小区广场摆了"
 )
 # what "发的" / "召开的" describe when it is a paper passed on, not the work ("11号发的文件",
 # "20号召开的会议精神"); "12号开的安办专题会 补登" is the meeting itself
@@ -115,8 +116,23 @@ _LAST_WEEK_OF = re.compile(
 # "3月8号 哦不对 是3月6号", "上周三 哦不是 上周四": the day after the correction
 _CORRECTED = re.compile(r"(不对|不是|说错了|搞错了|记错了|错了)")
 # "应该是11月23号 不是24号": a day denied at the end, after the day that was meant
-_NOT_THAT_DAY = re.compile(r"[\s，,。；;]*不是\s*[^\s，,。；;是]{1,8}[\s，,。！!的]*$")
+_DAY_WORDS = (
+    r"(大前天|前天|昨天|昨晚|今天|(上上|上|这|本)?(周|星期|礼拜)[一二三四五六日天1-7]|"
+    r"(\d{1,2}\s*月\s*)?(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[号日])"
+)
+# "是前天不是昨天", "是17号周二，不是之前发的19号": the day denied after the one meant
+_NOT_THAT_DAY = re.compile(
+    rf"[\s，,。；;]*(而)?不是\s*((之前|刚才|上次)?(发|报|登|说|写)的)?\s*{_DAY_WORDS}"
+    r"(?:(?![号日])[^\s，,。；;是]){0,6}"
+)
 _SAID_DAY = re.compile(r"(是|为)\s*(上|这|本)?(周|星期|礼拜|\d|[一二三四五六七八九十]|昨|前天|今)")
+# a day with its weekday ("17号周二", "周三18号", "11号（周三）"): that day, when they agree
+_DAY_AND_WEEKDAY = re.compile(
+    rf"(?<![\d.月]){_NUM}\s*[号日]\s*[（(]?\s*(?:周|星期|礼拜)([一二三四五六日天1-7])"
+    rf"|(?:周|星期|礼拜)([一二三四五六日天1-7])\s*[（(]?\s*(?<![\d.月]){_NUM}\s*[号日]"
+)
+# "上周五下了一天雨 第二天一早就克…巡了": the day after the one named
+_NEXT_DAY = re.compile(r"(第二天|次日|隔天|第2天)")
 # a weekday, not "一直" / "一次" / "日常" after a week ("上周一直下雨" is no Monday)
 _DAY_OF_WEEK = r"([二三四五六天末1-7]|一(?![直起样些共定般切次趟遍连])|日(?!常))"
 _WEEK_DAY = re.compile(rf"(?<!下)(上上|上|这|本)?\s*(?:周|星期|礼拜)\s*{_DAY_OF_WEEK}")
@@ -131,7 +147,14 @@ _PERIOD_WORDS = [
     (re.compile(r"(本|这个|这一个?)季度?"), "quarter", 0),
     (re.compile(r"(今年|本年度?|全年|年度)"), "year", 0),
     (re.compile(r"(去年|上一?年)"), "year", -1),
-    (re.compile(r"(明年|下一?年度)"), "year", 1),  # "明年的执法检查计划定下来了"
+    # "明年的执法检查计划定下来了", not "明年再搞演练" (a plan for later)
+    (
+        re.compile(
+            r"(明年|下一?年)度?的?(?=[\u4e00-\u9fff]{0,10}(计划|方案|预算|要点|安排|任务))"
+        ),
+        "year",
+        1,
+    ),
 ]
 _NAMED_MONTH = re.compile(rf"(?<![\d.月]){_NUM}\s*月(?:份)?(?!\s*{_NUM}\s*[日号])")
 _LAST_YEAR_MONTH = re.compile(
@@ -139,7 +162,7 @@ _LAST_YEAR_MONTH = re.compile(
 )
 # a week by its number ("第46周", "47周那次"), not a count of weeks ("3周内", "两周后")
 _WEEK_NUMBER = re.compile(
-    r"第\s*(\d{1,2})\s*周(?!内|之内|以内|后|前)|(?<![\d.第续共])([1-5]\d)\s*周(?=\s*(那|的))"
+    r"第\s*(\d{1,2})\s*周(?!内|之内|以内|后|前)|(?<![\d.第续共近前这来])([1-5]\d)\s*周(?=\s*那)"
 )
 _NAMED_QUARTER = re.compile(r"(?:第)?([一二三四1-4])\s*季度")
 # "2025年四季度的党工委会 今年1月6号补开的": that year's quarter
@@ -159,6 +182,31 @@ class PeriodHint:
 
 class FutureDateError(ValueError):
     pass
+
+
+def _day_with_weekday(text: str, today: date) -> date | None:
+    """A day of this or last month named with its own weekday ("17号周二")."""
+    for m in _DAY_AND_WEEKDAY.finditer(text):
+        dom, weekday = (
+            (_num(m.group(1)), m.group(2)) if m.group(1) else (_num(m.group(4)), m.group(3))
+        )
+        last = today.replace(day=1) - timedelta(days=1)
+        for of in (today, last):
+            day = _valid(of.year, of.month, dom)
+            if day and day <= today and day.weekday() == _WEEKDAY[weekday]:
+                return day
+    return None
+
+
+def _next_day(text: str, today: date, bare_days: bool) -> date | None:
+    """ "上周五下了一天雨 第二天一早就…巡了": the day after the day named before 第二天."""
+    if not (m := _NEXT_DAY.search(text)):
+        return None
+    before = text[: m.start()]
+    day = parse_day(before, today, bare_days) if before.strip() else None
+    if day is None or day + timedelta(days=1) > today:
+        return None
+    return day + timedelta(days=1)
 
 
 def _num(text: str) -> int:
@@ -185,12 +233,20 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
     not in a message about a numbered hazard, where N号 is the hazard ("12号开的那家饭店…").
     Raises FutureDateError for a day after today.
     """
-    if (wrong := _NOT_THAT_DAY.search(text)) and _SAID_DAY.search(text, 0, wrong.start()):
-        text = text[
-            : wrong.start()
-        ]  # "是周五11月20号去的，不是周四": the day said, not the one denied
-    fixes = list(_CORRECTED.finditer(text))
-    if fixes and (day := parse_day(text[fixes[-1].end() :], today, bare_days)) is not None:
+    for wrong in reversed(list(_NOT_THAT_DAY.finditer(text))):
+        if _SAID_DAY.search(text, 0, wrong.start()):  # "是周五11月20号去的，不是周四"
+            text = (
+                text[: wrong.start()] + " " * (wrong.end() - wrong.start()) + text[wrong.end() :]
+            )
+    for fix in reversed(list(_CORRECTED.finditer(text))):  # the last correction naming a day
+        tail = text[fix.end() :]
+        if fix.group() == "不是" and (meant := re.search(r"[，,\s]*(而)?是", tail)):
+            tail = tail[meant.end() :]  # "不是周四 是周三18号去的": what follows 是
+        if (day := parse_day(tail, today, bare_days)) is not None:
+            return day
+    if day := _day_with_weekday(text, today):
+        return day
+    if (day := _next_day(text, today, bare_days)) is not None:
         return day
     text = _without_missed_days(text)
     if _TODAY_AT_LAST.search(text):
@@ -225,6 +281,7 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
                 for m in pattern.finditer(text)
                 if not _BY.match(text, m.end())
                 and not _AS_OF.search(text[: m.start()])
+                and not _DEADLINE_BEFORE.search(text[: m.start()])  # "时限是9月30号"
                 and not (pattern is _SHORT_MD and _WEEK_NAME.match(text, m.end()))
             ),
             None,
@@ -320,7 +377,8 @@ _NOT_THE_WORKS = re.compile(
 # when a thing came or was taken in, with the work's own day after it ("上周三受理的那个举报件
 # 今天办结回复群众了", "上周五街道发通知要更新名单 今天弄好交上去了")
 _WHEN_IT_CAME = re.compile(
-    r"\s*([\u4e00-\u9fff]{1,4}的那(个|份|件|张|批|起)"
+    r"\s*((受理|收到|接到|转来|交办|派来|发来|举报|投诉|反映)的那(个|份|件|张|批|起)"
+    r"|(受理|收到|接到|接|转来|交办|派来|发来)的(举报|投诉|件|通知|文件|任务|单子)"
     r"|(街道|区里|市里|县里|镇里|上面|上级|领导)?\s*(发|下|转|来)(了|的)?(个|份)?(通知|文件))"
 )
 _DAY_AFTER = re.compile(r"(今天|今早|今儿|昨天|昨晚|前天)")
@@ -337,8 +395,10 @@ def _work_weekday(text: str) -> tuple[str, int, int] | None:
     for m in _WEEK_DAY.finditer(text):
         if _NOT_THE_WORKS.match(text, m.end()):
             continue
-        if _WHEN_IT_CAME.match(text, m.end()) and _DAY_AFTER.search(text, m.end()):
-            continue
+        if _WHEN_IT_CAME.match(text, m.end()) and (
+            _DAY_AFTER.search(text, m.end()) or _WEEK_DAY.search(text, m.end())
+        ):
+            continue  # "上周二接的举报件 周四就办结了": Thursday
         prefix = m.group(1) or ""
         to = _WEEKDAY_TO.match(text, m.end())
         return prefix, _WEEKDAY[to.group(1) if to else m.group(2)], m.start()
@@ -450,9 +510,9 @@ def _named_period(text: str, today: date) -> PeriodHint | None:
         return PeriodHint("week", day if day <= today else day.replace(year=day.year - 1))
     if (m := _WEEK_NUMBER.search(text)) and 1 <= (week := int(m.group(1) or m.group(2))) <= 52:
         monday = date.fromisocalendar(today.year, week, 1)  # "47周那次巡查今天才补去"
-        return PeriodHint(
-            "week", monday if monday <= today else monday.replace(year=today.year - 1)
-        )
+        if monday > today:
+            monday = date.fromisocalendar(today.year - 1, week, 1)
+        return PeriodHint("week", monday)
     if m := _LAST_YEAR_MONTH.search(text):
         month = _num(m.group(2))
         if 1 <= month <= 12:
@@ -559,23 +619,38 @@ def parse_until(text: str, today: date, base: date | None = None) -> date | None
     return None
 
 
+# a deadline named before its day ("时限是9月30号"), never a day the work was done
+_DEADLINE_BEFORE = re.compile(r"(时限|期限|截止|限期|到期|deadline)\s*(是|为|到|日期)?\s*$")
+# today only as when photos or papers are sent up ("今天把照片发上来", "今天上传记录")
+_TODAY_SENDING = re.compile(
+    r"(今天|今早|今儿)\s*(才)?\s*(把)?[\u4e00-\u9fff]{0,6}?(发上来|发上去|发过来|发给|补发|上传|传上来|传上去)"
+)
+OTHER_DAYS = 3  # days offered besides the one read, at most
+
+
 def other_days(text: str, today: date, chosen: date) -> list[date]:
-    """The other past days a report names that its work may have been done on, latest first,
-    when the rules do not settle it ("周一通知的 昨天就把物资盘完了", "昨晚大风 今早巡查了"):
-    the reply then offers each beside ``chosen`` (the day parse_day read). None when a day is
-    corrected or denied, for days the work is said not to have been done on, days of a span
-    or run but its last, a deadline, an as-of day, a week's name, when something else came,
-    or today named only as when the report is written down."""
+    """The other past days a report names that its work may have been done on, latest first
+    (at most OTHER_DAYS), when the rules do not settle it ("周一通知的 昨天就把物资盘完了",
+    "昨晚大风 今早巡查了"): the reply then offers each beside ``chosen`` (the day parse_day
+    read). None when a day is corrected or denied; never a day the work is said not to have
+    been done on, a day inside a span or run but its last, a deadline, an as-of day, a week's
+    name, a day still to come, when something else came, or today named only as when the
+    report is written down or sent."""
     if _CORRECTED.search(text) or _TODAY_AT_LAST.search(text):
         return []
     text = _without_missed_days(text)
-    text = _DAY_SPAN.sub(lambda m: " " * len(m.group()), text)
-    text = _TWO_DAYS.sub(lambda m: " " * len(m.group()), text)
+    for pattern in (_DAY_SPAN, _TWO_DAYS):
+        text = pattern.sub(lambda m: " " * len(m.group()), text)
     found: set[date | None] = set()
 
     def named(m: re.Match[str]) -> bool:
-        return not _BY.match(text, m.end()) and not _AS_OF.search(text[: m.start()])
+        return not (
+            _BY.match(text, m.end())
+            or _AS_OF.search(text[: m.start()])
+            or _DEADLINE_BEFORE.search(text[: m.start()])
+        )
 
+    dated = []  # spans of the dates found: no weekday or bare day inside them ("十一月十七号")
     for m in filter(named, _FULL_DATE.finditer(text)):
         found.add(_valid(int(m.group(1)), int(m.group(2)), int(m.group(3))))
     for m in filter(named, _MONTH_NAMED_DAY.finditer(text)):
@@ -586,26 +661,43 @@ def other_days(text: str, today: date, chosen: date) -> list[date]:
     for m in filter(named, _SHORT_MD.finditer(text)):
         if not _WEEK_NAME.match(text, m.end()):
             found.add(_valid(today.year, _num(m.group(1)), _num(m.group(2))))
+    for pattern in (_FULL_DATE, _MONTH_NAMED_DAY, _MONTH_DAY, _SHORT_MD):
+        dated += [(m.start(), m.end()) for m in pattern.finditer(text)]
+    for start, end in dated:
+        text = text[:start] + " " * (end - start) + text[end:]
     monday = today - timedelta(days=today.weekday())
+    run_ends: set[int] = set()
     for m in _WEEK_DAY.finditer(text):
-        if _NOT_THE_WORKS.match(text, m.end()) or _WHEN_IT_CAME.match(text, m.end()):
+        if m.start() in run_ends or _NOT_THE_WORKS.match(text, m.end()):
+            continue
+        if _WHEN_IT_CAME.match(text, m.end()) or _DEADLINE_BEFORE.search(text[: m.start()]):
             continue
         to = _WEEKDAY_TO.match(text, m.end())  # a run of days: its last
+        if to:
+            run_ends |= {i for i in range(to.start(), to.end())}
         back = {"上上": 2, "上": 1}.get(m.group(1) or "", 0)
-        day = (
-            monday
-            - timedelta(weeks=back)
-            + timedelta(days=_WEEKDAY[(to or m).group(1 if to else 2)])
-        )
-        found.add(day - timedelta(weeks=1) if day > today and not m.group(1) else day)
+        weekday = _WEEKDAY[to.group(1) if to else m.group(2)]
+        found.add(monday - timedelta(weeks=back) + timedelta(days=weekday))  # none to come
     if bare := _work_day(text) or _OPENING_DAY.match(text):
         found.add(_valid(today.year, today.month, _num(bare.group(1))))
-    logged = _LOGGED_TODAY.search(text)
+    logged = _LOGGED_TODAY.search(text) or _TODAY_SENDING.search(text)
     for word, back in _RELATIVE.items():
         if (
-            word in text
-            and not (back == 0 and logged)
-            and not (word == "前天" and "大前天" in text)
+            (at := text.find(word)) < 0
+            or (back == 0 and logged)
+            or _missed_after(text, at + len(word))
         ):
+            continue
+        if not (word == "前天" and "大前天" in text):
             found.add(today - timedelta(days=back))
-    return sorted((d for d in found if d is not None and d <= today and d != chosen), reverse=True)
+    days = sorted((d for d in found if d is not None and d <= today and d != chosen), reverse=True)
+    return days[:OTHER_DAYS]
+
+
+def _missed_after(text: str, end: int) -> bool:
+    """Whether the clause after a day says the work did not happen then ("昨天下雨没去成")."""
+    after = text[end : end + _MISSED_WITHIN]
+    if stop := _CLAUSE_END.search(after):
+        after = after[: stop.start()]
+    missed = _MISSED.search(after)
+    return bool(missed) and not _DONE_BETWEEN.search(_TOPIC.sub("", after[: missed.start()]))

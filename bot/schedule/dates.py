@@ -699,5 +699,6 @@ def _missed_after(text: str, end: int) -> bool:
     after = text[end : end + _MISSED_WITHIN]
     if stop := _CLAUSE_END.search(after):
         after = after[: stop.start()]
-    missed = _MISSED.search(after)
-    return bool(missed) and not _DONE_BETWEEN.search(_TOPIC.sub("", after[: missed.start()]))
+    if (missed := _MISSED.search(after)) is None:
+        return False
+    return not _DONE_BETWEEN.search(_TOPIC.sub("", after[: missed.start()]))

@@ -8,10 +8,10 @@ from bot.schedule.dates import (
     FutureDateError,
     day_of_month,
     opening_day,
-    other_days,
     parse_day,
     parse_period,
 )
+from bot.schedule.named_days import other_days
 
 WED = date(2026, 11, 25)
 

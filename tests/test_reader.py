@@ -312,7 +312,7 @@ def test_a_bare_day_in_a_done_command_is_the_day_done(library):
 
 
 def test_a_period_in_a_done_command_is_kept(assistant: Assistant, street_org):
-    """"/done 9.4 10月": October's (a community's part of a street item, and the monthly
+    """ "/done 9.4 10月": October's (a community's part of a street item, and the monthly
     record rather than the week's patrol)."""
     read = assistant.features.reader.understand
     u = read("/done 9.4 10月", "officer")
@@ -1009,7 +1009,7 @@ def test_a_slash_done_whose_words_name_no_done_work_asks_which_item(assistant: A
 
 
 def test_a_month_named_places_a_window_task(assistant: Assistant):
-    """"6月安全生产月活动总结 今天才补交": June's 安全生产月 (the task's window), not none."""
+    """ "6月安全生产月活动总结 今天才补交": June's 安全生产月 (the task's window), not none."""
     read = assistant.features.reader.understand
     u = read("6月安全生产月活动总结 今天才补交上去", "street")
     assert (u.codes, u.period, u.date) == (["2.2.1"], "2026-month", "2026-11-25"), u
@@ -1061,3 +1061,30 @@ def test_keeping_the_last_entry_is_no_undo(assistant: Assistant):
     reader = LearnedReader(rules, ReaderModel(_Sure("undo"), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
     u = reader.understand("刚才那条不用撤回 是对的", "officer", False, date(2026, 11, 25))
     assert u.intent != Intent.UNDO, u
+
+
+@pytest.mark.parametrize(
+    ("text", "model_item", "cued"),
+    [
+        ("震情值班表排好了", "7.2", "9.4"),
+        ("督促社区里两家大超市把应急预案弄出来了", "8.1.4", "8.1.2"),
+        ("我们岁末年初排查的做法上了安宁日报 今天见报", "3.3.2", "2.2.5"),
+    ],
+)
+def test_words_that_name_an_item_against_the_model_ask(
+    assistant: Assistant, text, model_item, cued
+):
+    """A report whose words name one item (震情 is 9.4's) while the model says another is
+    asked about, the named item first; never proposed as the model's alone."""
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Sure("done"), _Sure(model_item), {}))  # type: ignore[arg-type]
+    u = reader.understand(text, "street", False, date(2026, 11, 25))
+    assert u.clarifies and u.codes[:2] == [cued, model_item], u
+
+
+def test_an_enterprise_after_the_plan_is_no_cue(assistant: Assistant):
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Sure("done"), _Sure("8.1.4"), {}))  # type: ignore[arg-type]
+    text = "社区应急预案修订完了 发了一份给物业和幼儿园"
+    u = reader.understand(text, "officer", False, date(2026, 11, 25))
+    assert u.codes == ["8.1.4"] and not u.clarifies, u

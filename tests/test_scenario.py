@@ -116,7 +116,10 @@ def test_a_report_naming_two_days_offers_both(assistant: Assistant, street_org):
     reply = officer.say("上周日刮大风 今早巡查了")
     labels = [label for label, _ in officer.buttons()]
     assert "完成的那天" in reply
-    assert labels[:2] == ["确认：11月22日 做的", "确认：11月25日 做的（记入本周）"]  # as read, then
+    assert labels[:2] == [
+        "确认：11月22日 做的",
+        "确认：11月25日 做的（记入本周）",
+    ]  # as read, then
     assert labels[-2:] == ["不是这项", "取消"]
     assert assistant.ws.store.value("SELECT COUNT(*) FROM records") == 0
     data = officer.buttons()[1][1]

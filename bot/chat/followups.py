@@ -19,7 +19,7 @@ from bot.chat.payloads import DonePayload, files_json, files_of
 from bot.chat.questions import Questions
 from bot.chat.reader import Reader
 from bot.chat.replies import Incoming, Reply
-from bot.chat.task_reports import TaskReports
+from bot.chat.task_reports import TaskReports, on_other_day
 from bot.chat.understand import Understanding
 from bot.errors import UserError
 from bot.records.hazards import CODE_BY_ROLE, OPEN
@@ -79,7 +79,7 @@ class FollowUps:
                 ws.pending.resolve(pending, "other")
                 return [self.tasks.ask_task(person, payload.base(), msg.again(pending.id))]
             if choice.startswith("day"):  # another day the message named
-                payload = self.tasks.on_other_day(payload, pending.payload, choice)
+                payload = on_other_day(payload, pending.payload, choice)
             elif choice != "ok":
                 return [Reply(t("choice.unknown"))]
             reply = self.tasks.record(person, payload)

@@ -99,7 +99,7 @@ class TaskReports:
             for d, p in other
         ]
         return Reply(
-            text, self._confirm_rows(pending.id, t("btn.confirm_day", day=md(payload.day)), labels)
+            text, confirm_rows(pending.id, t("btn.confirm_day", day=md(payload.day)), labels)
         )
 
     def _pending(
@@ -114,41 +114,6 @@ class TaskReports:
         data = {**payload.to_json(), "choices": choices, "days": days}
         pending, _ = self.ws.pending.create(person.id, "confirm_done", data, msg.source)
         return pending
-
-    @staticmethod
-    def _confirm_rows(
-        pending_id: int, first: str, other: list[str]
-    ) -> tuple[tuple[Button, ...], ...]:
-        """确认 / 不是这项 / 取消 in one row; with other days, each day a row of its own (the
-        proposed one first), then 不是这项 and 取消."""
-        if not other:
-            return (
-                (
-                    buttons.choice(t("btn.confirm"), pending_id, "ok"),
-                    buttons.choice(t("btn.other_task"), pending_id, "other"),
-                    buttons.choice(t("btn.cancel"), pending_id, "no"),
-                ),
-            )
-        rows: list[tuple[Button, ...]] = [(buttons.choice(first, pending_id, "ok"),)]
-        rows += [(buttons.choice(label, pending_id, f"day{i}"),) for i, label in enumerate(other)]
-        rows.append(
-            (
-                buttons.choice(t("btn.other_task"), pending_id, "other"),
-                buttons.choice(t("btn.cancel"), pending_id, "no"),
-            )
-        )
-        return tuple(rows)
-
-    def on_other_day(
-        self, payload: DonePayload, pending_payload: dict, choice: str
-    ) -> DonePayload:
-        """The report as confirmed on another day the message named (choice "dayN")."""
-        index = int(choice[3:]) if choice[3:].isdigit() else -1
-        days = pending_payload.get("days") or []
-        if not 0 <= index < len(days):
-            raise UserError("choice.unknown")
-        day, period = days[index]
-        return replace(payload, done_on=day, period=period)
 
     def choose_task(
         self, person: Person, base: DonePayload, msg: Incoming, task_ids: list[str]
@@ -224,7 +189,7 @@ class TaskReports:
             text += "\n" + t("done.which_day")
         labels = [t("btn.confirm_day", day=md(d)) for d in days]
         return Reply(
-            text, self._confirm_rows(pending.id, t("btn.confirm_day", day=md(payload.day)), labels)
+            text, confirm_rows(pending.id, t("btn.confirm_day", day=md(payload.day)), labels)
         )
 
     def record(self, person: Person, payload: DonePayload) -> Reply:
@@ -429,3 +394,35 @@ def contributes(person: Person, unit: Unit) -> bool:
 def photos_words(payload: DonePayload) -> str:
     n = len(payload.files)
     return t("done.photos", n=n) if n else ""
+
+
+def confirm_rows(pending_id: int, first: str, other: list[str]) -> tuple[tuple[Button, ...], ...]:
+    """确认 / 不是这项 / 取消 in one row; with other days, each day a row of its own (the
+    proposed one first), then 不是这项 and 取消."""
+    if not other:
+        return (
+            (
+                buttons.choice(t("btn.confirm"), pending_id, "ok"),
+                buttons.choice(t("btn.other_task"), pending_id, "other"),
+                buttons.choice(t("btn.cancel"), pending_id, "no"),
+            ),
+        )
+    rows: list[tuple[Button, ...]] = [(buttons.choice(first, pending_id, "ok"),)]
+    rows += [(buttons.choice(label, pending_id, f"day{i}"),) for i, label in enumerate(other)]
+    rows.append(
+        (
+            buttons.choice(t("btn.other_task"), pending_id, "other"),
+            buttons.choice(t("btn.cancel"), pending_id, "no"),
+        )
+    )
+    return tuple(rows)
+
+
+def on_other_day(payload: DonePayload, pending_payload: dict, choice: str) -> DonePayload:
+    """The report as confirmed on another day the message named (choice "dayN")."""
+    index = int(choice[3:]) if choice[3:].isdigit() else -1
+    days = pending_payload.get("days") or []
+    if not 0 <= index < len(days):
+        raise UserError("choice.unknown")
+    day, period = days[index]
+    return replace(payload, done_on=day, period=period)

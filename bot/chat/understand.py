@@ -25,11 +25,11 @@ from bot.schedule.dates import (
     PeriodHint,
     day_of_month,
     opening_day,
-    other_days,
     parse_day,
     parse_period,
     parse_until,
 )
+from bot.schedule.named_days import other_days
 from bot.schedule.periods import period_for
 from knowledge.model import Rulebook, Task, Unit
 from knowledge.refs import find_refs
@@ -309,6 +309,25 @@ class TaskMatch:
     score: float
 
 
+def best_tasks(scored: list[TaskMatch]) -> list[TaskMatch]:
+    """The single best candidate when it clearly leads, else all tied at the top."""
+    if len(scored) <= 1:
+        return scored
+    if scored[0].score > scored[1].score:
+        return scored[:1]
+    return [c for c in scored if c.score >= scored[0].score]
+
+
+def task_score(text: str, task: Task, hint: PeriodHint | None) -> float:
+    """How well a report's words name a task: the length of its words found, and more when
+    the period named is of the task's cadence."""
+    words = _task_words(task.keywords, task.name)
+    score = float(sum(len(w) for w in words if w in text))
+    if score and hint and hint.every == task.every and task.window is None:
+        score += HINT_BONUS
+    return score
+
+
 class Understander:
     def __init__(
         self,
@@ -560,28 +579,13 @@ class Understander:
         text = self._expanded(norm)
         out = []
         for c in candidates:
-            score = c.score + self._task_score(text, c.task, hint)
+            score = c.score + task_score(text, c.task, hint)
             if c.task.window is not None and day and period_of is not None:
                 score += 1.0 if period_of(c.unit, c.task, day) else 0.0
             out.append(c if score == c.score else TaskMatch(c.unit, c.task, score))
         return sorted(out, key=lambda c: -c.score)
 
-    @staticmethod
-    def best(scored: list[TaskMatch]) -> list[TaskMatch]:
-        """The single best candidate when it clearly leads, else all tied at the top."""
-        if len(scored) <= 1:
-            return scored
-        if scored[0].score > scored[1].score:
-            return scored[:1]
-        return [c for c in scored if c.score >= scored[0].score]
-
-    @staticmethod
-    def _task_score(text: str, task: Task, hint: PeriodHint | None) -> float:
-        words = _task_words(task.keywords, task.name)
-        score = float(sum(len(w) for w in words if w in text))
-        if score and hint and hint.every == task.every and task.window is None:
-            score += HINT_BONUS
-        return score
+    best = staticmethod(best_tasks)
 
     def task_candidates(
         self,

@@ -69,7 +69,12 @@ def find_refs(text: str, is_code: Callable[[str], bool]) -> list[Ref]:
     norm = normalize(text)
     whole_noise = _REF_ONLY_NOISE.sub("", norm)
     refs: list[Ref] = []
-    for m in REF_RE.finditer(norm):
+    pos = 0
+    while m := REF_RE.search(norm, pos):
+        pos = m.end()
+        if _a_count(norm, m):  # "补报一条 8.2.1的": the count, then what follows it
+            pos = m.start("b")
+            continue
         if _not_a_ref(norm, m):
             continue
         whole = _REF_ONLY_NOISE.sub("", m.group(0)) == whole_noise
@@ -87,12 +92,24 @@ def find_refs(text: str, is_code: Callable[[str], bool]) -> list[Ref]:
 
 
 _WEEK = re.compile(r"(周|星期|礼拜)$")
+_AGENDA = re.compile(r"\s*(议题|议程)")
+
+
+def _a_count(text: str, m: re.Match[str]) -> bool:
+    """"补报一条 8月20号", "补登一条 10月22号": a count of entries (一条, 一项) before a
+    number of its own, no reference."""
+    a, amark = m.group("a"), m.group("amark")
+    if m.group("pre") or a.isdigit() or amark not in ("条", "项") or not m.group("b"):
+        return False
+    return text[m.end("amark") : m.start("b")].isspace()
 
 
 def _not_a_ref(text: str, m: re.Match[str]) -> bool:
     """A weekday and a day (周四11月19号, 星期三12号) or a number said twice (一条一条核过了,
     一项一项): no reference."""
     if not m.group("a").isdigit() and not m.group("pre") and _WEEK.search(text[: m.start()]):
+        return True
+    if _AGENDA.match(text, m.end()):  # "安全生产列为第一项议题": the agenda's first item
         return True
     a, amark = m.group("a"), m.group("amark")
     same = a == m.group("b") and amark == m.group("bmark")

@@ -62,3 +62,16 @@ def test_numbers_that_are_not_references(rulebook, text: str):
 def test_unknown_but_explicit_reference(rulebook):
     refs = find_refs("二、1（15）", rulebook.is_code)
     assert [(r.code, r.exists) for r in refs] == [("2.1.15", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["汛期排查补报一条 8月20号 大屯三组河沟边", "企业演练检查补登一条 10月22号", "安全生产列为第一项议题"],
+)
+def test_a_count_of_entries_or_an_agenda_item_is_no_reference(text):
+    assert find_refs(text, lambda code: True) == []
+
+
+def test_a_reference_after_a_count_is_still_found():
+    refs = find_refs("补报一条 8.2.1的", lambda code: code == "8.2.1")
+    assert [r.code for r in refs] == ["8.2.1"]

@@ -39,6 +39,8 @@ _RELATIVE = {
     "昨晚": 1,
     "昨个": 1,  # dialect: 昨个, 昨儿个
     "昨儿": 1,
+    "前儿个": 2,  # dialect: 前儿个, 前儿
+    "前儿": 2,
     "前天": 2,
     "前两天": 2,
     "大前天": 3,
@@ -55,7 +57,9 @@ _SHORT_MD = re.compile(
 _DAY_SPAN = re.compile(
     r"(?<![\d.])(\d{1,2})[.月](\d{1,2})[日号]?\s*[-~～至到]\s*(?:(\d{1,2})[.月])?(\d{1,2})[日号]?(?![\d.])"
 )
-_MONTH_NAMED_DAY = re.compile(rf"(?<!上)(上|这|本)个?月(?:底|初|中)?\s*{_NUM}\s*[日号]")
+_MONTH_NAMED_DAY = re.compile(
+    rf"(?<!上)(上|这|本)?个?月(?:(?<=[上这本个]月)|底|初|中)\s*{_NUM}\s*[日号]"
+)  # "上个月25号", "月初3号补的" (this month's)
 _BARE_DAY = re.compile(r"(?<![\d.月])(\d{1,2})\s*[日号](?![\d楼院栋])")
 _HAZARD_BEFORE = re.compile(r"(报|隐患|编号|单号|号)")  # "已上报19号和20号": hazards, not days
 # a bare day of the month is a day only when the work's own verb follows it ("11号发的",
@@ -69,8 +73,9 @@ _DONE_ON_DAY = re.compile(
     r"\s*(?:我们|咱们|我|村里|社区|街道)?\s*(?:也|又|还|都|就|才|已经|已)?\s*(?:把)?\s*"
     r"(?:发的|发了|开的|开了|召开|组织|举办|开展|参加|去的|去了|克的|克了|搞的|搞了|做的|弄的|整的"
     r"|交的|交了|报送|上报|报上去|交上去|巡查|巡了|寻查|排查|检查了|走访|入户|演练|培训"
-    r"|去[\u4e00-\u9fff]{1,8}?(?:巡查|巡了|检查|走访|排查)"  # "23号去幸福路那片巡查了"
-    r"|在[\u4e00-\u9fff]{1,8}?(?:摆了|搞了|开了|放了|组织了|举办了|开展了))"  # "8号在小区广场摆了"
+    r"|报的|印发|修订|换了|补的|进了|跑了|全部|采完"  # "十九号修订完成", "月初2号报的"
+    r"|去[\u4e00-\u9fff]{0,8}?(?:巡查|巡了|检查|走访|排查|跑了)"  # "23号去幸福路那片巡查了"
+    r"|在[\u4e00-\u9fff]{1,8}?(?:摆|搞|开|放|组织|举办|开展)(?:了|的))"  # "8号在小区广场摆了"
 )
 # what "发的" / "召开的" describe when it is a paper passed on, not the work ("11号发的文件",
 # "20号召开的会议精神"); "12号开的安办专题会 补登" is the meeting itself
@@ -120,7 +125,7 @@ _CORRECTED = re.compile(r"(不对|不是|说错了|搞错了|记错了|错了)")
 # "应该是11月23号 不是24号": a day denied at the end, after the day that was meant
 _DAY_WORDS = (
     r"(大前天|前天|昨天|昨晚|今天|(上上|上|这|本)?(周|星期|礼拜)[一二三四五六日天1-7]|"
-    r"(\d{1,2}\s*月\s*)?(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[号日])"
+    r"(\d{1,2}\s*月\s*)?(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[号日]|\d{1,2}[.\-/]\d{1,2})"
 )
 # "是前天不是昨天", "是17号周二，不是之前发的19号": the day denied after the one meant
 _NOT_THAT_DAY = re.compile(
@@ -205,7 +210,14 @@ def _next_day(text: str, today: date, bare_days: bool) -> date | None:
     if not (m := _NEXT_DAY.search(text)):
         return None
     before = text[: m.start()]
-    day = parse_day(before, today, bare_days) if before.strip() else None
+    day = None
+    if weekdays := list(_WEEK_DAY.finditer(before)):  # the day of the rain, say, is meant here
+        last = weekdays[-1]
+        back = {"上上": 2, "上": 1}.get(last.group(1) or "", 0)
+        monday = today - timedelta(days=today.weekday(), weeks=back)
+        day = monday + timedelta(days=_WEEKDAY[last.group(2)])
+    elif before.strip():
+        day = parse_day(before, today, bare_days)
     if day is None or day + timedelta(days=1) > today:
         return None
     return day + timedelta(days=1)
@@ -295,6 +307,7 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
             return day
     m = _work_day(text) if bare_days else None
     others = _LOGGED_TODAY.sub(" ", text[: m.start()] + " " + text[m.end() :]) if m else ""
+    others = _NOTICE_DAY.sub(" ", others)  # "上礼拜三通知加密巡查 我20号就去跑了": the 20th
     if m and not _NAMED_OTHERWISE.search(others):  # "24号巡查了 今天才想起来登": the 24th
         day = _valid(today.year, today.month, _num(m.group(1)))
         if day and day <= today:  # "30号召开…" said on the 25th: a day to come, not it
@@ -375,6 +388,7 @@ _LAST_WEEK = re.compile(r"(?<!上)上(个)?(周|星期|礼拜)的(巡查|寻查|
 # 要地震"): not the work's
 _NOT_THE_WORKS = re.compile(
     r"\s*(转来|转过来|报来|发来|下发|收到|交办|布置|派)的|\s*(要|将|会(?![议上]))"
+    r"|\s*(那场|那天)?的?(大雨|暴雨|下雨|下了|刮风|大风|降温|停电)"  # "上周五那场大雨过后…"
 )
 # when a thing came or was taken in, with the work's own day after it ("上周三受理的那个举报件
 # 今天办结回复群众了", "上周五街道发通知要更新名单 今天弄好交上去了")
@@ -384,6 +398,9 @@ _WHEN_IT_CAME = re.compile(
     r"|(街道|区里|市里|县里|镇里|上面|上级|领导)?\s*(发|下|转|来)(了|的)?(个|份)?(通知|文件))"
 )
 _DAY_AFTER = re.compile(r"(今天|今早|今儿|昨天|昨晚|前天)")
+_NOTICE_DAY = re.compile(
+    r"(上上|上|这|本)?\s*(周|星期|礼拜)[一二三四五六日天末1-7]\s*(街道|区里|上面)?\s*(通知|发通知)"
+)
 # "上周一到周三 三天把…采完": the last day of a run of days
 _WEEKDAY_TO = re.compile(
     rf"\s*(?:到|至|-|—|~)\s*(?:(?:上|这|本)?(?:周|星期|礼拜))?\s*{_DAY_OF_WEEK}(?![组户家号村队栋楼个])"
@@ -413,11 +430,15 @@ def work_on_day(text: str) -> bool:
     return _work_day(text) is not None
 
 
+# a day with its time of day ("19日上午在连然小学操场…"): a day, whatever follows
+_DAY_AT_TIME = re.compile(
+    rf"(?<![\d.月年第号]){_NUM}\s*[号日]\s*(?:上午|下午|晚上|早上|中午|傍晚)"
+)
 _THAT_DAY = re.compile(rf"(?<![\d.月年第号]){_NUM}\s*[号日]\s*(?:那天|当天)(?!\s*就)")
 
 
 def _work_day(text: str) -> re.Match[str] | None:
-    m = _DONE_ON_DAY.search(text) or _THAT_DAY.search(text)  # "…疏散演练，10号那天，忘了登记"
+    m = _DONE_ON_DAY.search(text) or _THAT_DAY.search(text) or _DAY_AT_TIME.search(text)
     if m and (m.group(0).endswith("的") or text.startswith("的", m.end())):
         return None if _MODIFIER.match(text, m.end()) else m  # "11号发的文件": the file's day
     return m

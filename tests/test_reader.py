@@ -410,6 +410,7 @@ def test_a_report_that_does_not_say_what_asks_which_item(assistant: Assistant, t
         ("23号和24号是一个地方 24号报重复了 作废", "24"),
         ("20号跟19号重复了 删掉20号", "20"),
         ("59号跟55号报重复了 把59号撤了", "59"),
+        ("48号跟47号报重复了 撤销48", "48"),
     ],
 )
 def test_of_two_numbers_the_one_the_action_follows(assistant: Assistant, text, number):

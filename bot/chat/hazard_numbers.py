@@ -83,7 +83,7 @@ def acted_on(text: str, action: str) -> str | None:
     after = re.compile(rf"(?<![\d{_CN}]){_NUM}\s*号?\s*(?:隐患)?\s*(?:{words})")
     # a void's word before its number ("…重复了 删掉20号"); for the others it may end the
     # clause of the number before ("2号退回 1号复核通过")
-    before = re.compile(rf"(?:删掉|删除|作废|撤销|撤掉)(?:第)?{_NUM}\s*号")
+    before = re.compile(rf"(?:删掉|删除|作废|撤销|撤掉)(?:第)?{_NUM}(?:\s*号|(?=\s*$))")
     patterns = (after, before) if action == "void" else (after,)
     found = [(m.start(), _value(m.group(1))) for p in patterns for m in p.finditer(text)]
     acted = [v for _, v in sorted(found) if v in seen]

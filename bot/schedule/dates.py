@@ -39,8 +39,10 @@ _RELATIVE = {
     "昨晚": 1,
     "昨个": 1,  # dialect: 昨个, 昨儿个
     "昨儿": 1,
-    "前儿个": 2,  # dialect: 前儿个, 前儿
+    "前儿个": 2,  # dialect: 前儿个, 前儿, 前个 (not 前个月), 夜儿个
     "前儿": 2,
+    "前个": 2,
+    "夜儿个": 1,
     "前天": 2,
     "前两天": 2,
     "大前天": 3,
@@ -73,7 +75,8 @@ _DONE_ON_DAY = re.compile(
     r"\s*(?:我们|咱们|我|村里|社区|街道)?\s*(?:也|又|还|都|就|才|已经|已)?\s*(?:把)?\s*"
     r"(?:发的|发了|开的|开了|召开|组织|举办|开展|参加|去的|去了|克的|克了|搞的|搞了|做的|弄的|整的"
     r"|交的|交了|报送|上报|报上去|交上去|巡查|巡了|寻查|排查|检查了|走访|入户|演练|培训"
-    r"|报的|印发|修订|换了|补的|进了|跑了|全部|采完"  # "十九号修订完成", "月初2号报的"
+    r"|报的|报到|报给|报了|印发|修订|换了|补的|进了|跑了|全部|采完"  # "十九号修订完成"
+    r"|去看|去查|去复查|复查"  # "18号去看12号隐患的时候 顺便把整条街都巡查了"
     r"|去[\u4e00-\u9fff]{0,8}?(?:巡查|巡了|检查|走访|排查|跑了)"  # "23号去幸福路那片巡查了"
     r"|在[\u4e00-\u9fff]{1,8}?(?:摆|搞|开|放|组织|举办|开展)(?:了|的))"  # "8号在小区广场摆了"
 )
@@ -142,7 +145,7 @@ _DAY_AND_WEEKDAY = re.compile(
 _NEXT_DAY = re.compile(r"(第二天|次日|隔天|第2天)")
 # a weekday, not "一直" / "一次" / "日常" after a week ("上周一直下雨" is no Monday)
 _DAY_OF_WEEK = r"([二三四五六天末1-7]|一(?![直起样些共定般切次趟遍连])|日(?!常))"
-_WEEK_DAY = re.compile(rf"(?<!下)(上上|上|这|本)?\s*(?:周|星期|礼拜)\s*{_DAY_OF_WEEK}")
+_WEEK_DAY = re.compile(rf"(?<!下)(?:(上上|上|这|本)个?)?\s*(?:周|星期|礼拜)\s*{_DAY_OF_WEEK}")
 _PERIOD_WORDS = [
     # 上周 / 这周, not 上周五 (a day: the period is the one that day falls in)
     (re.compile(rf"上上(个)?(周|星期|礼拜)(?!{_DAY_OF_WEEK})"), "week", -2),
@@ -218,6 +221,8 @@ def _next_day(text: str, today: date, bare_days: bool) -> date | None:
         day = monday + timedelta(days=_WEEKDAY[last.group(2)])
     elif before.strip():
         day = parse_day(before, today, bare_days)
+        if day is None and (bare := _BARE_DAY.findall(before)):  # "街道18号发的通知…第二天"
+            day = _valid(today.year, today.month, int(bare[-1]))
     if day is None or day + timedelta(days=1) > today:
         return None
     return day + timedelta(days=1)
@@ -453,6 +458,9 @@ def opening_day(text: str, today: date) -> date | None:
     return day if day and day <= today else None
 
 
+_NOT_A_DAY_AFTER = re.compile(r"(月|星期|礼拜|周|人|事|样)")
+
+
 def _relative(text: str, today: date) -> date | None:
     """昨天, 前天, 今天 …: today's word wins ("昨天下雨没去成 今天巡查了"), unless today is
     only when it is logged ("前天补交了…今天才想起来登", "昨天巡查看到的 今天补报"); then the
@@ -461,7 +469,9 @@ def _relative(text: str, today: date) -> date | None:
     logged_today = bool(_LOGGED_TODAY.search(text))
     for word in sorted(_RELATIVE, key=len, reverse=True):
         while (at := text.find(word)) >= 0:
-            if not (word == "前两天" and _BEFORE_SOMETHING.search(text)):
+            if word == "前个" and _NOT_A_DAY_AFTER.match(text, at + 2):
+                pass  # 前个月, 前个星期: no day
+            elif not (word == "前两天" and _BEFORE_SOMETHING.search(text)):
                 back = _RELATIVE[word]
                 past_first = logged_today and back and word != "昨晚"
                 found.append((0 if past_first else 1, back != 0 and not past_first, at, back))

@@ -27,6 +27,7 @@ from bot.schedule.dates import (
     _MISSED_WITHIN,
     _MONTH_DAY,
     _MONTH_NAMED_DAY,
+    _NOT_A_DAY_AFTER,
     _NOT_THE_WORKS,
     _OPENING_DAY,
     _RELATIVE,
@@ -110,6 +111,7 @@ def other_days(text: str, today: date, chosen: date) -> list[date]:
             (at := text.find(word)) < 0
             or (back == 0 and logged)
             or _missed_after(text, at + len(word))
+            or (word == "前个" and _NOT_A_DAY_AFTER.match(text, at + 2))  # 前个月
         ):
             continue
         if not (word == "前天" and "大前天" in text):

@@ -93,15 +93,17 @@ def find_refs(text: str, is_code: Callable[[str], bool]) -> list[Ref]:
 
 _WEEK = re.compile(r"(周|星期|礼拜)$")
 _AGENDA = re.compile(r"\s*(议题|议程)")
+_DATE_AFTER = re.compile(r"\s*(月|号|日)")  # "补报一条8月20号的巡查": a count, then a date
 
 
 def _a_count(text: str, m: re.Match[str]) -> bool:
-    """"补报一条 8月20号", "补登一条 10月22号": a count of entries (一条, 一项) before a
+    """ "补报一条 8月20号", "补登一条 10月22号": a count of entries (一条, 一项) before a
     number of its own, no reference."""
     a, amark = m.group("a"), m.group("amark")
-    if m.group("pre") or a.isdigit() or amark not in ("条", "项") or not m.group("b"):
+    if m.group("pre") or a != "一" or amark not in ("条", "项") or not m.group("b"):
         return False
-    return text[m.end("amark") : m.start("b")].isspace()
+    between = text[m.end("amark") : m.start("b")]
+    return between.isspace() or (not between and bool(_DATE_AFTER.match(text, m.end("b"))))
 
 
 def _not_a_ref(text: str, m: re.Match[str]) -> bool:

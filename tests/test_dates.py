@@ -169,6 +169,22 @@ WED = date(2026, 11, 25)
         ("前个月的台账补交了", None),  # a month, no day
         ("18号去看12号隐患的时候 顺便把整条街都巡查了", date(2026, 11, 18)),
         ("上个礼拜三参加了全市组织的危化品泄漏应急演练", date(2026, 11, 18)),
+        # from batches 100-103's dev rows, and a second review's cases
+        ("11/24组织村里地震应急救援志愿者搞了一次应急演练", date(2026, 11, 24)),
+        ("八月份安全生产专题会 8月25 补登", date(2026, 8, 25)),
+        ("国庆节前安全隐患排查 9月25到29号 全部结束 查了42家", date(2026, 9, 29)),
+        ("上周三大风刮倒几户彩钢棚 灾情信息当天按要素报了市应急局", date(2026, 11, 18)),
+        ("1号隐患整改通知下来，第二天就整改完了", None),  # a hazard, not a day
+        ("巡查了金方路一带，金方路2号全部整改到位", None),  # a house
+        ("本周巡查：南苑小区8号复查了 消防通道已清理", None),
+        ("到3组12号去检查了燃气灶", None),
+        ("下个月3号区里要来检查 这周巡查先做了", None),  # next month's
+        ("上上个月5号修订的地震应急预案", date(2026, 9, 5)),
+        ("上周五下了趟村 把3个组都巡了一遍", date(2026, 11, 20)),  # no rain
+        ("街道要求各社区5号下午前交 我们交了", None),  # a deadline
+        ("前个阶段排查的隐患都整改完了", None),
+        ("之前个别商户通道堵了 昨天又去巡查一遍", date(2026, 11, 24)),
+        ("补登一条 20号的巡查", date(2026, 11, 20)),
         ("3号楼周二巡查了", date(2026, 11, 24)),  # a building, not the 3rd
     ],
 )
@@ -287,7 +303,8 @@ def test_a_report_may_open_with_its_day(text: str, expected: date | None):
     ("text", "others"),
     [
         ("昨晚大风 今早巡查了", [date(2026, 11, 24)]),  # read as today: the 24th offered too
-        ("上周日刮大风 今早巡查了", [WED]),  # read as Sunday: today offered too
+        ("上周日巡查了一半 今天巡查完了", [WED]),  # read as Sunday: today offered too
+        ("上周日刮大风 今早巡查了", []),  # the windy day is not the work's
         ("上周五巡查了 今天补登", []),  # today only as when it is written down
         ("上周一到上周三 配合街道搞采集", []),  # a run of days: its last
         ("23 24号两天 培训", []),

@@ -1085,6 +1085,24 @@ def test_words_that_name_an_item_against_the_model_ask(
     assert u.clarifies and u.codes[:2] == [cued, model_item], u
 
 
+@pytest.mark.parametrize(
+    ("text", "role", "model_item"),
+    [  # a second review's cases: the words are not the cue's
+        ("今天巡查了幸福路沿街商铺 电视台的记者跟着拍了", "officer", "4.2.3"),  # own patrol
+        ("汛期每日报送雨情 这个月都报了", "street", "7.3"),  # 每日报送, no 日报
+        ("今天检查消防设施后开展了疏散演练 街道自己组织的", "street", "8.2.1"),
+        ("街道志愿者救援队今天搞了地震应急演练", "street", "9.2"),  # 演练, no 练
+        ("我们联合辖区学校修订了地震应急预案", "officer", "9.1"),
+        ("开展了地震设防信息采集", "officer", "9.6"),
+    ],
+)
+def test_words_near_a_cue_raise_no_question(assistant: Assistant, text, role, model_item):
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Sure("done"), _Sure(model_item), {}))  # type: ignore[arg-type]
+    u = reader.understand(text, role, False, date(2026, 11, 25))
+    assert u.codes[:1] == [model_item] and len(set(u.codes)) == 1, u
+
+
 def test_an_enterprise_after_the_plan_is_no_cue(assistant: Assistant):
     rules = assistant.features.reader.understander.rules
     reader = LearnedReader(rules, ReaderModel(_Sure("done"), _Sure("8.1.4"), {}))  # type: ignore[arg-type]

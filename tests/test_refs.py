@@ -66,7 +66,12 @@ def test_unknown_but_explicit_reference(rulebook):
 
 @pytest.mark.parametrize(
     "text",
-    ["汛期排查补报一条 8月20号 大屯三组河沟边", "企业演练检查补登一条 10月22号", "安全生产列为第一项议题"],
+    [
+        "汛期排查补报一条 8月20号 大屯三组河沟边",
+        "企业演练检查补登一条 10月22号",
+        "补报一条8月20号的巡查",
+        "安全生产列为第一项议题",
+    ],
 )
 def test_a_count_of_entries_or_an_agenda_item_is_no_reference(text):
     assert find_refs(text, lambda code: True) == []
@@ -75,3 +80,8 @@ def test_a_count_of_entries_or_an_agenda_item_is_no_reference(text):
 def test_a_reference_after_a_count_is_still_found():
     refs = find_refs("补报一条 8.2.1的", lambda code: code == "8.2.1")
     assert [r.code for r in refs] == ["8.2.1"]
+
+
+def test_a_section_and_its_number_after_a_space_is_still_a_reference():
+    refs = find_refs("二项 1（5）要求什么", lambda code: code == "2.1.5")
+    assert [r.code for r in refs] == ["2.1.5"]

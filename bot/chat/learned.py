@@ -264,17 +264,42 @@ _HAZARD_ITEMS = frozenset(CODE_BY_ROLE.values())
 # Words that name one item whatever else a report says. On leave-batches-out tuned+dev of
 # batches 1-83, where the model's item differed: 震情/宏观 4 of 4 were 9.4's (the model said
 # 7.2's 值班); an enterprise's plan 2 of 3 were 8.1.2's (the other: 发了一份给幼儿园, now left
-# out by wanting the enterprise before 预案); the press 1 of 1 was 2.2.5's.
+# out by wanting the enterprise before 预案); the press 1 of 1 was 2.2.5's. Checking an
+# enterprise's drill and a team's training were labelled so 29 of 30 and 15 of 16 times in
+# tuned+dev, never against the model there. A review narrowed each to its own words (no 上报道
+# 路, 每日报送, 演练 as 练, a community's or an earthquake plan, a drill the street held).
 _ENTERPRISES = (
-    r"(企业|公司|厂|加油站|超市|商场|酒店|宾馆|监管对象|工地|矿|学校|医院|敬老院|养老院|餐馆|饭店)"
+    r"(企业|公司|厂|加油站|超市|商场|酒店|宾馆|监管对象|工地|矿|医院|餐馆|饭店|物流|钢构|化工)"
 )
 _ITEM_CUES = (
-    ("9.4", re.compile(r"震情|宏观|地震.{0,4}(值班|信息|速报)")),
-    ("8.1.2", re.compile(rf"^(?!.*(培训|演练)).*{_ENTERPRISES}[^，,。]{{0,12}}预案")),
-    ("2.2.5", re.compile(r"(媒体|报纸|(?<!\d)日报|电视台|见报|报道)")),
-    # (labelled so 29 of 30 and 15 of 16 times in tuned+dev; never against the model there)
-    ("8.2.3", re.compile(r"(看了|检查了?|查看|核查|抽查|观摩)[^，,。]{0,14}演练")),
-    ("8.3.5", re.compile(r"(应急队|救援队|应急分队|救援分队|民兵).{0,10}(练|训练|培训|拉练)")),
+    ("9.4", re.compile(r"震情|宏观")),
+    (
+        "8.1.2",
+        re.compile(
+            rf"^(?!.*(培训|演练|地震|联合|(社区|村|我们|街道)[^，,。]{{0,4}}(应急)?预案))"
+            rf".*{_ENTERPRISES}[^，,。]{{0,12}}预案"
+        ),
+    ),
+    (
+        "2.2.5",
+        re.compile(
+            r"(上了|登了|播了)[^，,。]{0,6}(报|电视|新闻|媒体)|见报|"
+            r"(电视台|日报|晚报|媒体|记者)[^，,。]{0,8}(报道|采访|播出|登了|刊登)"
+        ),
+    ),
+    (
+        "8.2.3",
+        re.compile(
+            rf"(看了|检查了?|查看|核查|抽查|观摩)[^，,。]{{0,14}}{_ENTERPRISES}[^，,。]{{0,10}}演练|"
+            rf"{_ENTERPRISES}[^，,。]{{0,6}}(看了|检查了?|查看|核查|抽查|观摩)[^，,。]{{0,10}}演练"
+        ),
+    ),
+    (
+        "8.3.5",
+        re.compile(
+            r"(应急队|救援队|应急分队|救援分队|民兵)[^，,。]{0,10}(训练|培训|拉练|(?<!演)练)"
+        ),
+    ),
 )
 _DECISIONS = frozenset({Intent.VERIFY, Intent.REJECT})
 
@@ -488,7 +513,14 @@ class LearnedReader:
         if sure and ranked[0][0] == "9.3" and not _QUAKE.search(norm):
             sure = False  # earthquake publicity, without a word of earthquakes: asked
         cued = next((c for c, cue in _ITEM_CUES if cue.search(norm)), None)
-        if ranked and cued and ranked[0][0] != cued and self._allowed(cued, role):
+        if (
+            ranked
+            and cued
+            and ranked[0][0] != cued
+            and self._allowed(cued, role)
+            # an officer's patrol, said so, stays theirs ("今天巡查了… 电视台的记者跟着拍了")
+            and not (self._weekly(ranked[0][0], role) and _PATROL.search(norm))
+        ):
             # words that name an item ("震情值班表" is 9.4's) against the model: asked, it first
             ranked = [(cued, 0.0), *((c, p) for c, p in ranked if c != cued)]
             sure = False

@@ -50,18 +50,21 @@ _RELATIVE = {
 _NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _FULL_DATE = re.compile(r"(20\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
 _MONTH_DAY = re.compile(
-    rf"(?<![\d.]){_NUM}\s*月\s*(?:{_NUM}\s*[日号]|([一二三四五六七八九十]{{1,3}})(?=\s|[，,。]|$))"
-)  # "11月3日", and "十一月十七 寻查了温泉村" (in words, without 日, before a pause)
+    rf"(?<![\d.]){_NUM}\s*月\s*(?:{_NUM}\s*[日号]|([一二三四五六七八九十]{{1,3}})(?=\s|[，,。]|$)"
+    r"|(\d{1,2})(?=$|[，,。]|\s+(?!\d*\s*(?:家|户|个|人|名|处|栋|份|次))))"
+)  # "11月3日", "十一月十七 寻查了温泉村", "8月25 补登" (without 日, before a pause; not 11月20 家)
 _SHORT_MD = re.compile(
-    r"(?<![\d.])(1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])(?![\d/.-]|\s*(?:栋|幢|号楼|号院|楼|单元|组|户|家|层|队))"
+    r"(?<![\d.])(1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])"
+    r"(?![\d/.-]|\s*(?:栋|幢|号楼|号院|楼|单元|组(?!织)|户|家|层|队))"  # not 3.2栋, but 11/24组织
 )
 # "(11.16-11.22)", "11月16日至22日": a span of days, the period a record covers, never its day
 _DAY_SPAN = re.compile(
     r"(?<![\d.])(\d{1,2})[.月](\d{1,2})[日号]?\s*[-~～至到]\s*(?:(\d{1,2})[.月])?(\d{1,2})[日号]?(?![\d.])"
 )
 _MONTH_NAMED_DAY = re.compile(
-    rf"(?<!上)(上|这|本)?个?月(?:(?<=[上这本个]月)|底|初|中)\s*{_NUM}\s*[日号]"
-)  # "上个月25号", "月初3号补的" (this month's)
+    rf"(?<![下两几个\d一二三四五六七八九十])(?:(上上|上|这|本)个?月(?:底|初|中)?|月(?:底|初|中))"
+    rf"\s*{_NUM}\s*[日号]"
+)  # "上个月25号", "月初3号补的" (this month's); not 下个月3号, 上上个月5号, 两个月前15号
 _BARE_DAY = re.compile(r"(?<![\d.月])(\d{1,2})\s*[日号](?![\d楼院栋])")
 _HAZARD_BEFORE = re.compile(r"(报|隐患|编号|单号|号)")  # "已上报19号和20号": hazards, not days
 # a bare day of the month is a day only when the work's own verb follows it ("11号发的",
@@ -69,15 +72,19 @@ _HAZARD_BEFORE = re.compile(r"(报|隐患|编号|单号|号)")  # "已上报19�
 # may be a hazard or a place. Never when the verb only describes something ("区里11号发的文件",
 # "传达了20号召开的会议精神"), nor when the message names a day in other words (今天, 周五:
 # "区里30号组织检查 今天先把三组巡了"), nor a day still to come this month.
+# where a number is a house's ("金方路2号", "南苑小区8号", "3组12号"), never a day
+_ADDRESS = r"[路街巷道区苑院组村栋楼]"
 _DONE_ON_DAY = re.compile(
-    rf"(?<![\d.月年第号])(?<!编号)(?<!单号)(?<!隐患)(?<!报的)(?<!那个){_NUM}\s*[号日]"
+    rf"(?<![\d.月年第号])(?<!编号)(?<!单号)(?<!隐患)(?<!报的)(?<!那个)(?<!月前)(?<!{_ADDRESS})"
+    rf"{_NUM}\s*[号日]"
     r"(?:\s*(?:那天|当天|那次|那回|上午|下午|晚上|早上|中午|(?:周|星期|礼拜)[一二三四五六日天]))?"
     r"\s*(?:我们|咱们|我|村里|社区|街道)?\s*(?:也|又|还|都|就|才|已经|已)?\s*(?:把)?\s*"
     r"(?:发的|发了|开的|开了|召开|组织|举办|开展|参加|去的|去了|克的|克了|搞的|搞了|做的|弄的|整的"
-    r"|交的|交了|报送|上报|报上去|交上去|巡查|巡了|寻查|排查|检查了|走访|入户|演练|培训"
-    r"|报的|报到|报给|报了|印发|修订|换了|补的|进了|跑了|全部|采完"  # "十九号修订完成"
-    r"|去看|去查|去复查|复查"  # "18号去看12号隐患的时候 顺便把整条街都巡查了"
-    r"|去[\u4e00-\u9fff]{0,8}?(?:巡查|巡了|检查|走访|排查|跑了)"  # "23号去幸福路那片巡查了"
+    r"|交的|交了|报送|上报|报上去|交上去|巡查|巡察|巡了|寻查|排查|检查了|走访|入户|演练|培训"
+    r"|报的|报到|报给|报了|印发|修订|换了|补的|进了|跑了|全部(?:采|查|走|跑|搞)|采完"
+    r"|去看|去查|去复查|去跑"  # "18号去看12号隐患的时候 顺便把整条街都巡查了"
+    r"|的(?:巡查|巡察|寻查|检查|排查|演练|培训)"  # "补登一条 20号的巡查"
+    r"|去[\u4e00-\u9fff]{0,8}?(?:巡查|巡察|巡了|检查|走访|排查|跑了)"  # "23号去幸福路那片巡查了"
     r"|在[\u4e00-\u9fff]{1,8}?(?:摆|搞|开|放|组织|举办|开展)(?:了|的))"  # "8号在小区广场摆了"
 )
 # what "发的" / "召开的" describe when it is a paper passed on, not the work ("11号发的文件",
@@ -91,6 +98,8 @@ _NAMED_OTHERWISE = re.compile(
 _DAYS_OF_WORK = re.compile(
     r"\s*(?:连着|连续|一共|共|用了)?\s*[两二三四五六七八九十\d]{1,2}\s*天(?!内|之内|以内|后|期限)"
 )  # not "5天内整改到位": a deadline
+# "9月25到29号 全部结束", "10月1号到7号一天没断": work over the span, done on its last day
+_SPAN_DONE = re.compile(r"\s*(全部|都|已经|已|一天)?\s*(结束|完成|搞完|查完|没断|不断|圆满)")
 _TWO_DAYS = re.compile(
     rf"(?<![\d.月]){_NUM}\s*(?:[号日]\s*(?:和|、|,|，)?|\s*(?:和|、|,|，|\s))\s*{_NUM}\s*[号日]\s*"
     r"(?:这)?(?:两|二|2)\s*天"
@@ -142,7 +151,8 @@ _DAY_AND_WEEKDAY = re.compile(
     rf"|(?:周|星期|礼拜)([一二三四五六日天1-7])\s*[（(]?\s*(?<![\d.月]){_NUM}\s*[号日]"
 )
 # "上周五下了一天雨 第二天一早就克…巡了": the day after the one named
-_NEXT_DAY = re.compile(r"(第二天|次日|隔天|第2天)")
+_PAPER_DAY = re.compile(r"(?<![\d.月])(\d{1,2})\s*[日号]\s*(?:发|下|来|转)的?(?:通知|文件)")
+_NEXT_DAY = re.compile(r"(第二天|次日|隔天|第2天|当天|当日)")  # 当天: the day named itself
 # a weekday, not "一直" / "一次" / "日常" after a week ("上周一直下雨" is no Monday)
 _DAY_OF_WEEK = r"([二三四五六天末1-7]|一(?![直起样些共定般切次趟遍连])|日(?!常))"
 _WEEK_DAY = re.compile(rf"(?<!下)(?:(上上|上|这|本)个?)?\s*(?:周|星期|礼拜)\s*{_DAY_OF_WEEK}")
@@ -221,11 +231,20 @@ def _next_day(text: str, today: date, bare_days: bool) -> date | None:
         day = monday + timedelta(days=_WEEKDAY[last.group(2)])
     elif before.strip():
         day = parse_day(before, today, bare_days)
-        if day is None and (bare := _BARE_DAY.findall(before)):  # "街道18号发的通知…第二天"
-            day = _valid(today.year, today.month, int(bare[-1]))
-    if day is None or day + timedelta(days=1) > today:
+        if day is None and bare_days and (paper := _PAPER_DAY.findall(before)):
+            day = _valid(today.year, today.month, int(paper[-1]))  # "街道18号发的通知…第二天"
+    later = timedelta(days=0 if m.group(1) in ("当天", "当日") else 1)
+    if day is None or day + later > today:
         return None
-    return day + timedelta(days=1)
+    return day + later
+
+
+def months_back(today: date, n: int) -> date:
+    """A day in the month ``n`` months before today's (today itself for 0)."""
+    day = today
+    for _ in range(n):
+        day = day.replace(day=1) - timedelta(days=1)
+    return day
 
 
 def _num(text: str) -> int:
@@ -276,13 +295,15 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
     for m in _MONTH_NAMED_DAY.finditer(text):  # "上个月25号就把预案修订完了"
         if _AS_OF.search(text[: m.start()]):
             continue
-        of = today.replace(day=1) - timedelta(days=1) if m.group(1) == "上" else today
+        of = months_back(today, {"上上": 2, "上": 1}.get(m.group(1) or "", 0))
         day = _valid(of.year, of.month, _num(m.group(2)))
         if day and day <= today and not _BY.match(text, m.end()):
             return day  # never a deadline ("本月28号前报送") nor a day to come
     if (span := _DAY_SPAN.search(text)) and (day := _day_in_span(span, text, today)):
         return day  # "11月16到18号连着三天…18号下午全部采完": the 18th
-    if (span := _DAY_SPAN.search(text)) and _DAYS_OF_WORK.match(text, span.end()):
+    if (span := _DAY_SPAN.search(text)) and (
+        _DAYS_OF_WORK.match(text, span.end()) or _SPAN_DONE.match(text, span.end())
+    ):
         month = int(span.group(3) or span.group(1))  # "11月16号到18号 三天把…走了一遍": the 18th
         if (day := _valid(today.year, month, int(span.group(4)))) and day <= today:
             return day
@@ -305,7 +326,7 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
             ),
             None,
         ):
-            month, dom = _num(m.group(1)), _num(m.group(2) or m.group(3))
+            month, dom = _num(m.group(1)), _num(next(g for g in m.groups()[1:] if g))
             day = _valid(today.year, month, dom)
             if day and day > today:
                 day = _valid(today.year - 1, month, dom)
@@ -393,16 +414,17 @@ _LAST_WEEK = re.compile(r"(?<!上)上(个)?(周|星期|礼拜)的(巡查|寻查|
 # 要地震"): not the work's
 _NOT_THE_WORKS = re.compile(
     r"\s*(转来|转过来|报来|发来|下发|收到|交办|布置|派)的|\s*(要|将|会(?![议上]))"
-    r"|\s*(那场|那天)?的?(大雨|暴雨|下雨|下了|刮风|大风|降温|停电)"  # "上周五那场大雨过后…"
+    # "上周五那场大雨过后，礼拜六去…" (not 上周五下了趟村)
+    r"|\s*(那场|那天)?的?(大雨|暴雨|下雨|下了(一天|一夜|场)?(大)?雨|刮(大)?风|大风)"
 )
 # when a thing came or was taken in, with the work's own day after it ("上周三受理的那个举报件
 # 今天办结回复群众了", "上周五街道发通知要更新名单 今天弄好交上去了")
 _WHEN_IT_CAME = re.compile(
     r"\s*((受理|收到|接到|转来|交办|派来|发来|举报|投诉|反映)的那(个|份|件|张|批|起)"
     r"|(受理|收到|接到|接|转来|交办|派来|发来)的(举报|投诉|件|通知|文件|任务|单子)"
-    r"|(街道|区里|市里|县里|镇里|上面|上级|领导)?\s*(发|下|转|来)(了|的)?(个|份)?(通知|文件))"
+    r"|(街道|区里|市里|县里|镇里|上面|上级|领导)?\s*(发|下|转|来)?(了|的)?(个|份)?(通知|文件))"
 )
-_DAY_AFTER = re.compile(r"(今天|今早|今儿|昨天|昨晚|前天)")
+_DAY_AFTER = re.compile(r"(今天|今早|今儿|昨天|昨晚|昨个|昨儿|夜儿个|前天|前儿)")
 _NOTICE_DAY = re.compile(
     r"(上上|上|这|本)?\s*(周|星期|礼拜)[一二三四五六日天末1-7]\s*(街道|区里|上面)?\s*(通知|发通知)"
 )
@@ -437,7 +459,7 @@ def work_on_day(text: str) -> bool:
 
 # a day with its time of day ("19日上午在连然小学操场…"): a day, whatever follows
 _DAY_AT_TIME = re.compile(
-    rf"(?<![\d.月年第号]){_NUM}\s*[号日]\s*(?:上午|下午|晚上|早上|中午|傍晚)"
+    rf"(?<![\d.月年第号]){_NUM}\s*[号日]\s*(?:上午|下午|晚上|早上|中午|傍晚)(?!\s*(?:前|之前|以前))"
 )
 _THAT_DAY = re.compile(rf"(?<![\d.月年第号]){_NUM}\s*[号日]\s*(?:那天|当天)(?!\s*就)")
 
@@ -458,7 +480,17 @@ def opening_day(text: str, today: date) -> date | None:
     return day if day and day <= today else None
 
 
-_NOT_A_DAY_AFTER = re.compile(r"(月|星期|礼拜|周|人|事|样)")
+# 前个 as the day before yesterday only on its own before a deed ("前个整了一趟巡查"), not
+# 前个月, 之前个别, 目前个, 门前个体户, 前个阶段
+_DEED_AFTER = re.compile(r"[整搞去克巡就把开弄做交报]|晚上|下午|上午|早上")
+
+
+def not_a_day(word: str, text: str, at: int) -> bool:
+    """Whether a day word found at ``at`` is part of other words (前个月, 之前个别)."""
+    if word != "前个":
+        return False
+    alone = at == 0 or text[at - 1] in " \t，,。我就是也"
+    return not (alone and _DEED_AFTER.match(text, at + 2))
 
 
 def _relative(text: str, today: date) -> date | None:
@@ -469,7 +501,7 @@ def _relative(text: str, today: date) -> date | None:
     logged_today = bool(_LOGGED_TODAY.search(text))
     for word in sorted(_RELATIVE, key=len, reverse=True):
         while (at := text.find(word)) >= 0:
-            if word == "前个" and _NOT_A_DAY_AFTER.match(text, at + 2):
+            if not_a_day(word, text, at):
                 pass  # 前个月, 前个星期: no day
             elif not (word == "前两天" and _BEFORE_SOMETHING.search(text)):
                 back = _RELATIVE[word]
@@ -624,7 +656,7 @@ def parse_until(text: str, today: date, base: date | None = None) -> date | None
         return _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     for pattern in (_MONTH_DAY, _SHORT_MD):
         if m := pattern.search(text):
-            month, dom = _num(m.group(1)), _num(m.group(2) or m.group(3))
+            month, dom = _num(m.group(1)), _num(next(g for g in m.groups()[1:] if g))
             day = _valid(today.year, month, dom)
             if day and day < today:
                 day = _valid(today.year + 1, month, dom)

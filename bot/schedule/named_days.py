@@ -27,7 +27,6 @@ from bot.schedule.dates import (
     _MISSED_WITHIN,
     _MONTH_DAY,
     _MONTH_NAMED_DAY,
-    _NOT_A_DAY_AFTER,
     _NOT_THE_WORKS,
     _OPENING_DAY,
     _RELATIVE,
@@ -44,6 +43,8 @@ from bot.schedule.dates import (
     _valid,
     _without_missed_days,
     _work_day,
+    months_back,
+    not_a_day,
 )
 
 # today only as when photos or papers are sent up ("今天把照片发上来", "今天上传记录")
@@ -79,10 +80,10 @@ def other_days(text: str, today: date, chosen: date) -> list[date]:
     for m in filter(named, _FULL_DATE.finditer(text)):
         found.add(_valid(int(m.group(1)), int(m.group(2)), int(m.group(3))))
     for m in filter(named, _MONTH_NAMED_DAY.finditer(text)):
-        of = today.replace(day=1) - timedelta(days=1) if m.group(1) == "上" else today
+        of = months_back(today, {"上上": 2, "上": 1}.get(m.group(1) or "", 0))
         found.add(_valid(of.year, of.month, _num(m.group(2))))
     for m in filter(named, _MONTH_DAY.finditer(text)):
-        found.add(_valid(today.year, _num(m.group(1)), _num(m.group(2) or m.group(3))))
+        found.add(_valid(today.year, _num(m.group(1)), _num(next(g for g in m.groups()[1:] if g))))
     for m in filter(named, _SHORT_MD.finditer(text)):
         if not _WEEK_NAME.match(text, m.end()):
             found.add(_valid(today.year, _num(m.group(1)), _num(m.group(2))))
@@ -111,7 +112,7 @@ def other_days(text: str, today: date, chosen: date) -> list[date]:
             (at := text.find(word)) < 0
             or (back == 0 and logged)
             or _missed_after(text, at + len(word))
-            or (word == "前个" and _NOT_A_DAY_AFTER.match(text, at + 2))  # 前个月
+            or not_a_day(word, text, at)  # 前个月, 之前个别
         ):
             continue
         if not (word == "前天" and "大前天" in text):

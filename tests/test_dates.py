@@ -185,6 +185,7 @@ WED = date(2026, 11, 25)
         ("前个阶段排查的隐患都整改完了", None),
         ("之前个别商户通道堵了 昨天又去巡查一遍", date(2026, 11, 24)),
         ("补登一条 20号的巡查", date(2026, 11, 20)),
+        ("前日克敬老院看了 电动车充电和厨房燃气都检查了", date(2026, 11, 23)),  # batch 104
         ("3号楼周二巡查了", date(2026, 11, 24)),  # a building, not the 3rd
     ],
 )
@@ -230,6 +231,7 @@ def test_future_days_are_refused(text: str):
         ("明年的执法检查计划定下来了", "year", date(2027, 6, 30)),
         ("10月份的安办专题会拖到这个月4号才开 补登一下", "month", date(2026, 10, 1)),
         ("第50周的巡查补一下", "week", date(2025, 12, 8)),  # last year's week 50, its Monday
+        ("10月份监管行业安全形势分析 本月3号才补做完", "month", date(2026, 10, 1)),  # 本月3号: a day
     ],
 )
 def test_periods(text: str, every: str, anchor: date):

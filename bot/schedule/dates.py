@@ -41,6 +41,7 @@ _RELATIVE = {
     "昨儿": 1,
     "前儿个": 2,  # dialect: 前儿个, 前儿, 前个 (not 前个月), 夜儿个
     "前儿": 2,
+    "前日": 2,
     "前个": 2,
     "夜儿个": 1,
     "前天": 2,
@@ -162,7 +163,8 @@ _PERIOD_WORDS = [
     (re.compile(rf"(?<!上)上(个)?(周|星期|礼拜)(?!{_DAY_OF_WEEK})"), "week", -1),
     (re.compile(rf"(本|这|这个|这一)(周|星期|礼拜)(?!{_DAY_OF_WEEK})"), "week", 0),
     (re.compile(r"上(个)?月"), "month", -1),
-    (re.compile(r"(本|这个|这一个?|当)月"), "month", 0),
+    # (not 本月3号, a day: "10月份监管行业安全形势分析 本月3号才补做完" is October's)
+    (re.compile(rf"(本|这个|这一个?|当)月(?!\s*(初|中|底)?\s*{_NUM}\s*[日号])"), "month", 0),
     (re.compile(r"上(个)?季度"), "quarter", -1),
     (re.compile(r"(本|这个|这一个?)季度?"), "quarter", 0),
     (re.compile(r"(今年|本年度?|全年|年度)"), "year", 0),

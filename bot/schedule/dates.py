@@ -83,6 +83,7 @@ _DONE_ON_DAY = re.compile(
     r"(?:发的|发了|开的|开了|召开|组织|举办|开展|参加|去的|去了|克的|克了|搞的|搞了|做的|弄的|整的"
     r"|交的|交了|报送|上报|报上去|交上去|巡查|巡察|巡了|寻查|排查|检查了|走访|入户|演练|培训"
     r"|报的|报到|报给|报了|印发|修订|换了|补的|进了|跑了|全部(?:采|查|走|跑|搞)|采完"
+    r"|(?:弄|搞|做|整)(?:好|完)了"  # "我们10号就弄好了"
     r"|去看|去查|去复查|去跑"  # "18号去看12号隐患的时候 顺便把整条街都巡查了"
     r"|的(?:巡查|巡察|寻查|检查|排查|演练|培训)"  # "补登一条 20号的巡查"
     r"|去[\u4e00-\u9fff]{0,8}?(?:巡查|巡察|巡了|检查|走访|排查|跑了)"  # "23号去幸福路那片巡查了"
@@ -127,6 +128,8 @@ _DEADLINE_BEFORE = re.compile(r"(时限|期限|截止|限期|到期|deadline)\s*
 _BY = re.compile(r"\s*(前|之前|以前|截止|为止|那周|那一周|那个?星期|那个?礼拜|所在的?周)")
 # "11.6宣传周活动都弄完了": the week's name (but "11月6号宣传周进社区…" is the 6th)
 _WEEK_NAME = re.compile(r"\s*(宣传周|宣传日|减灾日|活动周)")
+_NAMED_WEEKS = ("5.12", "11.6", "11.9")  # the weeks named by a day ("11.6宣传周"), not 11.10
+_PLANNED = re.compile(r"(本来|原本|原来|原计划|原定|本打算)(说|打算|想|要|定|是)?\s*$")
 _WEEK_OF = re.compile(
     rf"(?<![\d.]){_NUM}\s*月\s*{_NUM}\s*[日号]?\s*(那周|那一周|那个?星期|那个?礼拜|所在的?周)"
 )
@@ -204,6 +207,27 @@ class PeriodHint:
 
 class FutureDateError(ValueError):
     pass
+
+
+# "上个月月尾最后一天", "上月底那个礼拜五": a day at the end of last month
+_LAST_MONTH_END = re.compile(
+    r"上个?月\s*(?:的)?\s*(?:月尾|月底|月末|底)\s*(?:的)?\s*(?:(最后一天|最后那天)|"
+    r"(?:那个|那|的)?\s*(?:周|星期|礼拜)([一二三四五六日天1-7]))|上个?月\s*(?:的)?\s*(最后一天|最后那天)"
+)
+
+
+def _week_name(text: str, m: re.Match[str]) -> bool:
+    """ "11.6宣传周": a week named by its day, not the day the work was done."""
+    return m.group(0).strip() in _NAMED_WEEKS and bool(_WEEK_NAME.match(text, m.end()))
+
+
+def _end_of_last_month(text: str, today: date) -> date | None:
+    if not (m := _LAST_MONTH_END.search(text)):
+        return None
+    last = today.replace(day=1) - timedelta(days=1)
+    if m.group(2):  # the last such weekday of last month
+        return last - timedelta(days=(last.weekday() - _WEEKDAY[m.group(2)]) % 7)
+    return last
 
 
 def _day_with_weekday(text: str, today: date) -> date | None:
@@ -288,6 +312,8 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
         return day
     if (day := _next_day(text, today, bare_days)) is not None:
         return day
+    if day := _end_of_last_month(text, today):
+        return day
     text = _without_missed_days(text)
     if _TODAY_AT_LAST.search(text):
         return today
@@ -322,9 +348,10 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
                 m
                 for m in pattern.finditer(text)
                 if not _BY.match(text, m.end())
+                and not (_WHEN_IT_CAME.match(text, m.end()) and _work_day(text[m.end() :]))
                 and not _AS_OF.search(text[: m.start()])
                 and not _DEADLINE_BEFORE.search(text[: m.start()])  # "时限是9月30号"
-                and not (pattern is _SHORT_MD and _WEEK_NAME.match(text, m.end()))
+                and not (pattern is _SHORT_MD and _week_name(text, m))
             ),
             None,
         ):
@@ -395,6 +422,9 @@ def _without_missed_days(text: str) -> str:
     happen on: the day is the reason, not when it was done ("11月20号那次没去成 今天去巡查了")."""
     days = sorted((m.start(), m.end()) for p in _NAMED_DAYS for m in p.finditer(text))
     for start, end in days:
+        if _PLANNED.search(text[max(0, start - 6) : start]):  # "本来说上周五去巡查 下雨莫去成"
+            text = text[:start] + " " * (end - start) + text[end:]
+            continue
         after = text[end : end + _MISSED_WITHIN]
         if stop := _CLAUSE_END.search(after):
             after = after[: stop.start()]

@@ -35,12 +35,12 @@ from bot.schedule.dates import (
     _TOPIC,
     _TWO_DAYS,
     _WEEK_DAY,
-    _WEEK_NAME,
     _WEEKDAY,
     _WEEKDAY_TO,
     _WHEN_IT_CAME,
     _num,
     _valid,
+    _week_name,
     _without_missed_days,
     _work_day,
     months_back,
@@ -85,7 +85,7 @@ def other_days(text: str, today: date, chosen: date) -> list[date]:
     for m in filter(named, _MONTH_DAY.finditer(text)):
         found.add(_valid(today.year, _num(m.group(1)), _num(next(g for g in m.groups()[1:] if g))))
     for m in filter(named, _SHORT_MD.finditer(text)):
-        if not _WEEK_NAME.match(text, m.end()):
+        if not _week_name(text, m):
             found.add(_valid(today.year, _num(m.group(1)), _num(m.group(2))))
     for pattern in (_FULL_DATE, _MONTH_NAMED_DAY, _MONTH_DAY, _SHORT_MD):
         dated += [(m.start(), m.end()) for m in pattern.finditer(text)]

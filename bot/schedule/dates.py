@@ -83,7 +83,8 @@ _DONE_ON_DAY = re.compile(
     r"(?:发的|发了|开的|开了|召开|组织|举办|开展|参加|去的|去了|克的|克了|搞的|搞了|做的|弄的|整的"
     r"|交的|交了|报送|上报|报上去|交上去|巡查|巡察|巡了|寻查|排查|检查了|走访|入户|演练|培训"
     r"|报的|报到|报给|报了|印发|修订|换了|补的|进了|跑了|全部(?:采|查|走|跑|搞)|采完"
-    r"|(?:弄|搞|做|整)(?:好|完)了"  # "我们10号就弄好了"
+    r"|(?:弄|搞|做|整)(?:好|完)了|办结|办完"  # "我们10号就弄好了", "14号就办结回复了"
+    r"|把[\u4e00-\u9fff]{1,10}?(?:换|装|清|修|拆|搬|挪|补|贴|立|刷)"  # "23号我们把…全部换新了"
     r"|去看|去查|去复查|去跑"  # "18号去看12号隐患的时候 顺便把整条街都巡查了"
     r"|的(?:巡查|巡察|寻查|检查|排查|演练|培训)"  # "补登一条 20号的巡查"
     r"|去[\u4e00-\u9fff]{0,8}?(?:巡查|巡察|巡了|检查|走访|排查|跑了)"  # "23号去幸福路那片巡查了"
@@ -129,6 +130,7 @@ _BY = re.compile(r"\s*(前|之前|以前|截止|为止|那周|那一周|那个?�
 # "11.6宣传周活动都弄完了": the week's name (but "11月6号宣传周进社区…" is the 6th)
 _WEEK_NAME = re.compile(r"\s*(宣传周|宣传日|减灾日|活动周)")
 _NAMED_WEEKS = ("5.12", "11.6", "11.9")  # the weeks named by a day ("11.6宣传周"), not 11.10
+_SAID_BARE_DAY = re.compile(rf"[\s，,:：]*(?:应该|应)?是\s*{_NUM}\s*[号日]")
 _PLANNED = re.compile(r"(本来|原本|原来|原计划|原定|本打算)(说|打算|想|要|定|是)?\s*$")
 _WEEK_OF = re.compile(
     rf"(?<![\d.]){_NUM}\s*月\s*{_NUM}\s*[日号]?\s*(那周|那一周|那个?星期|那个?礼拜|所在的?周)"
@@ -308,6 +310,9 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
             tail = tail[meant.end() :]  # "不是周四 是周三18号去的": what follows 是
         if (day := parse_day(tail, today, bare_days)) is not None:
             return day
+        said = _SAID_BARE_DAY.match(tail)  # "日期不对 是18号不是16号": the 18th
+        if said and (day := _valid(today.year, today.month, _num(said.group(1)))) and day <= today:
+            return day
     if day := _day_with_weekday(text, today):
         return day
     if (day := _next_day(text, today, bare_days)) is not None:
@@ -454,6 +459,7 @@ _NOT_THE_WORKS = re.compile(
 _WHEN_IT_CAME = re.compile(
     r"\s*((受理|收到|接到|转来|交办|派来|发来|举报|投诉|反映)的那(个|份|件|张|批|起)"
     r"|(受理|收到|接到|接|转来|交办|派来|发来)的(举报|投诉|件|通知|文件|任务|单子)"
+    r"|(接到|收到)[^，,。\s]{0,4}(举报|投诉|通知|电话)"
     r"|(街道|区里|市里|县里|镇里|上面|上级|领导)?\s*(发|下|转|来)?(了|的)?(个|份)?(通知|文件))"
 )
 _DAY_AFTER = re.compile(r"(今天|今早|今儿|昨天|昨晚|昨个|昨儿|夜儿个|前天|前儿)")

@@ -241,7 +241,11 @@ def test_future_days_are_refused(text: str):
         ("明年的执法检查计划定下来了", "year", date(2027, 6, 30)),
         ("10月份的安办专题会拖到这个月4号才开 补登一下", "month", date(2026, 10, 1)),
         ("第50周的巡查补一下", "week", date(2025, 12, 8)),  # last year's week 50, its Monday
-        ("10月份监管行业安全形势分析 本月3号才补做完", "month", date(2026, 10, 1)),  # 本月3号: a day
+        (
+            "10月份监管行业安全形势分析 本月3号才补做完",
+            "month",
+            date(2026, 10, 1),
+        ),  # 本月3号: a day
     ],
 )
 def test_periods(text: str, every: str, anchor: date):

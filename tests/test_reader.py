@@ -19,7 +19,8 @@ from bot.chat.intents import Intent
 from bot.chat.learned import LearnedReader
 from bot.chat.ledger_words import fixed_apart, ledger_intent, not_fixed
 from bot.chat.understand import Understander
-from bot.schedule.dates import parse_period, parse_until
+from bot.schedule.dates import parse_period
+from bot.schedule.deadline_words import parse_until
 from knowledge.textnorm import normalize
 from tests.support.chat import Chat
 

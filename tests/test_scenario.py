@@ -110,8 +110,8 @@ def test_back_dated_report_goes_to_its_period(assistant: Assistant, street_org):
 
 
 def test_a_report_naming_two_days_offers_both(assistant: Assistant, street_org):
-    """ "上周日巡查了一半 今天巡查完了": which day the patrol was is asked with one tap, the day read
-    first; the other day's choice records that day, in its own week."""
+    """ "上周日巡查了一半 今天巡查完了": which day the patrol was is asked with one tap, the
+    day read first; the other day's choice records that day, in its own week."""
     officer = street_org("officer", "金色社区")
     reply = officer.say("上周日巡查了一半 今天巡查完了")
     labels = [label for label, _ in officer.buttons()]

@@ -24,7 +24,7 @@ from bot.chat.replies import Incoming, Reply
 from bot.chat.understand import Understanding
 from bot.records.hazards import AFTER, CODE_BY_ROLE, FIXED, LIVE, OPEN, SITE, Hazard
 from bot.records.org import Person
-from bot.schedule.dates import parse_until
+from bot.schedule.deadline_words import parse_until
 from bot.schedule.wording import md
 from bot.texts import t
 from bot.workspace import Workspace

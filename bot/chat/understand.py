@@ -27,8 +27,8 @@ from bot.schedule.dates import (
     opening_day,
     parse_day,
     parse_period,
-    parse_until,
 )
+from bot.schedule.deadline_words import parse_until
 from bot.schedule.named_days import other_days
 from bot.schedule.periods import period_for
 from knowledge.model import Rulebook, Task, Unit

@@ -134,3 +134,16 @@ def test_one_day_named_is_confirmed_as_before(assistant: Assistant, street_org):
     officer = street_org("officer", "金色社区")
     officer.say("上周五巡查了 今天补登")
     assert [label for label, _ in officer.buttons()] == ["确认登记", "不是这项", "取消"]
+
+
+def test_a_communitys_work_naming_two_days_offers_both(assistant: Assistant, street_org):
+    """Work towards a street item (no task of the officer's) that names two days: both are
+    offered, and the one tapped is the day recorded for the street's item."""
+    officer = street_org("officer", "金色社区")
+    reply = officer.say("上周日换了疏散场地的标识牌 今天又补了两块")
+    labels = [label for label, _ in officer.buttons()]
+    assert "【9.5】" in reply and "完成的那天" in reply, reply
+    assert labels[:2] == ["确认：11月22日 做的", "确认：11月25日 做的"]
+    assert "已记录" in officer.press("11月25日")
+    row = assistant.ws.store.one("SELECT * FROM records")
+    assert (row["code"], row["done_on"]) == ("9.5", "2026-11-25")

@@ -254,9 +254,7 @@ def _next_day(text: str, today: date, bare_days: bool) -> date | None:
     day = None
     if weekdays := list(_WEEK_DAY.finditer(before)):  # the day of the rain, say, is meant here
         last = weekdays[-1]
-        back = {"上上": 2, "上": 1}.get(last.group(1) or "", 0)
-        monday = today - timedelta(days=today.weekday(), weeks=back)
-        day = monday + timedelta(days=_WEEKDAY[last.group(2)])
+        day = in_week(today, _WEEKS_BACK.get(last.group(1) or "", 0), _WEEKDAY[last.group(2)])
     elif before.strip():
         day = parse_day(before, today, bare_days)
         if day is None and bare_days and (paper := _PAPER_DAY.findall(before)):
@@ -265,6 +263,19 @@ def _next_day(text: str, today: date, bare_days: bool) -> date | None:
     if day is None or day + later > today:
         return None
     return day + later
+
+
+_WEEKS_BACK = {"上上": 2, "上": 1}  # 上周五, 上上周一; none: this week's
+
+
+def in_week(today: date, back: int, weekday: int) -> date:
+    """The weekday (0 = Monday) of the week ``back`` weeks before today's."""
+    return today - timedelta(days=today.weekday(), weeks=back) + timedelta(days=weekday)
+
+
+def blank(text: str, start: int, end: int) -> str:
+    """The text with ``start:end`` blanked out, every other index kept."""
+    return text[:start] + " " * (end - start) + text[end:]
 
 
 def months_back(today: date, n: int) -> date:
@@ -301,9 +312,7 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
     """
     for wrong in reversed(list(_NOT_THAT_DAY.finditer(text))):
         if _SAID_DAY.search(text, 0, wrong.start()):  # "是周五11月20号去的，不是周四"
-            text = (
-                text[: wrong.start()] + " " * (wrong.end() - wrong.start()) + text[wrong.end() :]
-            )
+            text = blank(text, wrong.start(), wrong.end())
     for fix in reversed(list(_CORRECTED.finditer(text))):  # the last correction naming a day
         tail = text[fix.end() :]
         if fix.group() == "不是" and (meant := re.search(r"[，,\s]*(而)?是", tail)):
@@ -374,11 +383,10 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
             return day
     if found := _work_weekday(text):
         prefix, weekday, start = found
-        monday = today - timedelta(days=today.weekday())
-        back = {"上上": 2, "上": 1}.get(prefix, 0)
+        back = _WEEKS_BACK.get(prefix, 0)
         if not prefix and _LAST_WEEK.search(text[:start]) and "补上" not in text[start:]:
             back = 1  # "上周的巡查其实周三就跑了", "上个礼拜的寻查 我是礼拜三克的"
-        day = monday - timedelta(weeks=back) + timedelta(days=weekday)
+        day = in_week(today, back, weekday)
         if back == 0 and day > today:
             if prefix:
                 raise FutureDateError(day.isoformat())
@@ -428,7 +436,7 @@ def _without_missed_days(text: str) -> str:
     days = sorted((m.start(), m.end()) for p in _NAMED_DAYS for m in p.finditer(text))
     for start, end in days:
         if _PLANNED.search(text[max(0, start - 6) : start]):  # "本来说上周五去巡查 下雨莫去成"
-            text = text[:start] + " " * (end - start) + text[end:]
+            text = blank(text, start, end)
             continue
         after = text[end : end + _MISSED_WITHIN]
         if stop := _CLAUSE_END.search(after):
@@ -440,7 +448,7 @@ def _without_missed_days(text: str) -> str:
             and not any(end <= other < end + missed.start() for other, _ in days)
             and not _DONE_BETWEEN.search(_TOPIC.sub("", after[: missed.start()]))
         ):
-            text = text[:start] + " " * (end - start) + text[end:]
+            text = blank(text, start, end)
     return text
 
 

@@ -37,12 +37,15 @@ from bot.schedule.dates import (
     _WEEK_DAY,
     _WEEKDAY,
     _WEEKDAY_TO,
+    _WEEKS_BACK,
     _WHEN_IT_CAME,
     _num,
     _valid,
     _week_name,
     _without_missed_days,
     _work_day,
+    blank,
+    in_week,
     months_back,
     not_a_day,
 )
@@ -90,8 +93,7 @@ def other_days(text: str, today: date, chosen: date) -> list[date]:
     for pattern in (_FULL_DATE, _MONTH_NAMED_DAY, _MONTH_DAY, _SHORT_MD):
         dated += [(m.start(), m.end()) for m in pattern.finditer(text)]
     for start, end in dated:
-        text = text[:start] + " " * (end - start) + text[end:]
-    monday = today - timedelta(days=today.weekday())
+        text = blank(text, start, end)
     run_ends: set[int] = set()
     for m in _WEEK_DAY.finditer(text):
         if m.start() in run_ends or _NOT_THE_WORKS.match(text, m.end()):
@@ -101,9 +103,8 @@ def other_days(text: str, today: date, chosen: date) -> list[date]:
         to = _WEEKDAY_TO.match(text, m.end())  # a run of days: its last
         if to:
             run_ends |= {i for i in range(to.start(), to.end())}
-        back = {"上上": 2, "上": 1}.get(m.group(1) or "", 0)
         weekday = _WEEKDAY[to.group(1) if to else m.group(2)]
-        found.add(monday - timedelta(weeks=back) + timedelta(days=weekday))  # none to come
+        found.add(in_week(today, _WEEKS_BACK.get(m.group(1) or "", 0), weekday))  # none to come
     if bare := _work_day(text) or _OPENING_DAY.match(text):
         found.add(_valid(today.year, today.month, _num(bare.group(1))))
     logged = _LOGGED_TODAY.search(text) or _TODAY_SENDING.search(text)

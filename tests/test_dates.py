@@ -197,6 +197,7 @@ WED = date(2026, 11, 25)
         ("领导带队检查日期不对 是18号不是16号 以这条为准", date(2026, 11, 18)),
         ("3号楼我们把杂物清了", None),  # a building
         ("3号楼周二巡查了", date(2026, 11, 24)),  # a building, not the 3rd
+        ("社区地震应急预案修订好了 里面第5.2条疏散路线改了", None),  # a clause, not 2 May
     ],
 )
 def test_days(text: str, expected: date | None):

@@ -85,3 +85,15 @@ def test_a_reference_after_a_count_is_still_found():
 def test_a_section_and_its_number_after_a_space_is_still_a_reference():
     refs = find_refs("二项 1（5）要求什么", lambda code: code == "2.1.5")
     assert [r.code for r in refs] == ["2.1.5"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["社区地震应急预案修订好了 里面第5.2条疏散路线改了", "消防安全责任书中第3.1条写了啥", "合同的第2.1条"],
+)
+def test_a_clause_of_another_document_is_no_reference(rulebook, text: str):
+    assert find_refs(text, rulebook.is_code) == []
+
+
+def test_a_clause_of_the_assessment_rulebook_is_still_a_reference(rulebook):
+    assert [r.code for r in find_refs("考核方案的第2.1.5条是啥", rulebook.is_code)] == ["2.1.5"]

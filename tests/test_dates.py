@@ -198,6 +198,7 @@ WED = date(2026, 11, 25)
         ("3号楼我们把杂物清了", None),  # a building
         ("3号楼周二巡查了", date(2026, 11, 24)),  # a building, not the 3rd
         ("社区地震应急预案修订好了 里面第5.2条疏散路线改了", None),  # a clause, not 2 May
+        ("应急疏散场地标识牌掉了两块 19号重新挂上了", date(2026, 11, 19)),  # batch 113
     ],
 )
 def test_days(text: str, expected: date | None):

@@ -152,6 +152,21 @@ def test_negation_never_records_a_fix(assistant, people, words):
     assert state(assistant, 1) == "待整改"
 
 
+@pytest.mark.parametrize("words", ["/fixed 1 老板说明天弄", "/fixed 1 还没改好", "/fixed 1 整改仍在进行"])
+def test_a_fix_command_whose_words_deny_it_asks_first(assistant, people, words):
+    """A slash command acts at once, unless its own words say the hazard is not put right:
+    then the fix is only offered, and nothing is recorded until it is tapped."""
+    officer = people["officer"]
+    registered(officer, "发现加油站电线乱拉")
+    officer.say(words)
+    assert state(assistant, 1) == "待整改"
+    assert officer.buttons()[-1][0] == "取消"
+    officer.press("取消")
+    assert state(assistant, 1) == "待整改"
+    officer.say("/fixed 1 已清理")
+    assert state(assistant, 1) == "已整改待复核"
+
+
 def test_a_hazard_said_not_fixed_is_told_where_it_stands(assistant, people):
     """Nothing recorded, no choice offered: the hazard's state and deadline, and what to send
     when it is put right. Only for a message that is news of that hazard alone."""

@@ -723,6 +723,11 @@ class _Sure:
         ("done", "村里的地震应急预案要每年都修订嘛", "officer", Intent.QUESTION),
         ("done", "今天跑了一圈 别的都好 就是加油站旁边新开了个汽修店 在路边喷漆", "officer",
          Intent.HAZARD),
+        # next session, from batches 116-117's dev rows read before use
+        ("done", "云峰化工今天自己组织了一次消防演练，我们没去", "street", Intent.UNCLEAR),
+        ("done", "消防队今天来村里 查了几家农家乐", "officer", Intent.UNCLEAR),
+        ("done", "十一月的寻查记录表交给街道了 格就算这个月的巡查完成了", "officer",
+         Intent.QUESTION),  # 格, like 给是: 是不是
 
     ],
 )  # fmt: skip

@@ -468,7 +468,11 @@ class Understander:
             u = self._numbered(intent, args, normalize(args), today, command=name)
             # /fixed N words: the words are the note; a command that acts at once (/verify,
             # /reject) is handed its arguments as typed
-            return u if intent == Intent.FIX else replace(u, text=args)
+            if intent != Intent.FIX:
+                return replace(u, text=args)
+            if not_fixed(normalize(args)):  # "/fixed 22 老板说明天弄": the words deny it, so ask
+                return replace(u, alternatives=(Intent.UNCLEAR,), confidence=0.5)
+            return u
         if intent == Intent.HAZARD:
             return self._hazard(args, normalize(args), today, command=name)
         if intent == Intent.QUESTION:
@@ -650,11 +654,9 @@ class Understander:
         note = raw
         if command:
             m = re.match(r"^\s*(\S+)\s*(.*)$", norm, re.S)
-            note = (
-                (m.group(2) or norm)
-                if m and hazard_numbers.find(m.group(1), leading=True)
-                else norm
-            )
+            lead = hazard_numbers.find(m.group(1), leading=True) if m else None
+            note = (m.group(2) or norm) if m and lead else norm
+            ref = lead or ref  # "/fixed 18 改好了 20号还没动": the command's own number
         when: date | None = None
         if intent == Intent.EXTEND:
             when = parse_until(norm.replace(ref or "\0", " ", 1), today)

@@ -784,6 +784,31 @@ def test_a_report_that_may_tell_of_a_hazard_offers_it(assistant: Assistant, haza
     assert u.intent == Intent.DONE and (Intent.HAZARD in u.alternatives) == offered, u
 
 
+class _HazardOr(_Sure):
+    """A stand-in intent model: a hazard this likely, the rest on one other reading."""
+
+    def __init__(self, p: float, other: str) -> None:
+        super().__init__("hazard")
+        self.p, self.other = p, other
+
+    def probabilities(self, feats: list[str]) -> dict[str, float]:
+        return {"hazard": self.p, self.other: 1 - self.p}
+
+
+@pytest.mark.parametrize(
+    ("p", "other", "asked"),
+    [(0.85, "done", True), (0.95, "done", False), (0.85, "unclear", False)],
+)
+def test_a_hazard_that_may_be_a_round_asks(assistant: Assistant, p, other, asked):
+    """A round told with what was seen ("大屯二组自建房看了8户 都没加层 墙上也没发现裂缝"): a
+    hazard less than HAZARD_OR_REPORT likely with a report next asks which it is."""
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_HazardOr(p, other), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    text = "前天克青龙社区的建筑工地转了转 塔吊那块看了下 脚手架有人在整改"
+    u = reader.understand(text, "officer", False, date(2026, 11, 25))
+    assert u.intent == Intent.HAZARD and (Intent.DONE in u.alternatives) == asked, u
+
+
 @pytest.mark.parametrize(
     "text",
     ["今天巡查了山林 没人烧荒", "今天入户检查了燃气 没有漏气的", "今天宣传了电动车不要进楼道充电"],

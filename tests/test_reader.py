@@ -728,6 +728,8 @@ class _Sure:
         ("done", "消防队今天来村里 查了几家农家乐", "officer", Intent.UNCLEAR),
         ("done", "十一月的寻查记录表交给街道了 格就算这个月的巡查完成了", "officer",
          Intent.QUESTION),  # 格, like 给是: 是不是
+        ("hazard", "菜市场冷库门口那堆泡沫箱拉走了", "officer", Intent.FIX),
+        ("hazard", "农贸市场西边几个铺面私拉的线 今天供电所来重新走过了", "officer", Intent.FIX),
 
     ],
 )  # fmt: skip
@@ -749,6 +751,16 @@ class _Likely(_Sure):
 
     def probabilities(self, feats: list[str]) -> dict[str, float]:
         return {self.label: self.p, "photo": 1 - self.p}
+
+
+@pytest.mark.parametrize(
+    "text", ["家具厂喷涂车间的灭火器被挪走了 到现在也没放回去", "楼道里的电动车还是没搬走"]
+)
+def test_something_taken_away_from_the_spot_is_a_hazard_still(assistant: Assistant, text):
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Sure("hazard"), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    u = reader.understand(text, "officer", False, date(2026, 11, 25))
+    assert u.intent == Intent.HAZARD and Intent.FIX not in u.alternatives, u
 
 
 @pytest.mark.parametrize(("p", "asks"), [(0.85, True), (0.95, False)])

@@ -221,6 +221,13 @@ _OTHERS_OWN = re.compile(
 # something after all ("莫得啥大问题，就是…盖板烂了"): the check, not a hazard (on tuned+dev, of
 # 67 messages with such words only that one is a hazard).
 _FOUND_NOTHING = re.compile(rf"^(?!.*(就是|但是|不过|只是|除了|可是)).*({_NO_HAZARD.pattern})")
+# Something unsafe taken away or redone ("菜市场冷库门口那堆泡沫箱拉走了", "气罐搬到厨房外面的
+# 柜子里了", "私拉的线 今天供电所来重新走过了"): maybe the fix of a hazard, not a new one (not
+# 被挪走了, 没搬走: on the LBO dev dump of batches 1-115, 3 fixes read as hazards, no hazard).
+_PUT_AWAY = re.compile(
+    r"(?<![被没未])(拉走|搬走|移走|挪走|运走|拆走|收走|搬到|挪到|移到|收进|搬进|"
+    r"重新(走|布|拉|接|装|换|安装)|换成|改用)(?!.{0,12}(但是|不过|可是|就是|还是|又))"
+)
 _DOUBTS = (
     (_ASKS, {Intent.DONE, Intent.HAZARD, Intent.FIX}, Intent.QUESTION),
     (_HEARSAY, {Intent.DONE, Intent.FIX, Intent.HAZARD}, Intent.UNCLEAR),
@@ -234,6 +241,7 @@ _DOUBTS = (
     (STILL_OPEN, {Intent.FIX}, Intent.UNCLEAR),  # "改好了 还堆着一点": which, is asked
     (_CHECKED, {Intent.HAZARD}, Intent.DONE),
     (_FOUND_NOTHING, {Intent.HAZARD}, Intent.DONE),
+    (_PUT_AWAY, {Intent.HAZARD}, Intent.FIX),
     (_PUBLICITY, {Intent.HAZARD}, Intent.DONE),
     (_COMPLAINT, {Intent.HAZARD}, Intent.DONE),
     (_ALREADY_REPORTED, {Intent.HAZARD}, Intent.UNCLEAR),

@@ -340,6 +340,15 @@ def test_a_report_may_open_with_its_day(text: str, expected: date | None):
         ("上周一到周三把全村巡了一遍", []),
         ("上周五巡查的那个片区 今天又去复查了", [WED]),  # today's recheck: asked
         ("18号周二巡查了", [date(2026, 11, 24)]),  # day and weekday disagree: both offered
+        # a day no rule places, beside today: never a hazard's, house's, document's or range's
+        ("疏散场地标识牌 十九号刷了一遍漆", [date(2026, 11, 19)]),
+        ("月头一号在业主群里转了燃气安全那篇文章", [date(2026, 11, 1)]),
+        ("巡查时顺便看了12号隐患", []),
+        ("建设路12号到40号的门面都看了", []),
+        ("职责文件印发了 连然发〔2026〕5号", []),
+        ("金方路2号的店看了", []),
+        ("巡查记录28号前交 今天交了", []),
+        ("巡查了 编号12 还没改", []),
     ],
 )
 def test_other_days_a_report_names(text: str, others: list[date]):

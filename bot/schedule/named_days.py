@@ -26,8 +26,10 @@ from bot.schedule.dates import (
     _MISSED,
     _MISSED_WITHIN,
     _MONTH_DAY,
+    _ADDRESS,
     _MONTH_NAMED_DAY,
     _NOT_THE_WORKS,
+    _NUM,
     _OPENING_DAY,
     _RELATIVE,
     _SHORT_MD,
@@ -55,6 +57,15 @@ _TODAY_SENDING = re.compile(
     r"(今天|今早|今儿)\s*(才)?\s*(把)?[\u4e00-\u9fff]{0,6}?(发上来|发上去|发过来|发给|补发|上传|传上来|传上去)"
 )
 OTHER_DAYS = 3  # days offered besides the one read, at most
+# A day of the month no rule places ("疏散场地标识牌 十九号换了3块", "月头一号在业主群里转了…"):
+# when nothing else names a day, it may be the work's or a hazard's number, so it is offered
+# beside today. Never a hazard's (编号12, 12号隐患), a house's (金方路2号), a document's
+# (〔2026〕35号), a range's (12号到40号) or a deadline's (30号前).
+_LOOSE_DAY = re.compile(
+    rf"(?<![\d.月年第号#〕\]])(?<!编号)(?<!单号)(?<!隐患)(?<!报的)(?<!那个)(?<!{_ADDRESS})"
+    rf"{_NUM}\s*[号日](?![\d楼院栋])"
+    r"(?!\s*(单元|门|的?隐患|那个隐患|前|之前|以前|截止|到|至|-|—|~|～|和|、|号))"
+)
 
 
 def other_days(text: str, today: date, chosen: date) -> list[date]:
@@ -119,6 +130,9 @@ def other_days(text: str, today: date, chosen: date) -> list[date]:
         if not (word == "前天" and "大前天" in text):
             found.add(today - timedelta(days=back))
     days = sorted((d for d in found if d is not None and d <= today and d != chosen), reverse=True)
+    if not days and chosen == today:
+        loose = {_valid(today.year, today.month, _num(m.group(1))) for m in _LOOSE_DAY.finditer(text)}
+        days = sorted((d for d in loose if d is not None and d < today), reverse=True)
     return days[:OTHER_DAYS]
 
 

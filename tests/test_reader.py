@@ -729,6 +729,8 @@ class _Sure:
         ("done", "十一月的寻查记录表交给街道了 格就算这个月的巡查完成了", "officer",
          Intent.QUESTION),  # 格, like 给是: 是不是
         ("hazard", "菜市场冷库门口那堆泡沫箱拉走了", "officer", Intent.FIX),
+        ("hazard", "小李巡查时看到温泉村那个砖厂窑顶塌了一角 他说他自己报", "officer",
+         Intent.UNCLEAR),  # batch 120
         ("hazard", "农贸市场西边几个铺面私拉的线 今天供电所来重新走过了", "officer", Intent.FIX),
 
     ],
@@ -1117,6 +1119,7 @@ def test_keeping_the_last_entry_is_no_undo(assistant: Assistant):
         ("我们岁末年初排查的做法上了安宁日报 今天见报", "3.3.2", "2.2.5"),
         ("现场看了云海物流的消防演练 疏散时间太长", "8.2.1", "8.2.3"),
         ("社区应急队今天练了灭火器和消防水带", "8.2.1", "8.3.5"),
+        ("辖区应急救援力量梳理完：专职队1支 地震志愿者队伍5支", "9.2", "8.3.1"),
     ],
 )
 def test_words_that_name_an_item_against_the_model_ask(
@@ -1128,6 +1131,18 @@ def test_words_that_name_an_item_against_the_model_ask(
     reader = LearnedReader(rules, ReaderModel(_Sure("done"), _Sure(model_item), {}))  # type: ignore[arg-type]
     u = reader.understand(text, "street", False, date(2026, 11, 25))
     assert u.clarifies and u.codes[:2] == [cued, model_item], u
+
+
+def test_a_cues_own_words_are_no_patrol(assistant: Assistant):
+    """An officer's patrol keeps the model's item against a cue, but the cue's own 看了 is
+    checking the drill, not a patrol."""
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Sure("done"), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    text = "今天去砖厂看了他们的应急演练 照片附上"
+    u = reader.understand(text, "officer", False, date(2026, 11, 25))
+    assert u.clarifies and u.codes[:2] == ["8.2.3", "4.2.3"], u
+    u = reader.understand("今天巡查了 顺便去砖厂看了他们的应急演练", "officer", False, date(2026, 11, 25))
+    assert u.codes == ["4.2.3"], u
 
 
 @pytest.mark.parametrize(

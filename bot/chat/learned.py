@@ -224,6 +224,9 @@ _FOUND_NOTHING = re.compile(rf"^(?!.*(就是|但是|不过|只是|除了|可是)
 # Something unsafe taken away or redone ("菜市场冷库门口那堆泡沫箱拉走了", "气罐搬到厨房外面的
 # 柜子里了", "私拉的线 今天供电所来重新走过了"): maybe the fix of a hazard, not a new one (not
 # 被挪走了, 没搬走: on the LBO dev dump of batches 1-115, 3 fixes read as hazards, no hazard).
+# Someone else's sighting they will report themselves ("小李巡查时看到…塌了一角 他说他自己报"):
+# not the writer's hazard
+_THEY_REPORT = re.compile(r"(他|她|他们|她们|人家)(说)?(他|她)?(们)?(自己|会|去|来)(报|上报|登记)")
 _PUT_AWAY = re.compile(
     r"(?<![被没未])(拉走|搬走|移走|挪走|运走|拆走|收走|搬到|挪到|移到|收进|搬进|"
     r"重新(走|布|拉|接|装|换|安装)|换成|改用)(?!.{0,12}(但是|不过|可是|就是|还是|又))"
@@ -242,6 +245,7 @@ _DOUBTS = (
     (_CHECKED, {Intent.HAZARD}, Intent.DONE),
     (_FOUND_NOTHING, {Intent.HAZARD}, Intent.DONE),
     (_PUT_AWAY, {Intent.HAZARD}, Intent.FIX),
+    (_THEY_REPORT, {Intent.HAZARD, Intent.DONE}, Intent.UNCLEAR),
     (_PUBLICITY, {Intent.HAZARD}, Intent.DONE),
     (_COMPLAINT, {Intent.HAZARD}, Intent.DONE),
     (_ALREADY_REPORTED, {Intent.HAZARD}, Intent.UNCLEAR),
@@ -314,6 +318,7 @@ _ITEM_CUES = (
             rf"{_ENTERPRISES}[^，,。]{{0,6}}(看了|检查了?|查看|核查|抽查|观摩)[^，,。]{{0,10}}演练"
         ),
     ),
+    ("8.3.1", re.compile(r"(救援|应急)力量[^，,。]{0,6}梳理|梳理[^，,。]{0,8}(救援|应急)力量")),
     (
         "8.3.5",
         re.compile(
@@ -558,7 +563,7 @@ class LearnedReader:
         shown = ranked[:1] if sure else [(c, p) for c, p in ranked[:ITEM_CHOICES] if p >= 0.05]
         if not sure and len(shown) < 2:
             shown = ranked[:2]  # not sure: always a choice, never one item alone
-        if cued and not sure and shown[0][0] != cued:
+        if cued and not sure and shown and shown[0][0] != cued:
             shown = ranked[:2]  # the model put it below 0.05: it and the model's item
         codes = [c for c, _ in shown]
         tasks: list[str] = []

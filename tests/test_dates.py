@@ -199,6 +199,8 @@ WED = date(2026, 11, 25)
         ("3号楼周二巡查了", date(2026, 11, 24)),  # a building, not the 3rd
         ("社区地震应急预案修订好了 里面第5.2条疏散路线改了", None),  # a clause, not 2 May
         ("应急疏散场地标识牌掉了两块 19号重新挂上了", date(2026, 11, 19)),  # batch 113
+        ("11.6宣传周当天 我们温泉村在街子上设点宣传", date(2026, 11, 6)),  # its own day
+        ("11.6宣传周启动那天我们在村委会门口摆了摊", date(2026, 11, 6)),
     ],
 )
 def test_days(text: str, expected: date | None):

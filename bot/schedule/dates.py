@@ -219,9 +219,18 @@ _LAST_MONTH_END = re.compile(
 )
 
 
+# "11.6宣传周当天", "11.6宣传周启动那天": the named day itself after all
+_WEEKS_OWN_DAY = re.compile(r"\s*(宣传周|宣传日|减灾日|活动周)(的)?(启动|开幕|开始)?(当天|那天|那一天|第一天|头一天)")
+
+
 def _week_name(text: str, m: re.Match[str]) -> bool:
-    """ "11.6宣传周": a week named by its day, not the day the work was done."""
-    return m.group(0).strip() in _NAMED_WEEKS and bool(_WEEK_NAME.match(text, m.end()))
+    """ "11.6宣传周": a week named by its day, not the day the work was done (unless its own
+    day is said: 11.6宣传周当天)."""
+    return (
+        m.group(0).strip() in _NAMED_WEEKS
+        and bool(_WEEK_NAME.match(text, m.end()))
+        and not _WEEKS_OWN_DAY.match(text, m.end())
+    )
 
 
 def _end_of_last_month(text: str, today: date) -> date | None:

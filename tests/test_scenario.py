@@ -130,6 +130,27 @@ def test_a_report_naming_two_days_offers_both(assistant: Assistant, street_org):
     assert assistant.ws.store.value("SELECT COUNT(*) FROM records") == 1
 
 
+def test_this_week_named_with_two_of_its_days_offers_both(assistant: Assistant, street_org):
+    """ "这周巡查寻了两次 周一一次今天一次": the week is named, and both days are in it, so
+    both are offered; either records this week."""
+    officer = street_org("officer", "金色社区")
+    officer.say("这周巡查寻了两次 周一一次今天一次")
+    labels = [label for label, _ in officer.buttons()]
+    assert labels[:2] == ["确认：11月23日 做的", "确认：11月25日 做的"], labels
+    assert "已记录" in officer.press("11月25日")
+    row = assistant.ws.store.one("SELECT * FROM records")
+    assert (row["done_on"], row["period"]) == ("2026-11-25", "2026-W48")
+
+
+def test_a_named_period_keeps_other_days_out(assistant: Assistant, street_org):
+    """A late entry of last month's record names its own day and today: the period named is
+    what counts, so no other day is offered."""
+    officer = street_org("officer", "金色社区")
+    officer.say("10月份的巡查记录表 上周五交的 今天补登")
+    labels = [label for label, _ in officer.buttons()]
+    assert labels == ["确认登记", "不是这项", "取消"], labels
+
+
 def test_one_day_named_is_confirmed_as_before(assistant: Assistant, street_org):
     officer = street_org("officer", "金色社区")
     officer.say("上周五巡查了 今天补登")

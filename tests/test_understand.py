@@ -33,6 +33,12 @@ def test_intents(assistant: Assistant, text: str, role: str, photo: bool, intent
     assert assistant.understand(text, role, photo).intent == intent
 
 
+def test_a_command_with_its_number_run_on(assistant: Assistant):
+    """ "/fixed12 灭火器已经换成新的了": the number typed without a space is still the hazard."""
+    u = assistant.understand("/fixed12 灭火器已经换成新的了", "officer")
+    assert (u.intent, u.hazard, u.command) == ("fix", "12", "fixed"), u
+
+
 def test_done_names_task_period_and_date(assistant: Assistant):
     u = assistant.understand("10月的巡查记录交上去了", "officer")
     assert (u.codes, u.tasks, u.period) == (["4.2.3"], ["4.2.3:record"], "2026-10")

@@ -27,6 +27,7 @@ from bot.schedule.dates import (
     opening_day,
     parse_day,
     parse_period,
+    within,
 )
 from bot.schedule.deadline_words import parse_until
 from bot.schedule.named_days import other_days
@@ -36,7 +37,7 @@ from knowledge.refs import find_refs
 from knowledge.search import SearchIndex, SearchResult
 from knowledge.textnorm import normalize
 
-_COMMAND = re.compile(r"^/([a-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
+_COMMAND = re.compile(r"^/([a-z_]+)(?:@\w+)?(?:(?:\s+|(?=\d))(.*))?$", re.S)  # /fixed12 too
 # "绑定 CODE": binding in words, for channels without a /start deep link (DingTalk)
 _BIND = re.compile(r"^\s*绑定\s*[:：]?\s*([A-Za-z0-9]{6,12})\s*$")
 
@@ -504,10 +505,17 @@ class Understander:
                 Intent.DONE, confidence=0.5, text=norm, command=command, error="done.future_date"
             )
         hint = parse_period(plain, today)
-        # other days named ("周一通知的 昨天就把物资盘完了"): offered, not chosen silently
-        # (not when a period is named: the period is what counts, and stays whichever the day)
-        named = command or hint is not None
-        days = () if named else tuple(d.isoformat() for d in other_days(plain, today, day))
+        # other days named ("周一通知的 昨天就把物资盘完了"): offered, not chosen silently; when
+        # a period is named, the period is what counts and stays whichever the day, so only
+        # this week's days, when this week is named ("这周巡查寻了两次 周一一次今天一次")
+        this_week = hint is not None and hint.every == "week" and within(hint, today)
+        days: tuple[str, ...] = ()
+        if not command and (hint is None or this_week):
+            days = tuple(
+                d.isoformat()
+                for d in other_days(plain, today, day)
+                if hint is None or within(hint, d)
+            )
         unknown = next((r.code for r in refs if r.explicit and not r.exists), None)
         if unknown:
             return Understanding(

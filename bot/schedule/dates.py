@@ -208,6 +208,18 @@ class PeriodHint:
     anchor: date  # a day inside the period meant
 
 
+def within(hint: PeriodHint, day: date) -> bool:
+    """Whether ``day`` falls in the period ``hint`` names (本周 and 周一, 本月 and 3号)."""
+    a = hint.anchor
+    if hint.every == "week":
+        return day.isocalendar()[:2] == a.isocalendar()[:2]
+    if hint.every == "month":
+        return (day.year, day.month) == (a.year, a.month)
+    if hint.every == "quarter":
+        return (day.year, (day.month - 1) // 3) == (a.year, (a.month - 1) // 3)
+    return hint.every == "year" and day.year == a.year
+
+
 class FutureDateError(ValueError):
     pass
 

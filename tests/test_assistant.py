@@ -35,6 +35,8 @@ def officer(street_org) -> Chat:
         ("/verify 1", "没有找到隐患"),
         ("/reject 1", "没有找到隐患"),
         ("/frobnicate", "暂不支持"),
+        ("/hazrd 出租屋消防通道被杂物堵死了", "是想用 /hazard 吗"),  # a typo: nothing done
+        ("/tood", "是想用 /todo 吗"),
         ("/done 4.2.3 明天巡查", "将来"),
     ],
 )

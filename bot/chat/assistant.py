@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.chat import buttons
-from bot.chat.commands import BY_NAME, help_reply
+from bot.chat.commands import BY_NAME, help_reply, unknown_reply
 from bot.chat.features import Features
 from bot.chat.followups import TAP_HOURS
 from bot.chat.hazard_reports import PHOTO_WAITS
@@ -259,7 +259,7 @@ class Assistant:
     def _command(self, person: Person, msg: Incoming, name: str, args: str) -> list[Reply]:
         command = BY_NAME.get(name)
         if command is None or command.run is None:
-            return [Reply(t("msg.unknown_command", name=name))]
+            return [unknown_reply(name, person.role if person.id else "guest")]
         if refusal := self._refusal(person, name):
             return [Reply(refusal)]
         return command.run(self.features, person, msg, args)

@@ -9,6 +9,7 @@ the message and the arguments. Help texts are ``cmd.<name>.help`` in texts.yaml.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -121,6 +122,15 @@ COMMAND_INTENTS = {name: c.intent for name, c in BY_NAME.items() if c.intent is 
 def for_role(role: str) -> list[Command]:
     """The commands listed in /help for a role."""
     return [c for c in COMMANDS if role in c.listed]
+
+
+def unknown_reply(name: str, role: str) -> Reply:
+    """A command not known, with the likeliest one meant (/hazrd → /hazard) when close."""
+    names = [c.name for c in for_role(role)]
+    like = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if like:
+        return Reply(t("msg.unknown_command_like", name=name, like=like[0]))
+    return Reply(t("msg.unknown_command", name=name))
 
 
 def help_reply(person: Person) -> Reply:

@@ -729,6 +729,8 @@ class _Sure:
         ("done", "十一月的寻查记录表交给街道了 格就算这个月的巡查完成了", "officer",
          Intent.QUESTION),  # 格, like 给是: 是不是
         ("hazard", "菜市场冷库门口那堆泡沫箱拉走了", "officer", Intent.FIX),
+        ("hazard", "昨天巡察温泉村老村 有个小卖部灭火器过期了 老板当场去买了新的 这个就不报了",
+         "officer", Intent.DONE),
         ("hazard", "小李巡查时看到温泉村那个砖厂窑顶塌了一角 他说他自己报", "officer",
          Intent.UNCLEAR),  # batch 120
         ("hazard", "农贸市场西边几个铺面私拉的线 今天供电所来重新走过了", "officer", Intent.FIX),

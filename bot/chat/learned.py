@@ -227,6 +227,9 @@ _FOUND_NOTHING = re.compile(rf"^(?!.*(就是|但是|不过|只是|除了|可是)
 # Someone else's sighting they will report themselves ("小李巡查时看到…塌了一角 他说他自己报"):
 # not the writer's hazard
 _THEY_REPORT = re.compile(r"(他|她|他们|她们|人家)(说)?(他|她)?(们)?(自己|会|去|来)(报|上报|登记)")
+# A round that says its finding needs no report ("老板当场去买了新的 这个就不报了", "当场整改了
+# 不用报隐患"): the round, not a hazard (tuned+dev: 3 such rounds, no hazard)
+_NOT_REPORTED = re.compile(r"((就|先|也|都)不(用)?(上)?报了|不用(上)?报|不(需要|必)(上)?报|不报隐患)")
 _PUT_AWAY = re.compile(
     r"(?<![被没未])(拉走|搬走|移走|挪走|运走|拆走|收走|搬到|挪到|移到|收进|搬进|"
     r"重新(走|布|拉|接|装|换|安装)|换成|改用)(?!.{0,12}(但是|不过|可是|就是|还是|又))"
@@ -245,6 +248,7 @@ _DOUBTS = (
     (_CHECKED, {Intent.HAZARD}, Intent.DONE),
     (_FOUND_NOTHING, {Intent.HAZARD}, Intent.DONE),
     (_PUT_AWAY, {Intent.HAZARD}, Intent.FIX),
+    (_NOT_REPORTED, {Intent.HAZARD}, Intent.DONE),
     (_THEY_REPORT, {Intent.HAZARD, Intent.DONE}, Intent.UNCLEAR),
     (_PUBLICITY, {Intent.HAZARD}, Intent.DONE),
     (_COMPLAINT, {Intent.HAZARD}, Intent.DONE),

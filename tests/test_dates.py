@@ -201,6 +201,8 @@ WED = date(2026, 11, 25)
         ("应急疏散场地标识牌掉了两块 19号重新挂上了", date(2026, 11, 19)),  # batch 113
         ("11.6宣传周当天 我们温泉村在街子上设点宣传", date(2026, 11, 6)),  # its own day
         ("11.6宣传周启动那天我们在村委会门口摆了摊", date(2026, 11, 6)),
+        ("今年社区的地震应急演练是11.6宣传周那个周四搞的 补登", date(2026, 11, 12)),  # batch 91
+        ("11.6宣传周期间周二在村小学搞了宣传", date(2026, 11, 10)),  # that week's Tuesday
     ],
 )
 def test_days(text: str, expected: date | None):
@@ -351,6 +353,7 @@ def test_a_report_may_open_with_its_day(text: str, expected: date | None):
         ("金方路2号的店看了", []),
         ("巡查记录28号前交 今天交了", []),
         ("巡查了 编号12 还没改", []),
+        ("11.6宣传周期间周二在村小学搞了宣传", []),  # not this week's Tuesday
     ],
 )
 def test_other_days_a_report_names(text: str, others: list[date]):

@@ -245,6 +245,25 @@ def _week_name(text: str, m: re.Match[str]) -> bool:
     )
 
 
+# "11.6宣传周那个周四": that weekday in the week the day names (11.6 to 11.12)
+_NAMED_WEEK_DAY = re.compile(
+    r"(?<![\d.])(5\.12|11\.6|11\.9)\s*(?:宣传周|宣传日|减灾日|活动周)(?:期间)?\s*(?:的|那个|那|里的?)?\s*"
+    rf"(?:周|星期|礼拜){_DAY_OF_WEEK}"
+)
+
+
+def _weekday_of_named_week(text: str, today: date) -> date | None:
+    if not (m := _NAMED_WEEK_DAY.search(text)):
+        return None
+    month, day = (int(n) for n in m.group(1).split("."))
+    first = _valid(today.year, month, day)
+    if first is None or first > today:
+        return None
+    weekday = _WEEKDAY[m.group(2)]
+    found = first + timedelta(days=(weekday - first.weekday()) % 7)
+    return found if found <= today else None
+
+
 def _end_of_last_month(text: str, today: date) -> date | None:
     if not (m := _LAST_MONTH_END.search(text)):
         return None
@@ -345,6 +364,8 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
         if said and (day := _valid(today.year, today.month, _num(said.group(1)))) and day <= today:
             return day
     if day := _day_with_weekday(text, today):
+        return day
+    if day := _weekday_of_named_week(text, today):
         return day
     if (day := _next_day(text, today, bare_days)) is not None:
         return day

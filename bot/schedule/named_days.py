@@ -28,6 +28,7 @@ from bot.schedule.dates import (
     _MONTH_DAY,
     _ADDRESS,
     _MONTH_NAMED_DAY,
+    _NAMED_WEEK_DAY,
     _NOT_THE_WORKS,
     _NUM,
     _OPENING_DAY,
@@ -44,6 +45,7 @@ from bot.schedule.dates import (
     _num,
     _valid,
     _week_name,
+    _weekday_of_named_week,
     _without_missed_days,
     _work_day,
     blank,
@@ -90,6 +92,9 @@ def other_days(text: str, today: date, chosen: date) -> list[date]:
             or _DEADLINE_BEFORE.search(text[: m.start()])
         )
 
+    for m in _NAMED_WEEK_DAY.finditer(text):  # "11.6宣传周那个周四": that week's, not this
+        found.add(_weekday_of_named_week(m.group(0), today))
+        text = blank(text, m.start(), m.end())
     dated = []  # spans of the dates found: no weekday or bare day inside them ("十一月十七号")
     for m in filter(named, _FULL_DATE.finditer(text)):
         found.add(_valid(int(m.group(1)), int(m.group(2)), int(m.group(3))))

@@ -97,7 +97,7 @@ _DATE_AFTER = re.compile(r"\s*(月|号|日)")  # "补报一条8月20号的巡查
 # "预案…里面第5.2条", "合同中第3条": a clause of another document, not of the rulebook
 _INSIDE_DOC = re.compile(
     r"(预案|方案|制度|办法|规程|合同|协议|手册|责任书|承诺书)[^，。,;；!！?？]{0,8}"
-    r"(里面|里头|里边|当中|中|里|的)\s*$"
+    r"(里面|里头|里边|当中|中|里)\s*$"
 )
 _RULEBOOK_WORDS = re.compile(r"(考核|考评|评分|细则|要点|标准)")
 
@@ -119,7 +119,7 @@ def _not_a_ref(text: str, m: re.Match[str]) -> bool:
         return True
     if _AGENDA.match(text, m.end()):  # "安全生产列为第一项议题": the agenda's first item
         return True
-    inside = m.group("pre") and _INSIDE_DOC.search(text[: m.start()])
+    inside = m.group("pre") and not m.group("c") and _INSIDE_DOC.search(text[: m.start()])
     if inside and not _RULEBOOK_WORDS.search(text[max(0, inside.start() - 6) : m.start()]):
         return True
     a, amark = m.group("a"), m.group("amark")

@@ -198,11 +198,13 @@ WED = date(2026, 11, 25)
         ("3号楼我们把杂物清了", None),  # a building
         ("3号楼周二巡查了", date(2026, 11, 24)),  # a building, not the 3rd
         ("社区地震应急预案修订好了 里面第5.2条疏散路线改了", None),  # a clause, not 2 May
-        ("应急疏散场地标识牌掉了两块 19号重新挂上了", date(2026, 11, 19)),  # batch 113
         ("11.6宣传周当天 我们温泉村在街子上设点宣传", date(2026, 11, 6)),  # its own day
         ("11.6宣传周启动那天我们在村委会门口摆了摊", date(2026, 11, 6)),
         ("今年社区的地震应急演练是11.6宣传周那个周四搞的 补登", date(2026, 11, 12)),  # batch 91
         ("11.6宣传周期间周二在村小学搞了宣传", date(2026, 11, 10)),  # that week's Tuesday
+        ("11.20条幅挂上了 防火宣传", date(2026, 11, 20)),  # a banner, not a clause
+        ("11.24项目工地巡查了一遍", date(2026, 11, 24)),
+        ("5.12宣传周第一天在广场摆了摊", None),  # the week's first day is not 5.12
     ],
 )
 def test_days(text: str, expected: date | None):
@@ -252,6 +254,10 @@ def test_future_days_are_refused(text: str):
             "month",
             date(2026, 10, 1),
         ),  # 本月3号: a day
+        # done ahead of its period (batch 130's dev rows)
+        ("书记12月要去党校学习 所以12月份的带队检查提前到今天搞了", "month", date(2026, 12, 1)),
+        ("下周要去市里培训 下周的巡查我今天先跑了", "week", date(2026, 12, 2)),
+        ("12月的巡查记录 11月就交了", "month", date(2025, 12, 1)),  # not said ahead
     ],
 )
 def test_periods(text: str, every: str, anchor: date):
@@ -354,6 +360,9 @@ def test_a_report_may_open_with_its_day(text: str, expected: date | None):
         ("巡查记录28号前交 今天交了", []),
         ("巡查了 编号12 还没改", []),
         ("11.6宣传周期间周二在村小学搞了宣传", []),  # not this week's Tuesday
+        ("巡查了工业园 3号厂房 5号仓库 都正常", []),  # places
+        ("今天去5号仓库检查了消防通道", []),  # today said
+        ("应急疏散场地标识牌掉了两块 19号重新挂上了", [date(2026, 11, 19)]),
     ],
 )
 def test_other_days_a_report_names(text: str, others: list[date]):

@@ -167,6 +167,16 @@ def test_a_fix_command_whose_words_deny_it_asks_first(assistant, people, words):
     assert state(assistant, 1) == "已整改待复核"
 
 
+@pytest.mark.parametrize(
+    "words", ["/fixed 1 之前一直没整改 今天终于改好了", "/fixed 1 房东一开始不配合 后来还是改好了"]
+)
+def test_a_fix_command_telling_of_earlier_trouble_acts_at_once(assistant, people, words):
+    officer = people["officer"]
+    registered(officer, "发现加油站电线乱拉")
+    officer.say(words)
+    assert state(assistant, 1) == "已整改待复核"
+
+
 def test_a_hazard_said_not_fixed_is_told_where_it_stands(assistant, people):
     """Nothing recorded, no choice offered: the hazard's state and deadline, and what to send
     when it is put right. Only for a message that is news of that hazard alone."""

@@ -729,6 +729,7 @@ class _Sure:
         ("done", "十一月的寻查记录表交给街道了 格就算这个月的巡查完成了", "officer",
          Intent.QUESTION),  # 格, like 给是: 是不是
         ("hazard", "菜市场冷库门口那堆泡沫箱拉走了", "officer", Intent.FIX),
+        ("done", "12月的带队检查定在12月3号", "street", Intent.UNCLEAR),  # a time set
         ("hazard", "昨天巡察温泉村老村 有个小卖部灭火器过期了 老板当场去买了新的 这个就不报了",
          "officer", Intent.DONE),
         ("hazard", "小李巡查时看到温泉村那个砖厂窑顶塌了一角 他说他自己报", "officer",
@@ -744,6 +745,34 @@ def test_the_readers_doubts_ask_whatever_the_model_says(
     reader = LearnedReader(rules, ReaderModel(_Sure(sure_of), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
     u = reader.understand(text, role, False, date(2026, 11, 25))
     assert u.intent == Intent(sure_of) and asked in u.alternatives, u
+
+
+@pytest.mark.parametrize(
+    ("sure_of", "text", "role", "not_asked"),
+    [
+        # a review's cases: words near a doubt that leave the reading alone
+        ("hazard", "三楼住户把电动车搬到楼道里充电", "officer", Intent.FIX),
+        ("hazard", "物业把灭火器挪到仓库里锁起来了", "officer", Intent.FIX),
+        ("hazard", "小区里私拉的电线剪了以后 他们又重新接上了", "officer", Intent.FIX),
+        ("hazard", "工地脚手架没有防护网 包工头说不用报 我觉得很危险", "officer", Intent.DONE),
+        ("hazard", "不用报警 但是二楼阳台的煤气罐一直在漏气 很危险", "officer", Intent.DONE),
+        ("hazard", "群众他们来报的隐患 我去看了 挡墙确实有裂缝", "officer", Intent.UNCLEAR),
+        ("hazard", "老板说他马上处理 店门口堆着几十罐液化气", "officer", Intent.UNCLEAR),
+        ("done", "今天和派出所民警到出租房查了消防", "officer", Intent.UNCLEAR),
+        ("done", "区里通知我们到加油站查了一遍", "officer", Intent.UNCLEAR),
+        ("done", "今天巡查了三组和四组 五组我没去", "officer", Intent.UNCLEAR),
+        ("hazard", "楼梯扶手断了 台阶有一格是松的", "officer", Intent.QUESTION),
+        ("hazard", "货架最上面一格是满的 压得变形了", "officer", Intent.QUESTION),
+        ("done", "老村的疏散场地定在篮球场了，台账也建起了", "officer", Intent.UNCLEAR),  # a place
+    ],
+)  # fmt: skip
+def test_words_near_a_doubt_leave_the_reading_alone(
+    assistant: Assistant, sure_of, text, role, not_asked
+):
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Sure(sure_of), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    u = reader.understand(text, role, False, date(2026, 11, 25))
+    assert u.intent == Intent(sure_of) and not_asked not in u.alternatives, u
 
 
 class _Likely(_Sure):
@@ -1156,6 +1185,7 @@ def test_a_cues_own_words_are_no_patrol(assistant: Assistant):
         ("街道志愿者救援队今天搞了地震应急演练", "street", "9.2"),  # 演练, no 练
         ("我们联合辖区学校修订了地震应急预案", "officer", "9.1"),
         ("开展了地震设防信息采集", "officer", "9.6"),
+        ("把地震应急救援力量梳理了一遍 志愿者个人信息都更新了", "street", "9.2"),
     ],
 )
 def test_words_near_a_cue_raise_no_question(assistant: Assistant, text, role, model_item):

@@ -76,7 +76,8 @@ NOT_FIXED = re.compile(
     # under way, or half done ("55号整改中", "改好了一半"): not put right
     r"(整改|处理|维修|施工|改造)中(?![心的]|发现)|(改|弄|搞|整|修|清)好了?一半(?!的)|"
     # "整改仍在进行，暂未完成", "整改进行中…约完成一半"
-    r"(暂未|尚未|仍未|还未|还没|未)完成|(正在|仍在|还在)进行|进行中|完成了?(约|大约|差不多)?一半|"
+    r"(暂未|尚未|仍未|还未|还没|未)完成(?!的)|整改(工作)?(正在|仍在|还在)进行|(整改|施工|维修|处理)进行中|"
+    r"完成了?(约|大约|差不多)?一半|"
     r"(约|大约|差不多)完成了?一半)"
 )
 # A hazard still as it was, or the owner out of reach ("还是老样子", "还堆着", "改了一半",
@@ -151,6 +152,15 @@ def _unfixed_words(norm: str) -> bool:
         and not FIXED_SAID.search(rest := NOT_COUNTED.sub(" ", norm))
         and not VERIFY.search(rest)  # "上次不算改好 这次复查合格了 销号"
     )
+
+
+def fix_denied(norm: str) -> bool:
+    """Whether a fix's own note denies it: the last words that it is not put right come after
+    any that it is ("老板说明天弄", "还没改好"), not before ("之前一直没整改 今天终于改好了")."""
+    ends = [m.end() for p in (NOT_FIXED, STILL_OPEN) for m in p.finditer(norm)]
+    if not ends:
+        return False
+    return not any(m.start() >= max(ends) for m in FIXED_SAID.finditer(norm))
 
 
 def not_fixed(norm: str) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.chat import hazard_numbers
 from bot.chat.intents import NUMBERED, Intent
-from bot.chat.ledger_words import UNDO, ledger_intent, not_fixed
+from bot.chat.ledger_words import UNDO, fix_denied, ledger_intent, not_fixed
 from bot.schedule.dates import (
     FutureDateError,
     PeriodHint,
@@ -471,7 +471,7 @@ class Understander:
             # /reject) is handed its arguments as typed
             if intent != Intent.FIX:
                 return replace(u, text=args)
-            if not_fixed(normalize(args)):  # "/fixed 22 老板说明天弄": the words deny it, so ask
+            if fix_denied(normalize(args)):  # "/fixed 22 老板说明天弄": the words deny it, so ask
                 return replace(u, alternatives=(Intent.UNCLEAR,), confidence=0.5)
             return u
         if intent == Intent.HAZARD:

@@ -56,7 +56,7 @@ _MONTH_DAY = re.compile(
 )  # "11月3日", "十一月十七 寻查了温泉村", "8月25 补登" (without 日, before a pause; not 11月20 家)
 _SHORT_MD = re.compile(
     r"(?<![\d.第])(1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])"
-    r"(?![\d/.-]|\s*(?:栋|幢|号楼|号院|楼|单元|组(?!织)|户|家|层|队|条|款|项))"  # not 3.2栋, 第5.2条
+    r"(?![\d/.-]|\s*(?:栋|幢|号楼|号院|楼|单元|组(?!织)|户|家|层|队|条(?!幅)|款|项(?!目)))"  # not 3.2栋, 5.2条
 )
 # "(11.16-11.22)", "11月16日至22日": a span of days, the period a record covers, never its day
 _DAY_SPAN = re.compile(
@@ -85,7 +85,6 @@ _DONE_ON_DAY = re.compile(
     r"|报的|报到|报给|报了|印发|修订|换了|补的|进了|跑了|全部(?:采|查|走|跑|搞)|采完"
     r"|(?:弄|搞|做|整)(?:好|完)了|办结|办完"  # "我们10号就弄好了", "14号就办结回复了"
     r"|把[\u4e00-\u9fff]{1,10}?(?:换|装|清|修|拆|搬|挪|补|贴|立|刷)"  # "23号我们把…全部换新了"
-    r"|重新(?:挂|装|贴|立|刷|补|换|设置|安装|张贴|更换)"  # "19号重新挂上了"
     r"|去看|去查|去复查|去跑"  # "18号去看12号隐患的时候 顺便把整条街都巡查了"
     r"|的(?:巡查|巡察|寻查|检查|排查|演练|培训)"  # "补登一条 20号的巡查"
     r"|去[\u4e00-\u9fff]{0,8}?(?:巡查|巡察|巡了|检查|走访|排查|跑了)"  # "23号去幸福路那片巡查了"
@@ -232,7 +231,7 @@ _LAST_MONTH_END = re.compile(
 
 
 # "11.6宣传周当天", "11.6宣传周启动那天": the named day itself after all
-_WEEKS_OWN_DAY = re.compile(r"\s*(宣传周|宣传日|减灾日|活动周)(的)?(启动|开幕|开始)?(当天|那天|那一天|第一天|头一天)")
+_WEEKS_OWN_DAY = re.compile(r"\s*(宣传周|宣传日|减灾日|活动周)(的)?(启动|开幕)?(当天|那天|那一天)")
 
 
 def _week_name(text: str, m: re.Match[str]) -> bool:
@@ -671,6 +670,8 @@ def _named_period(text: str, today: date) -> PeriodHint | None:
         month = _num(m.group(2))
         if 1 <= month <= 12:
             return PeriodHint("month", date(today.year - 1, month, 1))
+    if (m := _NEXT_WEEKS.search(text)) and _AHEAD.search(text, m.end()):
+        return PeriodHint("week", today + timedelta(days=7))  # "下周的巡查我今天先跑了"
     named = [
         (m.start(), text.startswith("的", m.end()), PeriodHint(every, _shift(every, today, shift)))
         for pattern, every, shift in _PERIOD_WORDS
@@ -694,12 +695,20 @@ def _named_period(text: str, today: date) -> PeriodHint | None:
     return None
 
 
+# work done ahead of its period ("12月份的带队检查提前到今天搞了", "下周的巡查我今天先跑了")
+_AHEAD = re.compile(r"提前|先(跑|搞|做|整|弄|查|巡|开|交|报)")
+_NEXT_WEEKS = re.compile(r"下(个)?(周|星期|礼拜)的?\s*(巡查|巡察|寻查|巡检|检查|排查)")
+
+
 def _month_anchor(m: re.Match[str], today: date) -> date | None:
-    """The first day of the month named (the latest such month not after today)."""
+    """The first day of the month named (the latest such month not after today, unless the
+    work is said to be done ahead of it: 12月份的…提前到今天)."""
     month = _num(m.group(1))
     if not 1 <= month <= 12:
         return None
     anchor = date(today.year, month, 1)
+    if anchor > today and _AHEAD.search(m.string, m.end()):
+        return anchor
     return anchor if anchor <= today else anchor.replace(year=today.year - 1)
 
 

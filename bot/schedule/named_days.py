@@ -28,6 +28,7 @@ from bot.schedule.dates import (
     _MONTH_DAY,
     _ADDRESS,
     _MONTH_NAMED_DAY,
+    _NAMED_OTHERWISE,
     _NAMED_WEEK_DAY,
     _NOT_THE_WORKS,
     _NUM,
@@ -66,7 +67,8 @@ OTHER_DAYS = 3  # days offered besides the one read, at most
 _LOOSE_DAY = re.compile(
     rf"(?<![\d.月年第号#〕\]])(?<!编号)(?<!单号)(?<!隐患)(?<!报的)(?<!那个)(?<!{_ADDRESS})"
     rf"{_NUM}\s*[号日](?![\d楼院栋])"
-    r"(?!\s*(单元|门|的?隐患|那个隐患|前|之前|以前|截止|到|至|-|—|~|～|和|、|号))"
+    r"(?!\s*(单元|门|的?隐患|那个隐患|前|之前|以前|截止|到|至|-|—|~|～|和|、|号|厂|仓|库|车间|棚|地块|井|机|线"
+    r"|路|街|巷|口|店|铺|房|屋|户|床|位|窗|档|摊|区|片|网格|组|桩|塔|罐|柜|箱|池|点|场|馆|岗|台))"
 )
 
 
@@ -135,7 +137,7 @@ def other_days(text: str, today: date, chosen: date) -> list[date]:
         if not (word == "前天" and "大前天" in text):
             found.add(today - timedelta(days=back))
     days = sorted((d for d in found if d is not None and d <= today and d != chosen), reverse=True)
-    if not days and chosen == today:
+    if not days and chosen == today and not _NAMED_OTHERWISE.search(text):  # 今天 said
         loose = {_valid(today.year, today.month, _num(m.group(1))) for m in _LOOSE_DAY.finditer(text)}
         days = sorted((d for d in loose if d is not None and d < today), reverse=True)
     return days[:OTHER_DAYS]

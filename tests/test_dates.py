@@ -9,9 +9,9 @@ from bot.schedule.dates import (
     day_of_month,
     opening_day,
     parse_day,
-    parse_period,
 )
 from bot.schedule.named_days import other_days
+from bot.schedule.period_words import parse_period
 
 WED = date(2026, 11, 25)
 
@@ -204,7 +204,11 @@ WED = date(2026, 11, 25)
         ("11.6宣传周期间周二在村小学搞了宣传", date(2026, 11, 10)),  # that week's Tuesday
         ("11.20条幅挂上了 防火宣传", date(2026, 11, 20)),  # a banner, not a clause
         ("11.24项目工地巡查了一遍", date(2026, 11, 24)),
-        ("5.12宣传周第一天在广场摆了摊", None),  # the week's first day is not 5.12
+        ("5.12宣传周第一天在广场摆了摊", date(2026, 5, 11)),  # its week runs from Monday
+        ("5.12宣传周那个周四搞了演练", date(2026, 5, 14)),
+        ("11.6宣传周第一天 街道在广场搞了防震减灾宣传咨询", date(2026, 11, 6)),  # batch 132
+        ("村委会开会那天就是上周二 会后把村里的地震应急预案过了一遍改好了", date(2026, 11, 17)),
+        ("周五会去巡查", None),  # 会 here is "will"
     ],
 )
 def test_days(text: str, expected: date | None):

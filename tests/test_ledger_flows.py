@@ -152,7 +152,9 @@ def test_negation_never_records_a_fix(assistant, people, words):
     assert state(assistant, 1) == "待整改"
 
 
-@pytest.mark.parametrize("words", ["/fixed 1 老板说明天弄", "/fixed 1 还没改好", "/fixed 1 整改仍在进行"])
+@pytest.mark.parametrize(
+    "words", ["/fixed 1 老板说明天弄", "/fixed 1 还没改好", "/fixed 1 整改仍在进行"]
+)
 def test_a_fix_command_whose_words_deny_it_asks_first(assistant, people, words):
     """A slash command acts at once, unless its own words say the hazard is not put right:
     then the fix is only offered, and nothing is recorded until it is tapped."""

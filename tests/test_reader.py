@@ -19,8 +19,8 @@ from bot.chat.intents import Intent
 from bot.chat.learned import LearnedReader
 from bot.chat.ledger_words import fixed_apart, ledger_intent, not_fixed
 from bot.chat.understand import Understander
-from bot.schedule.dates import parse_period
 from bot.schedule.deadline_words import parse_until
+from bot.schedule.period_words import parse_period
 from knowledge.textnorm import normalize
 from tests.support.chat import Chat
 
@@ -272,7 +272,8 @@ def test_bare_leading_and_ordinal_numbers(text: str, number: str):
 def test_days_and_periods_in_words():
     from datetime import date
 
-    from bot.schedule.dates import parse_day, parse_period
+    from bot.schedule.dates import parse_day
+    from bot.schedule.period_words import parse_period
 
     today = date(2026, 11, 25)
     hint = parse_period("10月份的安全形势分析 上周五补做了", today)
@@ -730,6 +731,8 @@ class _Sure:
          Intent.QUESTION),  # 格, like 给是: 是不是
         ("hazard", "菜市场冷库门口那堆泡沫箱拉走了", "officer", Intent.FIX),
         ("done", "12月的带队检查定在12月3号", "street", Intent.UNCLEAR),  # a time set
+        ("hazard", "那家烧烤的煤气罐收进店里了 还加了个铁笼子罩起", "officer", Intent.FIX),
+        ("hazard", "居民自己屋头烧柴取暖 这个要当隐患报不", "officer", Intent.QUESTION),
         ("hazard", "昨天巡察温泉村老村 有个小卖部灭火器过期了 老板当场去买了新的 这个就不报了",
          "officer", Intent.DONE),
         ("hazard", "小李巡查时看到温泉村那个砖厂窑顶塌了一角 他说他自己报", "officer",
@@ -1172,7 +1175,9 @@ def test_a_cues_own_words_are_no_patrol(assistant: Assistant):
     text = "今天去砖厂看了他们的应急演练 照片附上"
     u = reader.understand(text, "officer", False, date(2026, 11, 25))
     assert u.clarifies and u.codes[:2] == ["8.2.3", "4.2.3"], u
-    u = reader.understand("今天巡查了 顺便去砖厂看了他们的应急演练", "officer", False, date(2026, 11, 25))
+    u = reader.understand(
+        "今天巡查了 顺便去砖厂看了他们的应急演练", "officer", False, date(2026, 11, 25)
+    )
     assert u.codes == ["4.2.3"], u
 
 

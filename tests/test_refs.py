@@ -89,7 +89,11 @@ def test_a_section_and_its_number_after_a_space_is_still_a_reference():
 
 @pytest.mark.parametrize(
     "text",
-    ["社区地震应急预案修订好了 里面第5.2条疏散路线改了", "消防安全责任书中第3.1条写了啥", "合同里第2.1条"],
+    [
+        "社区地震应急预案修订好了 里面第5.2条疏散路线改了",
+        "消防安全责任书中第3.1条写了啥",
+        "合同里第2.1条",
+    ],
 )
 def test_a_clause_of_another_document_is_no_reference(rulebook, text: str):
     assert find_refs(text, rulebook.is_code) == []

@@ -53,7 +53,8 @@ from bot.chat.understand import (
     hint_anchor,
 )
 from bot.records.hazards import CODE_BY_ROLE
-from bot.schedule.dates import PeriodHint, work_on_day
+from bot.schedule.dates import work_on_day
+from bot.schedule.period_words import PeriodHint
 from bot.schedule.periods import period_for
 from knowledge.textnorm import normalize
 
@@ -131,7 +132,8 @@ _ASKS = re.compile(
     r"(?<![合规价表资风严及网人性品空方一二三四五六七八九十两几每这那上下层])格(?:就)?(?:是|算|可以|能|行|要|有|得|需要)|"
     r"还要.{0,12}吗|吗[？?]*$|[？?]\s*$|多长时间|多久|算.{0,12}(不|吗|么)[？?]*$|(了|过|来|好|完|有[\u4e00-\u9fff]{0,4})没[？?]*$|是.{0,12}吧[？?]*$|"
     r"(够|可以|对|算数)了?吧[？?。!！]*$|"  # "应该够了吧": whether it counts (not 行吧, 算了吧)
-    r"要(?!得)[^，,。\s]{1,12}嘛[？?]*$)"  # "预案要每年都修订嘛" asks (要得嘛 is "OK")
+    r"要(?!得)[^，,。\s]{1,12}嘛[？?]*$|"  # "预案要每年都修订嘛" asks (要得嘛 is "OK")
+    r"(要|能|该|可以)[^，,。]{0,10}(报|登记|上报|交|写|记)不[？?]*$)"  # "这个要当隐患报不"
 )
 _HEARSAY = re.compile(
     r"(听说|据说|听(他|她)们?(说|讲)|^[老小][王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤](说|讲)(他|她)(?!们?(说|讲))|听(?!取|了|完|课|我|懂|从|得|到)[\u4e00-\u9fff]{1,4}?说(?!明)|(说|讲)(她|他)们|(街道|社区|村|镇|乡)(他|她)们|"
@@ -230,14 +232,16 @@ _FOUND_NOTHING = re.compile(rf"^(?!.*(就是|但是|不过|只是|除了|可是)
 # 被挪走了, 没搬走: on the LBO dev dump of batches 1-115, 3 fixes read as hazards, no hazard).
 # Someone else's sighting they will report themselves ("小李巡查时看到…塌了一角 他说他自己报"):
 # not the writer's hazard
-_THEY_REPORT = re.compile(r"(他|她|他们|她们|人家)(说)?(他|她)?(们)?(自己|会)(去)?(报|上报|登记)(?!的)")
+_THEY_REPORT = re.compile(
+    r"(他|她|他们|她们|人家)(说)?(他|她)?(们)?(自己|会)(去)?(报|上报|登记)(?!的)"
+)
 # A round that says its finding needs no report ("老板当场去买了新的 这个就不报了", "当场整改了
 # 不用报隐患"): the round, not a hazard (tuned+dev: 3 such rounds, no hazard)
 _NOT_REPORTED = re.compile(
     r"(?<![说讲])((就|先|也|都)不(用)?(上)?报了|不用(上)?报(?![警案])|不(需要|必)(上)?报(?![警案])|不报隐患)"
 )  # not someone else's say-so (包工头说不用报), nor 不用报警
 _PUT_AWAY = re.compile(
-    r"(?<![被没未])(拉走|搬走|移走|挪走|运走|拆走|收走|(?<!又)重新(走|布|拉)(过|好)?(线)?)"
+    r"(?<![被没未])(拉走|搬走|移走|挪走|运走|拆走|收走|收进(店|屋|家|室)|(?<!又)重新(走|布|拉)(过|好)?(线)?)"
     r"(?!.{0,12}(但是|不过|可是|就是|还是|又))"
 )
 _DOUBTS = (

@@ -20,17 +20,10 @@ from typing import Any
 from bot.chat import hazard_numbers
 from bot.chat.intents import NUMBERED, Intent
 from bot.chat.ledger_words import UNDO, fix_denied, ledger_intent, not_fixed
-from bot.schedule.dates import (
-    FutureDateError,
-    PeriodHint,
-    day_of_month,
-    opening_day,
-    parse_day,
-    parse_period,
-    within,
-)
+from bot.schedule.dates import FutureDateError, day_of_month, opening_day, parse_day
 from bot.schedule.deadline_words import parse_until
 from bot.schedule.named_days import other_days
+from bot.schedule.period_words import PeriodHint, parse_period, within
 from bot.schedule.periods import period_for
 from knowledge.model import Rulebook, Task, Unit
 from knowledge.refs import find_refs
@@ -159,6 +152,18 @@ def _report_day(plain: str, today: date, command: bool) -> date:
         parse_day(plain, today)
         or (day_of_month(plain, today) if command else opening_day(plain, today))
         or today
+    )
+
+
+def days_offered(plain: str, today: date, day: date, hint: PeriodHint | None) -> tuple[str, ...]:
+    """The other days a report names, offered beside ``day`` rather than chosen silently ("周一
+    通知的 昨天就把物资盘完了"); when a period is named, the period is what counts and stays
+    whichever the day, so only this week's days, when this week is named ("这周巡查寻了两次
+    周一一次今天一次")."""
+    if hint is not None and not (hint.every == "week" and within(hint, today)):
+        return ()
+    return tuple(
+        d.isoformat() for d in other_days(plain, today, day) if hint is None or within(hint, d)
     )
 
 
@@ -505,17 +510,7 @@ class Understander:
                 Intent.DONE, confidence=0.5, text=norm, command=command, error="done.future_date"
             )
         hint = parse_period(plain, today)
-        # other days named ("周一通知的 昨天就把物资盘完了"): offered, not chosen silently; when
-        # a period is named, the period is what counts and stays whichever the day, so only
-        # this week's days, when this week is named ("这周巡查寻了两次 周一一次今天一次")
-        this_week = hint is not None and hint.every == "week" and within(hint, today)
-        days: tuple[str, ...] = ()
-        if not command and (hint is None or this_week):
-            days = tuple(
-                d.isoformat()
-                for d in other_days(plain, today, day)
-                if hint is None or within(hint, d)
-            )
+        days = () if command else days_offered(plain, today, day, hint)
         unknown = next((r.code for r in refs if r.explicit and not r.exists), None)
         if unknown:
             return Understanding(

@@ -14,6 +14,7 @@ import re
 from datetime import date, timedelta
 
 from bot.schedule.dates import (
+    _ADDRESS,
     _AS_OF,
     _BY,
     _CLAUSE_END,
@@ -26,7 +27,6 @@ from bot.schedule.dates import (
     _MISSED,
     _MISSED_WITHIN,
     _MONTH_DAY,
-    _ADDRESS,
     _MONTH_NAMED_DAY,
     _NAMED_OTHERWISE,
     _NAMED_WEEK_DAY,
@@ -138,7 +138,9 @@ def other_days(text: str, today: date, chosen: date) -> list[date]:
             found.add(today - timedelta(days=back))
     days = sorted((d for d in found if d is not None and d <= today and d != chosen), reverse=True)
     if not days and chosen == today and not _NAMED_OTHERWISE.search(text):  # 今天 said
-        loose = {_valid(today.year, today.month, _num(m.group(1))) for m in _LOOSE_DAY.finditer(text)}
+        loose = {
+            _valid(today.year, today.month, _num(m.group(1))) for m in _LOOSE_DAY.finditer(text)
+        }
         days = sorted((d for d in loose if d is not None and d < today), reverse=True)
     return days[:OTHER_DAYS]
 

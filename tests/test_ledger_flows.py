@@ -179,6 +179,33 @@ def test_a_fix_command_telling_of_earlier_trouble_acts_at_once(assistant, people
     assert state(assistant, 1) == "已整改待复核"
 
 
+def test_two_hazards_fixed_in_one_message_are_offered_together(assistant, people):
+    """ "1、2号隐患已完成整改": both with one tap, or either alone; recorded once."""
+    officer = people["officer"]
+    registered(officer, "发现加油站电线乱拉")
+    registered(officer, "发现菜市场消防通道堵了")
+    reply = officer.say("1、2号隐患已完成整改，见图")
+    labels = [label for label, _ in officer.buttons()]
+    assert "连然-2026-0001、连然-2026-0002" in reply, reply
+    assert labels[0] == "全部确认（1号、2号）" and labels[-1] == "取消" and len(labels) == 4, (
+        labels
+    )
+    assert state(assistant, 1) == state(assistant, 2) == "待整改"
+    data = officer.buttons()[0][1]
+    officer.press("全部确认")
+    assert state(assistant, 1) == state(assistant, 2) == "已整改待复核"
+    assert "处理过" in assistant.press(officer.incoming(), data)[0].text  # once
+
+
+def test_a_list_whose_action_names_one_is_that_one(assistant, people):
+    officer = people["officer"]
+    registered(officer, "发现加油站电线乱拉")
+    registered(officer, "发现加油站电线乱拉 同一处")
+    officer.say("1号和2号是同一家，2号作废")
+    labels = [label for label, _ in officer.buttons()]
+    assert not any(label.startswith("全部") for label in labels), labels
+
+
 def test_a_hazard_said_not_fixed_is_told_where_it_stands(assistant, people):
     """Nothing recorded, no choice offered: the hazard's state and deadline, and what to send
     when it is put right. Only for a message that is news of that hazard alone."""

@@ -52,6 +52,21 @@ def test_hazard_numbers_as_written(text: str, number: str):
 
 
 @pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("26、27号隐患已完成整改，见图", ["26", "27"]),
+        ("3号和5号都复核通过", ["3", "5"]),
+        ("二十、二十一号改好了", ["20", "21"]),
+        ("11月3、4号巡查了", []),  # days
+        ("3、4号楼清理了", []),  # buildings
+        ("12号改好了", []),
+    ],
+)
+def test_hazards_named_as_one_list(text: str, numbers: list[str]):
+    assert hazard_numbers.listed(text) == numbers
+
+
+@pytest.mark.parametrize(
     ("text", "opens"),
     [
         ("1号改好了一半", True),

@@ -69,6 +69,25 @@ _ACTION_WORDS = {
 }
 
 
+# hazards named as a list with one action ("26、27号隐患已完成整改", "3号和5号都复核通过"): not
+# a month's days (11月3、4号), nor buildings (3、4号楼)
+_LISTED = re.compile(
+    rf"(?<![月年\d{_CN}.])(?:{_NUM}\s*号?\s*(?:、|和|跟|及|与)\s*)+{_NUM}\s*号"
+    r"(?!\s*(?:楼|栋|院|组|门|线|床|房|车间|仓库|厂房|地块))"
+)
+
+
+def listed(text: str) -> list[str]:
+    """The hazards a message names as one list with a single action, in order; [] when
+    there is no such list."""
+    m = _LISTED.search(text)
+    if m is None:
+        return []
+    numbers = re.findall(rf"\d{{1,5}}|[{_CN}]{{1,4}}", m.group(0))
+    values = [v for n in numbers if (v := _value(n)) and 0 < v < 100000]
+    return [str(v) for v in dict.fromkeys(values)] if len(set(values)) > 1 else []
+
+
 def acted_on(text: str, action: str) -> str | None:
     """When a message names more than one hazard ("29号和31号是同一家，31号作废"), the one
     that the action's own word follows; None when it names one, or the words do not tell."""

@@ -137,8 +137,30 @@ class HazardProposals:
             return [Reply(t("hazard.street_decides"))]
         if u.hazard is None:
             return [self.choose(person, msg, u, intent)]
+        if u.also and (several := self._several(person, msg, u, intent)):
+            return [several]
         hazard = self.ws.ledger.find(person, u.hazard, self.ws.today())
         return [self.propose_for(person, msg, u, intent, hazard)]
+
+    def _several(
+        self, person: Person, msg: Incoming, u: Understanding, intent: Intent
+    ) -> Reply | None:
+        """Hazards named as one list with one action ("26、27号隐患已完成整改"): all of them
+        with one tap, or each alone; None when fewer than two of them can take it."""
+        found = [
+            self.ws.ledger.find(person, n, self.ws.today()) for n in (u.hazard or "", *u.also)
+        ]
+        ready = [h for h in found if h.state in STATES[intent]]
+        if len(ready) < 2:
+            return None
+        actions = [self._action(intent, h, u, msg) for h in ready]
+        numbers = "、".join(h.number for h in ready)
+        options = [(t("btn.do_all", numbers="、".join(f"{h.seq}号" for h in ready)),
+                    {"do": "several", "actions": actions})]  # fmt: skip
+        options += [(t("btn.hazard", number=h.number, what=h.description[:12]), a)
+                    for h, a in zip(ready, actions, strict=True)]  # fmt: skip
+        return self.propose(person, msg, t(f"hazard.propose_all.{intent.value}", numbers=numbers),
+                            options)  # fmt: skip
 
     def choose(self, person: Person, msg: Incoming, u: Understanding, intent: Intent) -> Reply:
         ws = self.ws
@@ -249,6 +271,11 @@ class HazardProposals:
 
     def carry_out(self, person: Person, action: dict[str, Any], source: str | None) -> Reply:
         do, h = action["do"], self.hazards
+        if do == "several":  # each with its own source, so a repeated tap records once
+            done = [
+                self.carry_out(person, a, f"{source}:{i}") for i, a in enumerate(action["actions"])
+            ]
+            return Reply("\n".join(r.text for r in done), recorded=all(r.recorded for r in done))
         if do == "report":
             return h.report_action(person, action, source)
         if do == "decide":

@@ -348,6 +348,9 @@ _ITEM_CUES = (
     ),
 )
 _DECISIONS = frozenset({Intent.VERIFY, Intent.REJECT})
+# one action for all of a list ("5号和9号都整改完了"); never a void, which is of duplicates
+# ("52号跟50号是一个地方 报重复了 作废": 52 alone)
+_LISTABLE = frozenset({Intent.FIX, Intent.VERIFY, Intent.REJECT})
 
 
 class LearnedReader:
@@ -491,6 +494,8 @@ class LearnedReader:
             u = replace(u, hazard=ref)  # named, though the message may be about something else
         if u.intent in NUMBERED and (acted := hazard_numbers.acted_on(norm, u.intent.value)):
             u = replace(u, hazard=acted)  # two numbers named: the one the action word follows
+        elif u.intent in _LISTABLE and len(named := hazard_numbers.listed(norm)) > 1:
+            u = replace(u, hazard=named[0], also=tuple(named[1:]))  # "26、27号…已完成整改"
         if u.intent == Intent.FIX and (apart := fixed_apart(norm)):
             u = replace(u, hazard=apart)  # "18号改好了 20号还没动": 18
         if u.intent == Intent.DONE and self.rules.generic_done(raw):

@@ -257,6 +257,8 @@ class Understanding:
     # a report's other days the work may have been done on (ISO, latest first), when the
     # message names several: offered beside ``date``, never chosen silently
     days: tuple[str, ...] = ()
+    # other hazards named in one list with ``hazard`` ("26、27号…已完成整改"): all offered
+    also: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "intent", Intent(self.intent))  # "done" → Intent.DONE
@@ -267,7 +269,7 @@ class Understanding:
     def clarifies(self) -> bool:
         """Whether the reply is a question back (what do you mean? which item? which
         hazard?) rather than one proposed reading or a record."""
-        if self.alternatives:
+        if self.alternatives or self.also:
             return True
         if self.intent == Intent.DONE:
             return len(set(self.codes)) != 1

@@ -125,6 +125,7 @@ def test_a_new_deadline_in_words():
         ("33号不用延期了 看照片已经改好了 直接通过", "street", {"extend"}),
         ("本来想退回的 仔细看了第二张图 其实改好了 13号通过", "street", {"reject"}),
         ("本来准备退回的 看了照片确实改好了 13号通过", "street", {"reject"}),
+        ("更正：22号是复核通过 刚才点错成退回了", "street", {"reject"}),  # batch 139
         ("13号先不退回了 通过", "street", {"reject"}),
         ("19号不用作废了 确实是隐患", "officer", {"void"}),
         ("19号先别作废 确实有隐患", "street", {"void"}),

@@ -262,6 +262,8 @@ def test_future_days_are_refused(text: str):
         ("书记12月要去党校学习 所以12月份的带队检查提前到今天搞了", "month", date(2026, 12, 1)),
         ("下周要去市里培训 下周的巡查我今天先跑了", "week", date(2026, 12, 2)),
         ("12月的巡查记录 11月就交了", "month", date(2025, 12, 1)),  # not said ahead
+        ("纠正：昨天交的巡查记录是10月份的，别算成11月", "month", date(2026, 10, 1)),  # denied
+        ("这个不是上个月的 是这个月的", "month", date(2026, 11, 25)),
     ],
 )
 def test_periods(text: str, every: str, anchor: date):

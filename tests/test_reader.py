@@ -749,6 +749,10 @@ class _Sure:
         ("done", "12月的带队检查定在12月3号", "street", Intent.UNCLEAR),  # a time set
         ("hazard", "那家烧烤的煤气罐收进店里了 还加了个铁笼子罩起", "officer", Intent.FIX),
         ("hazard", "居民自己屋头烧柴取暖 这个要当隐患报不", "officer", Intent.QUESTION),
+        # from batches 140-143's dev rows read before use
+        ("done", "街道李主任今天上午来我们村转了一圈 看了鱼塘和砖厂", "officer", Intent.UNCLEAR),
+        ("done", "街道昨天开的安办专题会 我们专干也去旁听了", "officer", Intent.UNCLEAR),
+        ("done", "街道王主任今天带队查了加油站", "officer", Intent.UNCLEAR),
         ("hazard", "昨天巡察温泉村老村 有个小卖部灭火器过期了 老板当场去买了新的 这个就不报了",
          "officer", Intent.DONE),
         ("hazard", "小李巡查时看到温泉村那个砖厂窑顶塌了一角 他说他自己报", "officer",
@@ -780,6 +784,7 @@ def test_the_readers_doubts_ask_whatever_the_model_says(
         ("done", "今天和派出所民警到出租房查了消防", "officer", Intent.UNCLEAR),
         ("done", "区里通知我们到加油站查了一遍", "officer", Intent.UNCLEAR),
         ("done", "今天巡查了三组和四组 五组我没去", "officer", Intent.UNCLEAR),
+        ("done", "今天上午王主任带队到青龙社区检查了燃气安全", "street", Intent.UNCLEAR),  # own
         ("hazard", "楼梯扶手断了 台阶有一格是松的", "officer", Intent.QUESTION),
         ("hazard", "货架最上面一格是满的 压得变形了", "officer", Intent.QUESTION),
         ("done", "老村的疏散场地定在篮球场了，台账也建起了", "officer", Intent.UNCLEAR),  # a place
@@ -1170,6 +1175,8 @@ def test_keeping_the_last_entry_is_no_undo(assistant: Assistant):
         ("现场看了云海物流的消防演练 疏散时间太长", "8.2.1", "8.2.3"),
         ("社区应急队今天练了灭火器和消防水带", "8.2.1", "8.3.5"),
         ("辖区应急救援力量梳理完：专职队1支 地震志愿者队伍5支", "9.2", "8.3.1"),
+        ("督促村里砖厂把应急预案修订了 盖章备案的文本我也看过", "8.1.4", "8.1.2"),
+        ("今天执法队员去查了消防 不是领导带队那种 常规执法检查", "2.1.5", "5.2"),
     ],
 )
 def test_words_that_name_an_item_against_the_model_ask(
@@ -1207,6 +1214,7 @@ def test_a_cues_own_words_are_no_patrol(assistant: Assistant):
         ("我们联合辖区学校修订了地震应急预案", "officer", "9.1"),
         ("开展了地震设防信息采集", "officer", "9.6"),
         ("把地震应急救援力量梳理了一遍 志愿者个人信息都更新了", "street", "9.2"),
+        ("不是执法检查 是分管领导带队的月度检查 今天去了3家", "street", "2.1.5"),
     ],
 )
 def test_words_near_a_cue_raise_no_question(assistant: Assistant, text, role, model_item):

@@ -76,9 +76,18 @@ def within(hint: PeriodHint, day: date) -> bool:
     return hint.every == "year" and day.year == a.year
 
 
+# a period denied ("是10月份的，别算成11月", "不是上个月的"): not the one meant
+_DENIED_PERIOD = re.compile(
+    rf"(别|不要|不能|不是|莫)\s*(算|记|登)?\s*(成|到|在|为|进)?\s*"
+    rf"({_NUM}\s*月(份)?|上个?月|这个?月|本月|上个?(周|星期|礼拜)|这个?(周|星期|礼拜)|本周)(的)?"
+)
+
+
 def parse_period(text: str, today: date) -> PeriodHint | None:
     """A period named in a report (本周, 上个月, 10月的, 第三季度, 今年, 2027年度), if any; the
-    one the work is said to count for first ("…拖到这个月2号才开，算10月的")."""
+    one the work is said to count for first ("…拖到这个月2号才开，算10月的"); never one denied
+    ("别算成11月")."""
+    text = _DENIED_PERIOD.sub(lambda m: " " * len(m.group()), text)
     if (at := text.rfind("算")) >= 0 and (counted := _named_period(text[at + 1 :], today)):
         return counted
     return _named_period(text, today)

@@ -96,8 +96,8 @@ _AGENDA = re.compile(r"\s*(议题|议程)")
 _DATE_AFTER = re.compile(r"\s*(月|号|日)")  # "补报一条8月20号的巡查": a count, then a date
 # "预案…里面第5.2条", "合同中第3条": a clause of another document, not of the rulebook
 _INSIDE_DOC = re.compile(
-    r"(预案|方案|制度|办法|规程|合同|协议|手册|责任书|承诺书)[^，。,;；!！?？]{0,8}"
-    r"(里面|里头|里边|当中|中|里)\s*$"
+    r"(预案|方案|制度|办法|规程|合同|协议|手册|责任书|承诺书)([^，。,;；!！?？]{0,8}(中|里)|"
+    r".*(里面|里头|里边|当中|其中))\s*$"
 )
 _RULEBOOK_WORDS = re.compile(r"(考核|考评|评分|细则|要点|标准)")
 

@@ -91,6 +91,7 @@ def test_a_section_and_its_number_after_a_space_is_still_a_reference():
     "text",
     [
         "社区地震应急预案修订好了 里面第5.2条疏散路线改了",
+        "社区地震应急预案今天改完了，里面第5.2条疏散路线重新画过",  # LBO dev, batch 101
         "消防安全责任书中第3.1条写了啥",
         "合同里第2.1条",
     ],

@@ -337,7 +337,14 @@ _ITEM_CUES = (
         ),
     ),
     # a law-enforcement check, not its yearly plan (5.1) (tuned+dev: 65 reports of 5.2, 1 of 2.1.5)
-    ("5.2", re.compile(r"^(?!.*(计划|方案|制度|不是执法)).*(执法(检查|队员|人员)|常规执法)")),
+    # (nor a strike on illegal operators, 3.4.3: 无证, 黑加工点, 取缔)
+    (
+        "5.2",
+        re.compile(
+            r"^(?!.*(计划|方案|制度|不是执法|无证|黑|取缔|非法|打非))"
+            r".*(执法(检查|队员|人员|大队|队)|常规执法)"
+        ),
+    ),
     (
         "8.3.1",
         re.compile(

@@ -18,7 +18,7 @@ from bot.chat.intent_model import ReaderModel
 from bot.chat.intents import Intent
 from bot.chat.learned import LearnedReader
 from bot.chat.ledger_words import fixed_apart, ledger_intent, not_fixed
-from bot.chat.understand import Understander
+from bot.chat.understand import Understander, Understanding
 from bot.schedule.deadline_words import parse_until
 from bot.schedule.period_words import parse_period
 from knowledge.textnorm import normalize
@@ -764,10 +764,15 @@ class _Sure:
 def test_the_readers_doubts_ask_whatever_the_model_says(
     assistant: Assistant, sure_of, text, role, asked
 ):
+    u = _read_sure(assistant, sure_of, text, role)
+    assert u.intent == Intent(sure_of) and asked in u.alternatives, u
+
+
+def _read_sure(assistant: Assistant, sure_of: str, text: str, role: str) -> Understanding:
+    """The reading of a model sure of ``sure_of`` (and of 4.2.3): the rules' doubts alone."""
     rules = assistant.features.reader.understander.rules
     reader = LearnedReader(rules, ReaderModel(_Sure(sure_of), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
-    u = reader.understand(text, role, False, date(2026, 11, 25))
-    assert u.intent == Intent(sure_of) and asked in u.alternatives, u
+    return reader.understand(text, role, False, date(2026, 11, 25))
 
 
 @pytest.mark.parametrize(
@@ -793,9 +798,7 @@ def test_the_readers_doubts_ask_whatever_the_model_says(
 def test_words_near_a_doubt_leave_the_reading_alone(
     assistant: Assistant, sure_of, text, role, not_asked
 ):
-    rules = assistant.features.reader.understander.rules
-    reader = LearnedReader(rules, ReaderModel(_Sure(sure_of), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
-    u = reader.understand(text, role, False, date(2026, 11, 25))
+    u = _read_sure(assistant, sure_of, text, role)
     assert u.intent == Intent(sure_of) and not_asked not in u.alternatives, u
 
 
@@ -814,9 +817,7 @@ class _Likely(_Sure):
     "text", ["家具厂喷涂车间的灭火器被挪走了 到现在也没放回去", "楼道里的电动车还是没搬走"]
 )
 def test_something_taken_away_from_the_spot_is_a_hazard_still(assistant: Assistant, text):
-    rules = assistant.features.reader.understander.rules
-    reader = LearnedReader(rules, ReaderModel(_Sure("hazard"), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
-    u = reader.understand(text, "officer", False, date(2026, 11, 25))
+    u = _read_sure(assistant, "hazard", text, "officer")
     assert u.intent == Intent.HAZARD and Intent.FIX not in u.alternatives, u
 
 

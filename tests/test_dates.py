@@ -264,6 +264,9 @@ def test_future_days_are_refused(text: str):
         ("12月的巡查记录 11月就交了", "month", date(2025, 12, 1)),  # not said ahead
         ("纠正：昨天交的巡查记录是10月份的，别算成11月", "month", date(2026, 10, 1)),  # denied
         ("这个不是上个月的 是这个月的", "month", date(2026, 11, 25)),
+        ("下周的巡查不用提前跑，这周的已经巡查完了", "week", date(2026, 11, 25)),  # not ahead
+        ("这周巡查做了 下周的巡查提前不了", "week", date(2026, 11, 25)),
+        ("巡查记录交了，12月要拆迁的那片先查了一遍", "month", date(2025, 12, 1)),  # not its own
     ],
 )
 def test_periods(text: str, every: str, anchor: date):

@@ -163,6 +163,9 @@ def test_a_fix_command_whose_words_deny_it_asks_first(assistant, people, words):
     officer.say(words)
     assert state(assistant, 1) == "待整改"
     assert officer.buttons()[-1][0] == "取消"
+    reply = officer.press(officer.buttons()[0][0])  # the fix after all: still hazard 1's
+    assert "连然-2026-0001" in reply and "哪一处" not in reply, reply
+    assert state(assistant, 1) == "待整改"
     officer.press("取消")
     assert state(assistant, 1) == "待整改"
     officer.say("/fixed 1 已清理")
@@ -170,7 +173,13 @@ def test_a_fix_command_whose_words_deny_it_asks_first(assistant, people, words):
 
 
 @pytest.mark.parametrize(
-    "words", ["/fixed 1 之前一直没整改 今天终于改好了", "/fixed 1 房东一开始不配合 后来还是改好了"]
+    "words",
+    [
+        "/fixed 1 之前一直没整改 今天终于改好了",
+        "/fixed 1 房东一开始不配合 后来还是改好了",
+        "/fixed 1 已整改完成，无未完成事项",  # a review's
+        "/fixed 1 已整改 还在等街道复核",
+    ],
 )
 def test_a_fix_command_telling_of_earlier_trouble_acts_at_once(assistant, people, words):
     officer = people["officer"]
@@ -179,22 +188,54 @@ def test_a_fix_command_telling_of_earlier_trouble_acts_at_once(assistant, people
     assert state(assistant, 1) == "已整改待复核"
 
 
-def test_two_hazards_fixed_in_one_message_are_offered_together(assistant, people):
-    """ "1、2号隐患已完成整改": both with one tap, or either alone; recorded once."""
+def test_two_hazards_fixed_in_one_message_are_offered_each_with_its_own_tap(assistant, people):
+    """ "1、2号隐患已完成整改": which one, each with its own tap (and its own notices and
+    photo request), never the last one silently."""
     officer = people["officer"]
     registered(officer, "发现加油站电线乱拉")
     registered(officer, "发现菜市场消防通道堵了")
-    reply = officer.say("1、2号隐患已完成整改，见图")
+    reply = officer.say("1、2号隐患已完成整改")
     labels = [label for label, _ in officer.buttons()]
-    assert "连然-2026-0001、连然-2026-0002" in reply, reply
-    assert labels[0] == "全部确认（1号、2号）" and labels[-1] == "取消" and len(labels) == 4, (
-        labels
-    )
+    assert "哪一处" in reply and len(labels) == 3 and labels[-1] == "取消", labels
+    assert labels[0].startswith("连然-2026-0001") and labels[1].startswith("连然-2026-0002")
     assert state(assistant, 1) == state(assistant, 2) == "待整改"
-    data = officer.buttons()[0][1]
-    officer.press("全部确认")
-    assert state(assistant, 1) == state(assistant, 2) == "已整改待复核"
-    assert "处理过" in assistant.press(officer.incoming(), data)[0].text  # once
+    officer.press("连然-2026-0002")
+    assert (state(assistant, 1), state(assistant, 2)) == ("待整改", "已整改待复核")
+    notices = [n for r in officer.last for n in r.notices]
+    assert notices and "0002" in notices[0].reply.text, notices  # the street is told
+
+
+@pytest.mark.parametrize(
+    ("words", "offered", "told"),
+    [
+        ("1、99号隐患已完成整改", "连然-2026-0001", "没有找到隐患"),  # one unknown
+        ("2、1号隐患已完成整改", "连然-2026-0001", "不需要再报整改"),  # 2 already fixed
+    ],
+)
+def test_a_list_with_a_number_that_cannot_take_it_offers_the_others(
+    assistant, people, words, offered, told
+):
+    officer = people["officer"]
+    registered(officer, "发现加油站电线乱拉")
+    registered(officer, "发现菜市场消防通道堵了")
+    fixed(officer, 2)
+    reply = officer.say(words)
+    labels = [label for label, _ in officer.buttons()]
+    assert told in reply and labels[0].startswith(offered) and len(labels) == 2, (reply, labels)
+
+
+def test_a_fix_and_a_hazard_still_open_name_the_fixed_one(assistant, people):
+    officer = people["officer"]
+    for what in (
+        "发现加油站电线乱拉",
+        "发现菜市场消防通道堵了",
+        "发现楼道堆杂物",
+        "发现配电箱没门",
+    ):
+        registered(officer, what)
+    reply = officer.say("1、2号整改完成，4号还在整改")
+    labels = [label for label, _ in officer.buttons()]
+    assert len(set(labels)) == len(labels) and "0004" not in " ".join(labels), (reply, labels)
 
 
 def test_a_list_whose_action_names_one_is_that_one(assistant, people):

@@ -60,6 +60,9 @@ def test_hazard_numbers_as_written(text: str, number: str):
         ("11月3、4号巡查了", []),  # days
         ("3、4号楼清理了", []),  # buildings
         ("12号改好了", []),
+        ("23、24号两天把3号隐患整改完了", []),  # a review's: days, and hazard 3
+        ("7号隐患的整改 20、21号做完了", []),
+        ("3、5号铺子的灭火器换了", []),  # shops
     ],
 )
 def test_hazards_named_as_one_list(text: str, numbers: list[str]):

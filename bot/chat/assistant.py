@@ -204,9 +204,10 @@ class Assistant:
         options = [u.intent.value, *(i.value for i in u.alternatives if i != u.intent)]
         if Intent.UNCLEAR.value in options:
             options.remove(Intent.UNCLEAR.value)
+        text = u.text if u.command else ""  # "/fixed 1 老板说明天弄": "1 老板说明天弄" read again
         if u.hazard and all(Intent(o) in NUMBERED for o in options):  # all about that hazard
             ref = f"{u.hazard}号" if u.hazard.isdigit() else u.hazard
-            return self._offer(person, msg, options, t("ask.which_intent_about", ref=ref))
+            return self._offer(person, msg, options, t("ask.which_intent_about", ref=ref), text)
         return self._offer(person, msg, options, t("ask.which_intent"))
 
     def _offer(

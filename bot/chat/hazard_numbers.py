@@ -73,8 +73,9 @@ _ACTION_WORDS = {
 # a month's days (11月3、4号), nor buildings (3、4号楼)
 _LISTED = re.compile(
     rf"(?<![月年\d{_CN}.])(?:{_NUM}\s*号?\s*(?:、|和|跟|及|与)\s*)+{_NUM}\s*号"
-    r"(?!\s*(?:楼|栋|院|组|门|线|床|房|车间|仓库|厂房|地块))"
-)
+    r"(?!\s*(?:楼|栋|院|组|门|线|床|房|车间|仓库|厂房|地块|铺|商铺|店|门面|摊|两天|那两天|这两天|几天|做|搞|弄|整|去|来))"
+)  # nor days (23、24号两天…, 20、21号做完了)
+_OTHER_HAZARD = re.compile(rf"{_NUM}\s*号?\s*隐患|隐患\s*{_NUM}")
 
 
 def listed(text: str) -> list[str]:
@@ -82,6 +83,9 @@ def listed(text: str) -> list[str]:
     there is no such list."""
     m = _LISTED.search(text)
     if m is None:
+        return []
+    rest = text[: m.start()] + " " + text[m.end() :]
+    if _OTHER_HAZARD.search(rest):  # "23、24号两天把3号隐患整改完了": 3 is the hazard
         return []
     numbers = re.findall(rf"\d{{1,5}}|[{_CN}]{{1,4}}", m.group(0))
     values = [v for n in numbers if (v := _value(n)) and 0 < v < 100000]

@@ -22,6 +22,7 @@ from bot.chat.ledger_words import PICTURE_MENTIONED
 from bot.chat.payloads import files_json, files_of
 from bot.chat.replies import Incoming, Reply
 from bot.chat.understand import Understanding
+from bot.errors import UserError
 from bot.records.hazards import AFTER, CODE_BY_ROLE, FIXED, LIVE, OPEN, SITE, Hazard
 from bot.records.org import Person
 from bot.schedule.deadline_words import parse_until
@@ -137,30 +138,35 @@ class HazardProposals:
             return [Reply(t("hazard.street_decides"))]
         if u.hazard is None:
             return [self.choose(person, msg, u, intent)]
-        if u.also and (several := self._several(person, msg, u, intent)):
-            return [several]
+        if u.also:
+            return [self._several(person, msg, u, intent)]
         hazard = self.ws.ledger.find(person, u.hazard, self.ws.today())
         return [self.propose_for(person, msg, u, intent, hazard)]
 
-    def _several(
-        self, person: Person, msg: Incoming, u: Understanding, intent: Intent
-    ) -> Reply | None:
-        """Hazards named as one list with one action ("26、27号隐患已完成整改"): all of them
-        with one tap, or each alone; None when fewer than two of them can take it."""
-        found = [
-            self.ws.ledger.find(person, n, self.ws.today()) for n in (u.hazard or "", *u.also)
-        ]
-        ready = [h for h in found if h.state in STATES[intent]]
-        if len(ready) < 2:
-            return None
-        actions = [self._action(intent, h, u, msg) for h in ready]
-        numbers = "、".join(h.number for h in ready)
-        options = [(t("btn.do_all", numbers="、".join(f"{h.seq}号" for h in ready)),
-                    {"do": "several", "actions": actions})]  # fmt: skip
-        options += [(t("btn.hazard", number=h.number, what=h.description[:12]), a)
-                    for h, a in zip(ready, actions, strict=True)]  # fmt: skip
-        return self.propose(person, msg, t(f"hazard.propose_all.{intent.value}", numbers=numbers),
-                            options)  # fmt: skip
+    def _several(self, person: Person, msg: Incoming, u: Understanding, intent: Intent) -> Reply:
+        """Hazards named as one list with one action ("26、27号隐患已完成整改"): which one, each
+        a tap of its own (its notices and photos as for one); a number that cannot take the
+        action gets one line of why, never sinks the others."""
+        ready: list[Hazard] = []
+        why: list[str] = []
+        for number in dict.fromkeys((u.hazard or "", *u.also)):
+            try:
+                hazard = self.ws.ledger.find(person, number, self.ws.today())
+            except UserError as e:
+                why.append(e.text)
+                continue
+            if hazard.state in STATES[intent]:
+                ready.append(hazard)
+            else:
+                why.append(self.propose_for(person, msg, u, intent, hazard).text)
+        if not ready:
+            return Reply("\n".join(why))
+        if len(ready) == 1 and not why:
+            return self.propose_for(person, msg, u, intent, ready[0])
+        options = [(t("btn.hazard", number=h.number, what=h.description[:12]),
+                    self._action(intent, h, u, msg)) for h in ready[:MAX_CHOICES]]  # fmt: skip
+        head = "\n".join([t(f"hazard.which_named.{intent.value}"), *why])
+        return self.propose(person, msg, head, options)
 
     def choose(self, person: Person, msg: Incoming, u: Understanding, intent: Intent) -> Reply:
         ws = self.ws
@@ -271,11 +277,6 @@ class HazardProposals:
 
     def carry_out(self, person: Person, action: dict[str, Any], source: str | None) -> Reply:
         do, h = action["do"], self.hazards
-        if do == "several":  # each with its own source, so a repeated tap records once
-            done = [
-                self.carry_out(person, a, f"{source}:{i}") for i, a in enumerate(action["actions"])
-            ]
-            return Reply("\n".join(r.text for r in done), recorded=all(r.recorded for r in done))
         if do == "report":
             return h.report_action(person, action, source)
         if do == "decide":

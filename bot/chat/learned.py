@@ -454,7 +454,7 @@ class LearnedReader:
         elif u.intent in _LISTABLE and len(named := hazard_numbers.listed(norm)) > 1:
             u = replace(u, hazard=named[0], also=tuple(named[1:]))  # "26、27号…已完成整改"
         if u.intent == Intent.FIX and (apart := fixed_apart(norm)):
-            u = replace(u, hazard=apart)  # "18号改好了 20号还没动": 18
+            u = replace(u, hazard=apart, also=())  # "18号改好了 20号还没动": 18
         if u.intent == Intent.DONE and self.rules.generic_done(raw):
             u = replace(u, codes=[], tasks=[], period=None)  # "材料交了": which item is asked
         p = ranked[0][0]

@@ -156,12 +156,15 @@ def _unfixed_words(norm: str) -> bool:
 
 
 def fix_denied(norm: str) -> bool:
-    """Whether a fix's own note denies it: the last words that it is not put right come after
-    any that it is ("老板说明天弄", "还没改好"), not before ("之前一直没整改 今天终于改好了")."""
-    ends = [m.end() for p in (NOT_FIXED, STILL_OPEN) for m in p.finditer(norm)]
-    if not ends:
+    """Whether a fix's own note denies it: words that it is not put right, and none that it
+    is outside them ("老板说明天弄", "还没改好", "改好了一半"); not "之前一直没整改 今天终于改好了"
+    nor "已整改完成，无未完成事项"."""
+    spans = [m.span() for p in (NOT_FIXED, STILL_OPEN) for m in p.finditer(norm)]
+    if not spans:
         return False
-    return not any(m.start() >= max(ends) for m in FIXED_SAID.finditer(norm))
+    return not any(
+        all(m.end() <= a or m.start() >= b for a, b in spans) for m in FIXED_SAID.finditer(norm)
+    )
 
 
 def not_fixed(norm: str) -> bool:

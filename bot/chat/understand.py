@@ -479,7 +479,8 @@ class Understander:
             if intent != Intent.FIX:
                 return replace(u, text=args)
             if fix_denied(normalize(args)):  # "/fixed 22 老板说明天弄": the words deny it, so ask
-                return replace(u, alternatives=(Intent.UNCLEAR,), confidence=0.5)
+                # (the words as typed, its number first, are what a tap reads again)
+                return replace(u, alternatives=(Intent.UNCLEAR,), confidence=0.5, text=args)
             return u
         if intent == Intent.HAZARD:
             return self._hazard(args, normalize(args), today, command=name)

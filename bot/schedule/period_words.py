@@ -122,7 +122,9 @@ def _named_period(text: str, today: date) -> PeriodHint | None:
         month = _num(m.group(2))
         if 1 <= month <= 12:
             return PeriodHint("month", date(today.year - 1, month, 1))
-    if (m := _NEXT_WEEKS.search(text)) and _AHEAD.search(text, m.end()):
+    if (m := _NEXT_WEEKS.search(text)) and _AHEAD.search(
+        text, m.end(), _clause_end(text, m.end())
+    ):
         return PeriodHint("week", today + timedelta(days=7))  # "下周的巡查我今天先跑了"
     named = [
         (m.start(), text.startswith("的", m.end()), PeriodHint(every, _shift(every, today, shift)))
@@ -142,13 +144,20 @@ def _named_period(text: str, today: date) -> PeriodHint | None:
         return PeriodHint(
             "quarter", anchor if anchor <= today else anchor.replace(year=anchor.year - 1)
         )
-    if (m := _NAMED_MONTH.search(text)) and (anchor := _month_anchor(m, today)):
+    said = sorted(  # the month whose work it is (…的) first
+        _NAMED_MONTH.finditer(text), key=lambda n: not text.startswith("的", n.end())
+    )
+    if said and (anchor := _month_anchor(said[0], today)):
         return PeriodHint("month", anchor)
     return None
 
 
 # work done ahead of its period ("12月份的带队检查提前到今天搞了", "下周的巡查我今天先跑了")
-_AHEAD = re.compile(r"提前|先(跑|搞|做|整|弄|查|巡|开|交|报)")
+# (not 不用提前, 提前不了)
+_AHEAD = re.compile(
+    r"(?<!不用)(?<!不要)(?<!不必)(?<!别)(提前(?!不)|先(跑|搞|做|整|弄|查|巡|开|交|报))"
+)
+_CLAUSE = re.compile(r"[，,。；;!！?？]")
 _NEXT_WEEKS = re.compile(r"下(个)?(周|星期|礼拜)的?\s*(巡查|巡察|寻查|巡检|检查|排查)")
 
 
@@ -159,7 +168,8 @@ def _month_anchor(m: re.Match[str], today: date) -> date | None:
     if not 1 <= month <= 12:
         return None
     anchor = date(today.year, month, 1)
-    if anchor > today and _AHEAD.search(m.string, m.end()):
+    own = m.string.startswith("的", m.end())  # 12月份的…: the month's own work
+    if anchor > today and own and _AHEAD.search(m.string, m.end(), _clause_end(m.string, m.end())):
         return anchor
     return anchor if anchor <= today else anchor.replace(year=today.year - 1)
 
@@ -192,3 +202,9 @@ def _shift(every: str, today: date, shift: int) -> date:
         first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
         return (first - timedelta(days=1)).replace(day=1)
     return date(today.year + shift, 6, 30)
+
+
+def _clause_end(text: str, at: int) -> int:
+    """Where the clause that goes on at ``at`` ends (its own work: 12月份的…提前到今天搞了)."""
+    end = _CLAUSE.search(text, at)
+    return end.start() if end else len(text)

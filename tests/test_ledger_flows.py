@@ -238,6 +238,17 @@ def test_a_fix_and_a_hazard_still_open_name_the_fixed_one(assistant, people):
     assert len(set(labels)) == len(labels) and "0004" not in " ".join(labels), (reply, labels)
 
 
+@pytest.mark.parametrize("words", ["/fixed 1、2", "/fixed1,2 都改好了"])
+def test_a_fix_command_naming_two_hazards_asks_which(assistant, people, words):
+    officer = people["officer"]
+    registered(officer, "发现加油站电线乱拉")
+    registered(officer, "发现菜市场消防通道堵了")
+    reply = officer.say(words)
+    labels = [label for label, _ in officer.buttons()]
+    assert "哪一处" in reply and len(labels) == 3, (reply, labels)
+    assert state(assistant, 1) == state(assistant, 2) == "待整改"
+
+
 def test_a_list_whose_action_names_one_is_that_one(assistant, people):
     officer = people["officer"]
     registered(officer, "发现加油站电线乱拉")

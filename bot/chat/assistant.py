@@ -38,6 +38,10 @@ from bot.workspace import Workspace, build_workspace
 STALE_NUMBER_HOURS = 12
 
 
+# a fix command naming several hazards ("/fixed 1、2", "/fixed3,4"): never the first alone
+_COMMAND_LIST = re.compile(r"^/\w+\s*(\d{1,5}(?:\s*[、,，和]\s*\d{1,5})+)(?!\d)")
+
+
 class Assistant:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -188,6 +192,10 @@ class Assistant:
         if u.intent == Intent.HAZARD:
             return (f.hazards.hazard if u.command else f.proposals.new_hazard)(person, msg, u)
         if u.intent == Intent.FIX and u.command:
+            if listed := _COMMAND_LIST.match(msg.text.strip()):  # "/fixed 1、2": which, asked
+                numbers = re.findall(r"\d{1,5}", listed.group(1))
+                u = replace(u, hazard=numbers[0], also=tuple(numbers[1:]))
+                return f.proposals.about_one(person, msg, u)
             return f.hazards.fix(person, msg, u)
         if u.intent in NUMBERED:
             return f.proposals.about_one(person, msg, u)

@@ -231,7 +231,10 @@ def test_future_days_are_refused(text: str):
         ("10月的巡查记录", "month", date(2026, 10, 1)),
         ("本季度党委会", "quarter", WED),
         ("11月2号补了一次巡查 算10月最后那周的", "week", date(2026, 10, 31)),
-        ("这是11月最后一周的巡查记录", "week", date(2026, 11, 30)),  # this year's
+        # this year's, and the week that holds November's last Thursday (Nov 30 is a Monday)
+        ("这是11月最后一周的巡查记录", "week", date(2026, 11, 29)),
+        ("12月最后一周的巡查", "week", date(2025, 12, 28)),  # 2025's ends on a Wednesday
+        ("9月最后那个礼拜的巡查补登", "week", date(2026, 9, 27)),  # Sept 30 is a Wednesday
         ("10月份的专题会议拖到这个月2号才开，算10月的", "month", date(2026, 10, 1)),
         ("第三季度", "quarter", date(2026, 7, 1)),
         ("今年的年报", "year", WED),

@@ -93,6 +93,10 @@ def parse_period(text: str, today: date) -> PeriodHint | None:
     return _named_period(text, today)
 
 
+def _month_end(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
 def _named_period(text: str, today: date) -> PeriodHint | None:
     if (
         (m := _NAMED_YEAR.search(text))
@@ -105,10 +109,15 @@ def _named_period(text: str, today: date) -> PeriodHint | None:
     if (m := _DAY_SPAN.search(text)) and (span := _span_period(m, today)):
         return span
     if (m := _LAST_WEEK_OF.search(text)) and 1 <= (month := _num(m.group(1))) <= 12:
-        end = date(today.year, month % 12 + 1, 1) if month < 12 else date(today.year, 12, 31)
-        end = end - timedelta(days=1) if month < 12 else end  # "算10月最后那周的": Oct 31's
-        last_year = end > today and month != today.month  # this month's last week may be ahead
-        return PeriodHint("week", end.replace(year=end.year - 1) if last_year else end)
+        end = _month_end(today.year, month)  # "算10月最后那周的": Oct 31's
+        if end > today and month != today.month:  # this month's last week may be ahead
+            end = _month_end(today.year - 1, month)
+        # a week is the month's that holds its Thursday (as ISO weeks are the year's): when the
+        # month ends on a Monday to Wednesday, its last week is the one before ("11月最后一周"
+        # of 2026, which ends on a Monday, is Nov 23-29, not the week of Nov 30 to Dec 6)
+        if end.weekday() < 3:
+            end -= timedelta(days=end.weekday() + 1)
+        return PeriodHint("week", end)
     if (m := _WEEK_OF.search(text)) and (
         day := _valid(today.year, _num(m.group(1)), _num(m.group(2)))
     ):

@@ -172,6 +172,14 @@ def test_a_fix_command_whose_words_deny_it_asks_first(assistant, people, words):
     assert state(assistant, 1) == "已整改待复核"
 
 
+def test_a_fix_command_denying_an_unknown_hazard_says_so_at_once(assistant, people):
+    officer = people["officer"]
+    registered(officer, "发现加油站电线乱拉")
+    reply = officer.say("/fixed 9 还没改好")
+    assert "没有找到隐患" in reply and not officer.buttons(), reply
+    assert state(assistant, 1) == "待整改"
+
+
 @pytest.mark.parametrize(
     "words",
     [

@@ -214,6 +214,9 @@ class Assistant:
             options.remove(Intent.UNCLEAR.value)
         text = u.text if u.command else ""  # "/fixed 1 老板说明天弄": "1 老板说明天弄" read again
         if u.hazard and all(Intent(o) in NUMBERED for o in options):  # all about that hazard
+            # a hazard the person cannot act on ("/fixed 9 还没改好" with no hazard 9) is said
+            # at once (UserError), never asked about first
+            self.ws.ledger.find(person, u.hazard, self.ws.today())
             ref = f"{u.hazard}号" if u.hazard.isdigit() else u.hazard
             return self._offer(person, msg, options, t("ask.which_intent_about", ref=ref), text)
         return self._offer(person, msg, options, t("ask.which_intent"))

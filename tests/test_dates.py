@@ -209,6 +209,10 @@ WED = date(2026, 11, 25)
         ("11.6宣传周第一天 街道在广场搞了防震减灾宣传咨询", date(2026, 11, 6)),  # batch 132
         ("村委会开会那天就是上周二 会后把村里的地震应急预案过了一遍改好了", date(2026, 11, 17)),
         ("周五会去巡查", None),  # 会 here is "will"
+        # batch 145: a range of months, or a count, is no day
+        ("今年1-10月事故起数和死亡人数统计比对完", None),
+        ("4-5个人去查了", None),
+        ("11-1的巡查补登", date(2026, 11, 1)),
     ],
 )
 def test_days(text: str, expected: date | None):

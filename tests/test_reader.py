@@ -44,6 +44,8 @@ from tests.support.chat import Chat
         ("那个12 清走了", "12"),
         ("0012整改好了", "12"),
         ("那个鱼塘的护栏焊好了 编号是26", "26"),
+        ("昨天报的那个边坡 编号应该是51 补两张近景", "51"),  # batch 147
+        ("小石坝砖厂那个 木料全部挪开了 号是50", "50"),
         ("18号房东说过完年再改 申请延期", "18"),
     ],
 )
@@ -99,6 +101,8 @@ def test_a_message_that_opens_with_a_hazard_number(text: str, opens: bool):
         "幸福路8号小餐馆后厨 液化气罐紧挨着灶台",
         "青龙街38号门口堆物",
         "编号是什么",
+        "门牌号是50 的那家电线乱拉",
+        "我手机号是13812345678",
     ],
 )
 def test_dates_counts_and_addresses_are_not_hazard_numbers(text: str):
@@ -143,6 +147,7 @@ def test_a_new_deadline_in_words():
         ("第43号 废品站的纸堆已经清了一大半 剩下的这周清完", "officer", {"fix"}),
         ("12号 说好了这几天清完", "officer", {"fix"}),
         ("大屯二组5号那户的房子还没加固", "officer", {"fix"}),
+        ("12号 老板说等拉走就好了", "officer", {"fix"}),  # batch 146: a fix waited on
         ("48号不作废，挡墙在我们街道辖区，街道去协调", "street", {"void"}),
         ("48号不予作废 继续整改", "street", {"void"}),
         ("12号不作废不行了 重复报的", "street", {"verify", "fix"}),
@@ -654,11 +659,35 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
         ("我们社区超期的隐患有几个", "officer", Intent.CHECKLIST),
         ("专干报上克的隐患处理率要达到好多", "officer", Intent.QUESTION),
         ("待复核的有几条", "street", Intent.CHECKLIST),
+        # from batches 144-147's dev rows read before use
+        ("点错了 刚那个不要", "officer", Intent.UNDO),
+        ("12月份的工作清单请列一下", "street", Intent.CHECKLIST),
+        ("隐患清单发一下", "officer", Intent.CHECKLIST),
+        ("连然-2026-0001 撤销 当时地址填错了 后面已经重新报过", "officer", Intent.VOID),
+        ("请问怎么一次发好几张照片？我每次只能选一张。", "officer", Intent.HELP),
+        ("咋个把房东拍的照片转给你", "officer", Intent.HELP),
+        ("在这个里面咋个申请延期 要填哪些", "officer", Intent.HELP),
+        ("报错了的隐患怎么作废 在哪里点", "officer", Intent.HELP),
+        ("12345转来村里那件投诉 说鱼塘边没护栏的 已经回复办结", "officer", Intent.DONE),
     ],
 )
 def test_the_rules_read_these_words(assistant: Assistant, text, role, intent):
     rules = assistant.features.reader.understander.rules
     assert rules.intent(normalize(text), role, False) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("把物资清单发给街道了", "officer"),  # a list sent, not the list asked for
+        ("执法清单发给各科室了", "street"),
+        ("风险清单看了一下 没问题", "officer"),
+        ("点错了 刚那个不要紧吧", "officer"),  # a question, not an undo
+    ],
+)
+def test_words_near_these_rules_are_left_alone(assistant: Assistant, text, role):
+    rules = assistant.features.reader.understander.rules
+    assert rules.intent(normalize(text), role, False) not in (Intent.CHECKLIST, Intent.UNDO)
 
 
 def test_a_hazard_already_numbered_in_plain_words_offers_its_fix(assistant: Assistant):
@@ -884,7 +913,12 @@ def test_a_hazard_that_may_be_a_round_asks(assistant: Assistant, p, other, asked
 
 @pytest.mark.parametrize(
     "text",
-    ["今天巡查了山林 没人烧荒", "今天入户检查了燃气 没有漏气的", "今天宣传了电动车不要进楼道充电"],
+    [
+        "今天巡查了山林 没人烧荒",
+        "今天入户检查了燃气 没有漏气的",
+        "今天宣传了电动车不要进楼道充电",
+        "安全进校园 今天在金色小学上了一课 讲电动车充电跟用火",  # batch 145
+    ],
 )
 def test_a_report_of_nothing_unsafe_offers_no_hazard(assistant: Assistant, text):
     rules = assistant.features.reader.understander.rules

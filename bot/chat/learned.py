@@ -207,7 +207,9 @@ _FORWARDED = re.compile(
 # not a sighting (on tuned+dev: 36 reports and 7 questions with these words, no hazard).
 _PUBLICITY = re.compile(
     r"((群发|群里发|发到.{0,4}群)(?!.{0,3}(照片|图|相片))|发了.{0,8}(通知|提醒|倡议)|小视频|宣传片|宣传单|"
-    r"宣传资料|科普|倡议书|温馨提示)"
+    r"宣传资料|科普|倡议书|温馨提示|"
+    # a lesson about a danger ("安全进校园 今天在金色小学上了一课 讲电动车充电跟用火")
+    r"进校园|上了?一(堂|节)?课|讲座|(?<![没莫])讲(了|解)?(一下|一遍)?[^，,。]{0,4}(安全|充电|用火|用电|用气|防火|知识|常识))"
 )
 # Someone introducing themselves ("您好，我是小石坝村委会的安全专干张丽芬，村里让我们以后巡查、
 # 报隐患都在这里登记"): the work words tell what they will do, nothing done or found.

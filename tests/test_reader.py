@@ -447,6 +447,10 @@ def test_of_two_numbers_the_one_the_action_follows(assistant: Assistant, text, n
     assert u.intent == Intent.VOID and u.hazard == number, u
 
 
+def test_the_number_a_writer_says_they_meant_is_the_one_acted_on():
+    assert hazard_numbers.find_acted("十一号没改 我说的是十号整改好了") == "10"  # batch 150
+
+
 def test_a_retaken_photo_accepted_is_not_a_rejection(assistant: Assistant):
     u = assistant.features.reader.understand("5号重新拍的照片清楚了 复核通过", "street")
     assert u.intent == Intent.VERIFY and u.hazard == "5", u
@@ -668,6 +672,18 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
         ("咋个把房东拍的照片转给你", "officer", Intent.HELP),
         ("在这个里面咋个申请延期 要填哪些", "officer", Intent.HELP),
         ("报错了的隐患怎么作废 在哪里点", "officer", Intent.HELP),
+        # from batches 148-151's dev rows read before use
+        ("把我刚才补登的删了", "officer", Intent.UNDO),
+        ("照片发不上来 咋整", "officer", Intent.HELP),
+        ("延期在这里头咋个批", "street", Intent.HELP),
+        ("作废了的隐患还能恢复不", "street", Intent.HELP),
+        ("问题隐患和制度措施两个清单今年还莫更新", "street", Intent.CHECKLIST),
+        (
+            "11.20那次巡查漏报了一个：小石坝砖厂传送带没有防护罩，现在补报",
+            "officer",
+            Intent.HAZARD,
+        ),
+        ("@温泉村 小杨 你们的志愿者名单周五前报过来", "street", Intent.UNCLEAR),  # 报过来
         ("12345转来村里那件投诉 说鱼塘边没护栏的 已经回复办结", "officer", Intent.DONE),
     ],
 )
@@ -688,6 +704,14 @@ def test_the_rules_read_these_words(assistant: Assistant, text, role, intent):
 def test_words_near_these_rules_are_left_alone(assistant: Assistant, text, role):
     rules = assistant.features.reader.understander.rules
     assert rules.intent(normalize(text), role, False) not in (Intent.CHECKLIST, Intent.UNDO)
+
+
+@pytest.mark.parametrize(
+    "text", ["各村社区的清单都按时交上来了 汇总好了", "你们社区的名单上周五前就报过来了"]
+)
+def test_requests_done_are_no_request(assistant: Assistant, text):
+    u = _read_sure(assistant, "done", text, "street")
+    assert u.intent == Intent.DONE and Intent.UNCLEAR not in u.alternatives, u
 
 
 def test_a_hazard_already_numbered_in_plain_words_offers_its_fix(assistant: Assistant):
@@ -790,6 +814,9 @@ class _Sure:
         ("hazard", "小李巡查时看到温泉村那个砖厂窑顶塌了一角 他说他自己报", "officer",
          Intent.UNCLEAR),  # batch 120
         ("hazard", "农贸市场西边几个铺面私拉的线 今天供电所来重新走过了", "officer", Intent.FIX),
+        # from batches 148-151's dev rows read before use
+        ("done", "@温泉村 小杨 你们的志愿者名单周五前报过来", "street", Intent.UNCLEAR),
+        ("hazard", "你们社区的隐患照片抓紧发过来", "street", Intent.UNCLEAR),
 
     ],
 )  # fmt: skip

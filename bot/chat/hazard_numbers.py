@@ -171,7 +171,8 @@ def opens_with(text: str) -> bool:
 
 
 _CORRECTED = re.compile(
-    r"((不对|不是不是|说错了|搞错了|记错了|打错了)[\s,，。]*(是|应该是)?|(哦|噢|喔)[\s,，。]*(是|应该是))"
+    r"((不对|不是不是|说错了|搞错了|记错了|打错了)[\s,，。]*(是|应该是)?|(哦|噢|喔)[\s,，。]*(是|应该是)|"
+    r"我说的是)"  # "十一号没改 我说的是十号整该好了": 10
 )
 # the hazard named as the one reported ("老村5号那户的软管换了 就是前天报的二十一号"): that one
 _NAMED_AS_REPORTED = re.compile(

@@ -169,6 +169,11 @@ _CHECKED = re.compile(
 _THEY_ASK = re.compile(
     r"(来|又|打电话|打来|过来|跑来)问(啥时候|什么时候|几时|能不能|可不可以|咋个|怎么)"
 )
+# a request to others, not work done ("@温泉村 小杨 你们的志愿者名单周五前报过来")
+_REQUEST = re.compile(
+    r"(^@|你们|各(村|社区|单位|部门|站所))[^。]{0,24}(前|抓紧|尽快|务必|按时|记得)[^。]{0,10}"
+    r"(报|交|发|传)(过来|上来|给我|给安办|到安办)(?![了啦])"
+)
 # the last entry kept, not taken back ("刚才那条不用撤回 是对的")
 _KEEP_IT = re.compile(r"(不用|不要|别|不|莫|无需|不必)\s*(撤回|撤销|撤|删除|删掉|删)")
 _PLAN = re.compile(
@@ -276,6 +281,7 @@ _DOUBTS = (
     (_INTRO, {Intent.DONE, Intent.HAZARD, Intent.FIX}, Intent.UNCLEAR),
     (_FORWARDED, {Intent.DONE, Intent.HAZARD, Intent.FIX}, Intent.UNCLEAR),
     (_THEY_ASK, {Intent.DONE, Intent.FIX, Intent.HAZARD, Intent.VERIFY}, Intent.UNCLEAR),
+    (_REQUEST, {Intent.DONE, Intent.FIX, Intent.HAZARD}, Intent.UNCLEAR),
 )
 
 

@@ -56,7 +56,9 @@ _HELP = re.compile(
     # doing something in the assistant: "怎么把全年的台账导出来", "退回来的隐患咋个重新提交",
     # "延期在这里咋个申请"
     r"(怎么|咋个?|如何|怎样)(把|给).{0,10}(导出|提交|上传|撤回|删|(转|发|传)给你)|"
-    r"(怎么|咋个?|如何|怎样)重新(提交|上传|发|报)|在这(里|个?里面|儿)(怎么|咋个?|如何)(申请|提交|报|发)|"
+    r"(怎么|咋个?|如何|怎样)重新(提交|上传|发|报)|在这(里|个?里面|里头|儿)(怎么|咋个?|如何)(申请|提交|报|发|批)|"
+    # "照片发不上来 咋整", "作废了的隐患还能恢复不"
+    r"(照片|图片|相片|图)[^，,。\s]{0,2}(发不|传不|上传不)[^。]{0,6}(咋|怎么|如何|怎样)|(作废|撤销|删)(了|掉)的[^，,。\s]{0,4}(还)?能(恢复|找回)|"
     # "请问怎么一次发好几张照片", "报错了的隐患怎么作废 在哪里点"
     r"(怎么|咋个?|如何|怎样)(一次|一起)(发|传)|在哪(里|儿)?点|"
     # "你能帮我整点哪样", "延期要咋个申请 直接在这里发消息就行吗", "补登的时候日期咋个填",
@@ -101,8 +103,11 @@ _CHECKLIST = re.compile(
     r"(销号率|完成率|整改率).{0,4}(现在|目前|多少了)|(现在|目前).{0,6}(销号率|完成率|整改率)|(了|过)没(有)?[哦啊呀嘛]?[?？]?$|^(看|查看|显示)?更多(的)?$)"
 )
 _NEGATED = re.compile(
-    r"(还没|还未|尚未|没有|没)(有)?(巡查|检查|交|报|开|做|完成|搞|弄|签|组织|召开|参加|整改)"
+    r"(还没|还未|尚未|没有|没|还莫)(有)?(巡查|检查|交|报|开|做|完成|搞|弄|签|组织|召开|参加|整改|更新)"
 )
+# a hazard left out of an earlier report, now told ("11.20那次巡查漏报了一个：小石坝砖厂传送带没有
+# 防护罩，现在补报"), not the round itself reported late
+_MISSED_HAZARD = re.compile(r"漏(报|登|说|掉)了?(一|两|三|几)(个|处|条|家|户)")
 # What a period named in the words ("上个月的", "这周的") adds to a task of that cadence when
 # an item has tasks of several (4.2.3: the weekly patrol and the monthly record): more than
 # the record's own words outscore the patrol's (巡查记录 + 记录 = 6 against 巡 + 巡查 = 3), so
@@ -190,7 +195,7 @@ _DONE_WORDS = re.compile(
     r"(交|报|报送|上报|提交|签|开|召开|组织|开展|参加|学|学习|检查|巡查|巡察|巡|查|演练|演习|修订|更新|分析|"
     r"述职|培训|宣传|观看|看|部署|制定|梳理|发布|转|走访|去|研究|写|汇总|做|搞|弄|办|拍|印发|下发|出台|瞧|跑|"
     r"上传)"
-    r"(了|过|完|好|掉|上去)|(报|交|送|签|印发|下发)[^，。,.!?？\s]{1,8}了(?![吗没])|ok|完事|"
+    r"(了|过(?!来)|完|好|掉|上去)|(报|交|送|签|印发|下发)[^，。,.!?？\s]{1,8}了(?![吗没])|ok|完事|"
     r"(日|号|天|周[一二三四五六日天])\S{0,12}(搞|开|做|组织|办|弄|开展)的)"
 )
 _GENERIC_DONE = re.compile(
@@ -439,7 +444,7 @@ class Understander:
             and (_HAZARD_REF.search(norm) or "隐患" in norm or _FIX_ONLY.search(norm))
         ):
             return Intent.FIX
-        if found and not question and not _NO_HAZARD.search(norm):
+        if (found or _MISSED_HAZARD.search(norm)) and not question and not _NO_HAZARD.search(norm):
             return Intent.HAZARD
         if _CHECKLIST.search(norm):
             return Intent.CHECKLIST

@@ -126,8 +126,12 @@ _AS_OF = re.compile(
 )
 _COMING = re.compile(r"(说|要|准备|打算|定在|等|将|会)\s*$")  # before a weekday still to come
 # "11月30日前报送": a deadline; "5月12号那周的记录": a week's name; neither is the day done
-# a deadline named before its day ("时限是9月30号"), never a day the work was done
-_DEADLINE_BEFORE = re.compile(r"(时限|期限|截止|限期|到期|deadline)\s*(是|为|到|日期)?\s*$")
+# a deadline named before its day ("时限是9月30号"), or a day set for something ("预案培训通知发了
+# 定在12月3号"), never a day the work was done
+_DEADLINE_BEFORE = re.compile(
+    r"((时限|期限|截止|限期|到期|deadline)\s*(是|为|到|日期)?|"
+    r"定在|定于|安排在|约在|约好|拟于|计划于)\s*$"
+)
 _BY = re.compile(r"\s*(前|之前|以前|截止|为止|那周|那一周|那个?星期|那个?礼拜|所在的?周)")
 # "11.6宣传周活动都弄完了": the week's name (but "11月6号宣传周进社区…" is the 6th)
 _WEEK_NAME = re.compile(r"\s*(宣传周|宣传日|减灾日|活动周)")
@@ -373,8 +377,10 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
     if found := _work_weekday(text):
         prefix, weekday, start = found
         back = _WEEKS_BACK.get(prefix, 0)
-        if not prefix and _LAST_WEEK.search(text[:start]) and "补上" not in text[start:]:
-            back = 1  # "上周的巡查其实周三就跑了", "上个礼拜的寻查 我是礼拜三克的"
+        if not prefix and (week := _LAST_WEEK.search(text[:start])) and "补上" not in text[start:]:
+            # "上周的巡查其实周三就跑了", "上个礼拜的寻查 我是礼拜三克的", "上上周的巡查补登一下
+            # 那天是周四": that week's
+            back = _WEEKS_BACK[week.group(1)]
         day = in_week(today, back, weekday)
         if back == 0 and day > today:
             if prefix:
@@ -443,7 +449,7 @@ def _without_missed_days(text: str) -> str:
 
 # last week's work named before its weekday ("上周的巡查其实周三就跑了"), not last week as what
 # kept it from being done ("上周请假了 周一回来才巡查的": this Monday)
-_LAST_WEEK = re.compile(r"(?<!上)上(个)?(周|星期|礼拜)的(巡查|寻查|巡察)")
+_LAST_WEEK = re.compile(r"(上上|(?<!上)上)(个)?(周|星期|礼拜)的(巡查|寻查|巡察)")
 # a day someone else's thing came ("上周一转来的举报件 前天办结了") or a day to come ("有人传周末
 # 要地震"): not the work's
 _NOT_THE_WORKS = re.compile(

@@ -684,6 +684,16 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
             Intent.HAZARD,
         ),
         ("@温泉村 小杨 你们的志愿者名单周五前报过来", "street", Intent.UNCLEAR),  # 报过来
+        # from batches 152-155's dev rows read before use
+        ("哪样都没落下 这周巡查整完了", "officer", Intent.DONE),  # 哪样都: nothing, not "what"
+        ("有震感的时候我们专干要做哪些", "officer", Intent.QUESTION),
+        ("前一条取消", "officer", Intent.UNDO),
+        ("刚才报的完成记录撤销一下 还没搞完", "officer", Intent.UNDO),
+        (
+            "昨晚有震感 我连夜打电话问了小石坝几个组 没有人员伤亡 房屋也没发现裂缝 已经报街道了",
+            "officer",
+            Intent.DONE,
+        ),
         ("12345转来村里那件投诉 说鱼塘边没护栏的 已经回复办结", "officer", Intent.DONE),
     ],
 )
@@ -817,6 +827,11 @@ class _Sure:
         # from batches 148-151's dev rows read before use
         ("done", "@温泉村 小杨 你们的志愿者名单周五前报过来", "street", Intent.UNCLEAR),
         ("hazard", "你们社区的隐患照片抓紧发过来", "street", Intent.UNCLEAR),
+        # from batches 152-155's dev rows read before use: an incident handled
+        ("hazard", "昨晚十点多金色社区7栋一户人家油锅起火 我跟物业拿灭火器扑灭了 没人受伤",
+         "officer", Intent.DONE),
+        ("hazard", "11.20温泉村委会那边三轮车侧翻 我去现场帮着拉警戒线疏导车辆 一直弄到天黑",
+         "officer", Intent.DONE),
 
     ],
 )  # fmt: skip
@@ -850,6 +865,10 @@ def _read_sure(assistant: Assistant, sure_of: str, text: str, role: str) -> Unde
         ("done", "今天巡查了三组和四组 五组我没去", "officer", Intent.UNCLEAR),
         ("done", "今天上午王主任带队到青龙社区检查了燃气安全", "street", Intent.UNCLEAR),  # own
         ("hazard", "楼梯扶手断了 台阶有一格是松的", "officer", Intent.QUESTION),
+        ("hazard", "工地塔吊底下没拉警戒线 工人直接从下面过", "officer", Intent.DONE),
+        ("hazard", "烧烤摊液化气管子老化 裂了口子 我叫他先关阀门了", "officer", Intent.DONE),
+        ("hazard", "19日傍晚有辆电动车在楼道充电冒烟 已经扑灭了 但楼道里还停着七八辆在充",
+         "officer", Intent.DONE),
         ("hazard", "货架最上面一格是满的 压得变形了", "officer", Intent.QUESTION),
         ("done", "老村的疏散场地定在篮球场了，台账也建起了", "officer", Intent.UNCLEAR),  # a place
     ],

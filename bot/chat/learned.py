@@ -256,6 +256,13 @@ _PUT_AWAY = re.compile(
     r"(?<![被没未])(拉走|搬走|移走|挪走|运走|拆走|收走|收进(店|屋|家|室)|(?<!又)重新(走|布|拉)(过|好)?(线)?)"
     r"(?!.{0,12}(但是|不过|可是|就是|还是|又))"
 )
+# an incident the writer helped handle ("油锅起火 我跟物业拿灭火器扑灭了", "三轮车侧翻 我去现场
+# 帮着拉警戒线疏导车辆"): work on it (5.3, 7.3), offered beside a hazard
+_HANDLED = re.compile(
+    r"我(们)?[^，,。]{0,12}(扑灭|灭掉了|(?<![没未得])拉(了)?警戒线|疏导(交通|车辆|群众)|先期处置|"
+    r"(到场|现场)(处置|救援)|挨户(敲门|通知)|(人员|群众|住户)(疏散|转移)(了|出来|完毕))|"
+    r"第一时间(到场|赶到)"
+)
 # a leader's inspection: the street's own work when the street office tells it, news when
 # an officer does
 _LEADER_LED = re.compile(r"(领导|主任|书记|局长|镇长)[^，,。]{0,6}带(队|对)")
@@ -273,6 +280,7 @@ _DOUBTS = (
     (_CHECKED, {Intent.HAZARD}, Intent.DONE),
     (_FOUND_NOTHING, {Intent.HAZARD}, Intent.DONE),
     (_PUT_AWAY, {Intent.HAZARD}, Intent.FIX),
+    (_HANDLED, {Intent.HAZARD}, Intent.DONE),
     (_NOT_REPORTED, {Intent.HAZARD}, Intent.DONE),
     (_THEY_REPORT, {Intent.HAZARD, Intent.DONE}, Intent.UNCLEAR),
     (_PUBLICITY, {Intent.HAZARD}, Intent.DONE),

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from bot.chat import hazard_numbers
+from bot.chat.asking_words import ASKED_IF_DONE, CHECKLIST, HELP, NOT_A_QUESTION, QUESTION
 from bot.chat.intent_model import LinearModel, ReaderModel, features
 from bot.chat.intents import NUMBERED, RECORDING, Intent
 from bot.chat.item_cues import ITEM_CUES
@@ -31,23 +32,18 @@ from bot.chat.ledger_words import (
     not_fixed,
 )
 from bot.chat.understand import (
-    _CHECKLIST,
     _COMMAND,
     _DONE_WORDS,
     _ENTERPRISE,
     _FIX_WORDS,
     _FUTURE,
     _HAZARD_WORDS,
-    _HELP,
     _LATE_ENTRY,
     _NEGATED,
     _NO_HAZARD,
-    _NOT_A_QUESTION,
-    _QUESTION,
     _REPAIR,
     _REPORTED,
     _WEAK_HAZARD,
-    ASKED_IF_DONE,
     TaskMatch,
     Understander,
     Understanding,
@@ -601,7 +597,7 @@ def signals(rules: Understander, norm: str, role: str, has_photo: bool) -> list[
     flags = {
         "num": hazard_numbers.find(norm) is not None,
         "num_lead": hazard_numbers.find(norm, leading=True) is not None,
-        "q": bool(_QUESTION.search(_NOT_A_QUESTION.sub("", norm))),
+        "q": bool(QUESTION.search(NOT_A_QUESTION.sub("", norm))),
         "future": bool(_FUTURE.search(norm)),
         "reported": bool(_REPORTED.search(norm)),
         "done_w": bool(_DONE_WORDS.search(norm)),
@@ -609,11 +605,11 @@ def signals(rules: Understander, norm: str, role: str, has_photo: bool) -> list[
         "haz_w": bool(_HAZARD_WORDS.search(norm)),
         "weak_haz": bool(_WEAK_HAZARD.search(norm)),
         "nohaz": bool(_NO_HAZARD.search(norm)),
-        "checklist": bool(_CHECKLIST.search(norm)),
+        "checklist": bool(CHECKLIST.search(norm)),
         "negated": bool(_NEGATED.search(norm)),
         "repair": bool(_REPAIR.search(norm)),
         "fix_w": bool(_FIX_WORDS.search(norm)),
-        "help": bool(_HELP.search(norm)),
+        "help": bool(HELP.search(norm)),
         "command": norm.startswith("/"),
     }
     flags.update(ledger_signals(norm))

@@ -18,6 +18,15 @@ from datetime import date
 from typing import Any
 
 from bot.chat import hazard_numbers
+from bot.chat.asking_words import (
+    CHECKLIST,
+    GREETING,
+    HELP,
+    NOT_A_QUESTION,
+    QUESTION,
+    RULES_QUESTION,
+    WHEN_ASKED,
+)
 from bot.chat.intents import NUMBERED, Intent
 from bot.chat.ledger_words import UNDO, fix_denied, ledger_intent, not_fixed
 from bot.schedule.dates import FutureDateError, day_of_month, opening_day, parse_day
@@ -41,33 +50,6 @@ def as_command(text: str) -> str:
     return f"/start {bind.group(1).upper()}" if bind else text
 
 
-_HELP = re.compile(
-    r"(怎么用|咋个?用|如何使用|使用说明|说明书|你能(干|做)(啥|什么)|你会(干)?(啥|什么)|帮助|^help$|^菜单$|"
-    r"功能|怎么操作|咋个?操作|教(下|一下)?我|用法|命令|指令|格式|(怎么|咋个?|如何)(上传|发|删|撤销|撤回|补登|"
-    r"登记|绑定|改)|机器人|你是谁|不会用|发错了|先发图|先发字|"
-    # how to do something with the assistant, not what the rulebook requires
-    r"(怎么|咋个?|如何|怎样)(上)?报隐患|隐患(要|该|在这里)?(怎么|咋个?|如何|怎样)(报|上报|弄|填)|"
-    r"(照片|图片|相片|图)(要)?(怎么|咋个?|如何|怎样)(传|发|上传|补|对应)|"
-    r"(怎么|咋个?|如何|怎样)(给|往|把).{0,12}(补|传|发|上传)(照片|图)|"
-    r"(怎么|咋个?|如何|怎样)(导出|新增|添加|注册)|(开|新增|添加|加)(个|一个)?.{0,8}账号|"
-    r"(你|这个(东西|系统|机器人)?)能(干|做)(哪样|啥|什么)|第一次用|(要|该)?点哪(里|儿|个)|"
-    r"(加|加进|添加|录)(进)?系统|在这里(怎么|咋个?|如何)?(操作|弄|点)|(怎么|咋个?|如何)在这里|"
-    r"(补登|补录|补报).{0,8}(咋个?|怎么|如何)(弄|搞|操作|整)|"
-    # doing something in the assistant: "怎么把全年的台账导出来", "退回来的隐患咋个重新提交",
-    # "延期在这里咋个申请"
-    r"(怎么|咋个?|如何|怎样)(把|给).{0,10}(导出|提交|上传|撤回|删|(转|发|传)给你)|"
-    r"(怎么|咋个?|如何|怎样)重新(提交|上传|发|报)|在这(里|个?里面|里头|儿)(怎么|咋个?|如何)(申请|提交|报|发|批)|"
-    # "照片发不上来 咋整", "作废了的隐患还能恢复不"
-    r"(照片|图片|相片|图)[^，,。\s]{0,2}(发不|传不|上传不)[^。]{0,6}(咋|怎么|如何|怎样)|(作废|撤销|删)(了|掉)的[^，,。\s]{0,4}(还)?能(恢复|找回)|"
-    # "请问怎么一次发好几张照片", "报错了的隐患怎么作废 在哪里点"
-    r"(怎么|咋个?|如何|怎样)(一次|一起)(发|传)|在哪(里|儿)?点|"
-    # "你能帮我整点哪样", "延期要咋个申请 直接在这里发消息就行吗", "补登的时候日期咋个填",
-    # "怎么看自己报过的隐患", "用语音说你认得到不"
-    r"你(能|会|可以)(帮我)?(干|做|整|弄|办)(点|些)?(啥|什么|哪样|哪些)|"
-    r"(延期|补登|补录|销号|照片|图片|日期)(要|该|得)?(咋个?|怎么|如何|怎样)(申请|填|发|传|弄|写)|"
-    r"在这里(直接)?(发|说|打字|留言)|(怎么|咋个?|如何|在哪)(看|查)(到)?(我|自己)(们)?(报|交|发|登记)过?的|"
-    r"语音|打字)"
-)
 _HAZARD_REF = re.compile(
     r"(?:(?P<full>[\u4e00-\u9fff]{1,8}-20\d\d-\d{1,5})"
     r"|(?P<a>\d{1,4}|[一二三四五六七八九十]{1,3})\s*号\s*(?:隐患|问题)?"
@@ -87,23 +69,6 @@ _FIX_ONLY = re.compile(
 # Physical repairs ("栏杆焊好了", "出口已经打开了"): a fix when no task of the person is named.
 _REPAIR = re.compile(
     r"(焊|补|装|换|修|清|搬|拆|封|堵|挪|移|打开|撤|收|扶正|加装|配齐|配上)\S{0,2}(好|了|走|掉)"
-)
-# whether work was done, asked ("这周寻查做了没 我忘了", "做齐了没得"): progress, not a report
-ASKED_IF_DONE = r"(做|交|报|搞|弄|整|巡|查|齐|完)了没(有|得)?(?!(问题|事|人))"
-_CHECKLIST = re.compile(
-    r"((帮我|给我)(汇总|看|查|统计).{0,12}(完成情况|进度)|还有(啥|什么|哪些|多少|几)|还差|还欠|还剩|还要(完成|做|交|报|干)|(要|该|得)(干|做)(啥|什么|嘛|哪些)|"
-    r"待办|没做的|未完成|没完成|任务清单|我的清单|进度|todo|任务|有啥要(报|交|做|干)|"
-    r"干点啥|做点啥|(哪些|几个)[^\s，,。]{0,6}没(?!有?(人员|伤亡|人受伤|发现|啥|什么|问题|异常|事))|没(交|报|做|完成|整改|销号)的|还要(弄|搞|整)|哪样没|"
-    r"啥子要(做|干|弄|报)|(待|等着?|等待)(复核|审核|销号|验收)的|"
-    # "12月份的工作清单请列一下", "把下周要做的列一下": the list asked for
-    r"清单[^了，,。]{0,4}(列|发|给我|看|说)(一?下|出来|看)(?!了)|要(做|干|弄|交|报)的.{0,6}(列|发|给我|说)一?下|"
-    # "这周寻查做了没 我忘了", "超期的隐患有几个", "销号率现在多少了"
-    + ASKED_IF_DONE
-    + r"|(超期|逾期|过期)的?(隐患|任务)?.{0,4}(有|几|多少|哪些)|"
-    r"(销号率|完成率|整改率).{0,4}(现在|目前|多少了)|(现在|目前).{0,6}(销号率|完成率|整改率)|(了|过)没(有)?[哦啊呀嘛]?[?？]?$|^(看|查看|显示)?更多(的)?$)"
-)
-_WHEN_ASKED = re.compile(
-    r"(的时候|如果|遇到|万一|发生).{0,10}(要|该|得)(干|做|弄|搞)(啥|什么|哪些|哪样)"
 )
 _NEGATED = re.compile(
     r"(还没|还未|尚未|没有|没|还莫)(有)?(巡查|检查|交|报|开|做|完成|搞|弄|签|组织|召开|参加|整改|更新)"
@@ -219,22 +184,6 @@ _FUTURE = re.compile(
 )
 # Someone else's news ("张姐说她们村的演练搞完了") is not the sender's own report.
 _REPORTED = re.compile(r"(说|讲|听说)(她|他|它)们?")
-_GREETING = re.compile(
-    r"^(在吗|在不在|你好|您好|hello|hi|喂|早|早上好|收到|好的|嗯+|哦+|ok|谢谢|辛苦了)[!！。~～啊呀]*$"
-)
-_QUESTION = re.compile(
-    r"([?？]|吗|呢$|么[?？]?$|(了|过|来|好|完|有[\u4e00-\u9fff]{0,4})没[?？]*$|是.{0,12}吧[?？]*$|(?<![发交送递报拿转寄])给是|(?<!好)几(次|回|天|条|号|月|个人)|(?<!好)几个[?？吗呢啊呀]?$|(要|得|需要|该|开|搞|报|交)几|"
-    r"什么|啥|怎么|怎样|如何|多少|要不要|是否|哪|谁|多久|是不是|有没有|能不能|可不可以|"
-    r"需不需要|用不用|算不算|咋|是.{1,12}还是|算.{0,12}[不么][？?]*$|(达到|是|有|要)好多[？?]*$)"
-)
-_RULES_QUESTION = re.compile(
-    r"(算不算|来得及|可以吗|行不行|能不能|要不要|怎么|如何|多久|规定|要求|是否|还是|"
-    r"算.{0,8}吗|行吗)"
-)
-_NOT_A_QUESTION = re.compile(
-    r"(没|未|莫)(发现|有|得)?(啥|什么)(大)?(问题|异常|隐患)?|没啥事|没什么事|好几|"
-    r"(哪样|啥子?|什么|哪个|哪里)(都|也)(没|莫|不)"  # "哪样都没落下 这周巡查整完了": nothing left
-)
 _SEVERE = re.compile(r"重大(隐患)?|特别严重|非常严重")
 _ENTERPRISE = re.compile(
     r"([\u4e00-\u9fffA-Za-z0-9]{1,12}?(厂|公司|加油站|饭店|餐馆|餐厅|超市|工地|酒店|宾馆|市场|学校|仓库|作坊|"
@@ -427,12 +376,12 @@ class Understander:
 
     def intent(self, norm: str, role: str, has_photo: bool) -> Intent:
         content = re.sub(r"[\W_]+", "", norm)
-        if not content or _GREETING.match(norm):
+        if not content or GREETING.match(norm):
             return Intent.UNCLEAR
-        question = bool(_QUESTION.search(_NOT_A_QUESTION.sub("", norm)))
+        question = bool(QUESTION.search(NOT_A_QUESTION.sub("", norm)))
         if UNDO.search(norm) and not question:
             return Intent.UNDO
-        if len(norm) <= 25 and _HELP.search(norm):
+        if len(norm) <= 25 and HELP.search(norm):
             return Intent.HELP
         if ledger := ledger_intent(norm, role, has_photo, question):
             return ledger
@@ -452,14 +401,14 @@ class Understander:
             return Intent.FIX
         if (found or _MISSED_HAZARD.search(norm)) and not question and not _NO_HAZARD.search(norm):
             return Intent.HAZARD
-        if question and _WHEN_ASKED.search(norm):
+        if question and WHEN_ASKED.search(norm):
             return Intent.QUESTION  # "有震感的时候我们专干要做哪些": what the rules ask then
-        if _CHECKLIST.search(norm):
+        if CHECKLIST.search(norm):
             return Intent.CHECKLIST
         negated = _NEGATED.search(norm) and not _LATE_ENTRY.search(norm)
         if negated:
             return (
-                Intent.QUESTION if question and _RULES_QUESTION.search(norm) else Intent.CHECKLIST
+                Intent.QUESTION if question and RULES_QUESTION.search(norm) else Intent.CHECKLIST
             )
         done = (_DONE_WORDS.search(norm) or _LATE_ENTRY.search(norm)) and not question
         no_hazard = bool(_NO_HAZARD.search(norm)) and not re.search(r"(就是|但是|不过|只是)", norm)

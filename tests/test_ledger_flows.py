@@ -133,6 +133,39 @@ def test_cannot_fix_asks_for_more_time_and_the_street_decides(assistant, people,
     assert events[-2:] == ["extend_ask", "extend"]
 
 
+def test_the_extend_command_asks_at_once_and_the_street_sets_a_deadline_at_once(assistant, people):
+    officer, street = people["officer"], people["street"]
+    registered(officer, "发现加油站电线乱拉")
+    deadline = assistant.ws.ledger.select([2])[0].deadline
+    reply = officer.say("/extend 1 12月20日 要等材料")
+    assert "已提交" in reply and "12月20日" in reply, reply
+    assert any(r.notices for r in officer.last)  # the street office is asked
+    assert assistant.ws.ledger.select([2])[0].deadline == deadline  # not until it decides
+    assert "12月20日" in street.say("/extend 1 12月20日")  # the office's own: at once
+    assert assistant.ws.ledger.select([2])[0].deadline.isoformat() == "2026-12-20"
+    assert "12月25日" in street.say("/extend 1 12月25日")
+    assert assistant.ws.ledger.select([2])[0].deadline.isoformat() == "2026-12-25"
+
+
+@pytest.mark.parametrize("words", ["/extend", "/extend 1", "/extend 1 要等材料", "/extend 1 昨天"])
+def test_an_extend_command_without_a_day_to_come_says_how(assistant, people, words):
+    officer = people["officer"]
+    registered(officer, "发现加油站电线乱拉")
+    deadline = assistant.ws.ledger.select([2])[0].deadline
+    assert "用法：/extend" in officer.say(words)
+    assert assistant.ws.ledger.select([2])[0].deadline == deadline
+
+
+def test_an_extend_command_for_an_unknown_or_closed_hazard_changes_nothing(assistant, people):
+    officer = people["officer"]
+    registered(officer, "发现加油站电线乱拉")
+    assert "没有找到隐患" in officer.say("/extend 9 12月20日")
+    fixed(officer, 1)
+    reply = officer.say("/extend 1 12月20日")
+    assert "不能" in reply or "已整改" in reply, reply
+    assert state(assistant, 1) == "已整改待复核"
+
+
 def test_a_fix_in_words_is_confirmed_first(assistant, people):
     officer = people["officer"]
     registered(officer, "发现加油站电线乱拉")

@@ -93,6 +93,13 @@ COMMANDS: tuple[Command, ...] = (
         run=lambda f, p, m, a: [f.hazards.void_cmd(p, m, a)],
     ),
     Command(
+        "extend",
+        MEMBERS,
+        Intent.EXTEND,
+        run=lambda f, p, m, a: [f.hazards.extend_cmd(p, m, a)],
+        aliases=("delay",),
+    ),
+    Command(
         "report", OFFICE, run=lambda f, p, m, a: f.office.report(p, a), denied="report.street_only"
     ),
     Command(

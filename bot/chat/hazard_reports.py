@@ -18,6 +18,7 @@ from bot.errors import UserError
 from bot.records.evidence import EvidenceFile
 from bot.records.hazards import AFTER, CLOSED, FIXED, OPEN, SITE, VOID, Hazard
 from bot.records.org import Person
+from bot.schedule.deadline_words import parse_until
 from bot.schedule.wording import md
 from bot.texts import t
 from bot.workspace import Workspace
@@ -239,6 +240,22 @@ class HazardReports:
         )
 
     # ---- more time, more photos -----------------------------------------------------------
+
+    def extend_cmd(self, person: Person, msg: Incoming, args: str) -> Reply:
+        """/extend N 12月20日 [原因]: an officer asks for that deadline (the street office
+        decides); the street office sets it at once. Without a day still to come, the usage."""
+        parts = args.split(maxsplit=1)
+        if not parts:
+            return Reply(t("hazard.extend_usage"))
+        today = self.ws.today()
+        hazard = self.ws.ledger.find(person, parts[0], today)
+        rest = parts[1].strip() if len(parts) > 1 else ""
+        until = parse_until(rest, today, hazard.deadline) if rest else None
+        if until is None or until <= today:
+            return Reply(t("hazard.extend_usage"))
+        if person.role in ("street", "admin"):
+            return self.extend(person, hazard, until, msg.source)
+        return self.ask_extension(person, hazard, until, rest, msg.source)
 
     def ask_extension(
         self, person: Person, hazard: Hazard, until: date, reason: str, source: str | None

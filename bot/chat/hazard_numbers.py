@@ -21,7 +21,7 @@ _KEYED = re.compile(
     # a bare 号 said to be a number ("木料全部挪开了 号是50")
     r"(?<![\u4e00-\u9fff\w])号(?=\s*(?:应该|应当)?\s*(?:是|为)))\s*[:：]?\s*"
     r"(?:(?<=号)\s*(?:应该|应当)?\s*(?:是|为)\s*)?"  # "编号是26", "单号为 12", "编号应该是51"
-    rf"{_NUM}(?![\d{_CN}]|\s*[个家处人次份条月日天年点时分])"
+    rf"{_NUM}(?![\d{_CN}]|\s*(?:[个家处人次份条日天年点时分]|月(?![底初中末])))"  # No.50 月底前…
 )
 _BRACKET = re.compile(rf"[【\[［]\s*{_NUM}\s*号?\s*[】\]］]")
 # 第12号, 第12个隐患, and a bare 第39 before a space or a stop ("第39 仓库的货码好了")
@@ -47,7 +47,12 @@ _LEADING_HAO = re.compile(
     + _DAY_AFTER.format(before="前(?![几两]天)").replace("当天|", r"当天(?!\s*就)|")
     + ")"
 )  # ... and "7号 当天就整改好了": fixed the day it was reported
-_THAT = re.compile(r"那(?:个|条|处)\s*(\d{1,4})(?!\d)")
+_THAT = re.compile(
+    rf"那(?:个|条|处)\s*(\d{{1,4}}|[{_CN}]{{1,4}})(?![\d{_CN}])"
+    r"(?![个家处人次份条月日天年点时分楼栋组户村队层米])"
+)  # "那个12 清走了", "那个十七 护栏装好了", "那个48 楼梯间…"; not 那个三组, 那个5楼
+# a zero-padded number standing alone ("同意销号 0017"): a hazard's, as numbers are shown
+_PADDED = re.compile(r"(?:^|(?<=[\s,，:：、]))(0\d{2,4})(?=$|[\s,，。:：、])")
 _LEADING = re.compile(rf"^\s*(?:(0\d{{1,4}})(?!\d)|(\d{{1,3}}|[{_CN}]{{1,4}})(?=\s|[,，:：、]|$))")
 _DATE_AFTER = re.compile(r"^\s*[./月-]\s*\d")
 
@@ -141,7 +146,7 @@ def find(text: str, leading: bool = False) -> str | None:
     ("12 已处理好") counts too (only when the message is known to be about a hazard)."""
     if m := _FULL.search(text):
         return f"{m.group(1)}-{m.group(2)}-{int(m.group(3)):04d}"
-    for pattern in (_KEYED, _BRACKET, _ORDINAL, _HAO, _THAT):
+    for pattern in (_KEYED, _BRACKET, _ORDINAL, _HAO, _THAT, _PADDED):
         for m in pattern.finditer(text):
             if _DATE_AFTER.match(text[m.end() :]) and pattern is not _BRACKET:
                 continue

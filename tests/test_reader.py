@@ -49,6 +49,8 @@ from tests.support.chat import Chat
         ("No.50 月底前改不完 要换整个仓库的货架 申请延期", "50"),  # batches 158-159
         ("那个十七 护栏装好了", "17"),
         ("同意销号 0017", "17"),
+        ("连然2026-0057 厂房里乱拉的线都拆了 重新布的线走桥架", "连然-2026-0057"),  # batch 163
+        ("补一张0018的照片", "18"),
         ("18号房东说过完年再改 申请延期", "18"),
     ],
 )
@@ -107,6 +109,7 @@ def test_a_message_that_opens_with_a_hazard_number(text: str, opens: bool):
         "门牌号是50 的那家电线乱拉",
         "那个三组的巡查搞完了",
         "今天0830开的会",
+        "巡查记录2026-11交了",
         "我手机号是13812345678",
     ],
 )
@@ -452,8 +455,16 @@ def test_of_two_numbers_the_one_the_action_follows(assistant: Assistant, text, n
     assert u.intent == Intent.VOID and u.hazard == number, u
 
 
-def test_the_number_a_writer_says_they_meant_is_the_one_acted_on():
-    assert hazard_numbers.find_acted("十一号没改 我说的是十号整改好了") == "10"  # batch 150
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("十一号没改 我说的是十号整改好了", "10"),  # batch 150
+        ("11号修好了。更正：是1号修好了 11号是别个社区的", "1"),  # batch 161
+        ("编号12的照片 更正 是编号21的", "21"),
+    ],
+)
+def test_the_number_a_writer_says_they_meant_is_the_one_acted_on(text, number):
+    assert hazard_numbers.find_acted(text) == number
 
 
 def test_a_retaken_photo_accepted_is_not_a_rejection(assistant: Assistant):
@@ -685,6 +696,10 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
         ("隐患整改好了在这里咋个上报", "officer", Intent.HELP),  # batches 156-159
         ("怎么查看各街道的数据汇总", "admin", Intent.HELP),
         ("加工厂行车钢丝绳断股了还在吊东西", "officer", Intent.HAZARD),
+        ("11月3日查的那家砖厂 传送带没有防护罩 当时忘记报了", "officer", Intent.HAZARD),  # b162
+        ("我要登记巡查 咋个登嘛", "officer", Intent.HELP),  # batches 160-163
+        ("请问隐患整改照片一次能发几张？", "officer", Intent.HELP),
+        ("退回来的那几个现在是啥状态", "officer", Intent.CHECKLIST),
         ("问题隐患和制度措施两个清单今年还莫更新", "street", Intent.CHECKLIST),
         (
             "11.20那次巡查漏报了一个：小石坝砖厂传送带没有防护罩，现在补报",

@@ -14,7 +14,9 @@ from knowledge.textnorm import cn_to_int
 
 _CN = "零〇一二两三四五六七八九十百"
 _NUM = rf"(\d{{1,5}}|[{_CN}]{{1,4}})"
-_FULL = re.compile(r"([\u4e00-\u9fff]{1,8})\s*-\s*(20\d\d)\s*-\s*(\d{1,5})")
+_FULL = re.compile(
+    r"([\u4e00-\u9fff]{1,8})(?:\s*-\s*(20\d\d)\s*-\s*(\d{1,5})|(20\d\d)\s*-\s*(0\d{3}))"
+)  # 连然-2026-0012, and 连然2026-0057 with its number padded (never 今天2026-11)
 # a word that names what follows as a hazard number
 _KEYED = re.compile(
     r"(?:隐患(?:单|编)?号|整改单号|单号|编号|序号|[Nn][Oo]\s*[.．:：]?|[#＃]|隐患|"
@@ -52,7 +54,8 @@ _THAT = re.compile(
     r"(?![个家处人次份条月日天年点时分楼栋组户村队层米])"
 )  # "那个12 清走了", "那个十七 护栏装好了", "那个48 楼梯间…"; not 那个三组, 那个5楼
 # a zero-padded number standing alone ("同意销号 0017"): a hazard's, as numbers are shown
-_PADDED = re.compile(r"(?:^|(?<=[\s,，:：、]))(0\d{2,4})(?=$|[\s,，。:：、])")
+_PADDED = re.compile(r"(?:^|(?<=[\s,，:：、]))(0\d{2,4})(?=$|[\s,，。:：、的号])")
+_PADDED_00 = re.compile(r"(?<![\d.:：/-])(00\d{2})(?![\d.:：/-])")  # "补一张0018的照片"
 _LEADING = re.compile(rf"^\s*(?:(0\d{{1,4}})(?!\d)|(\d{{1,3}}|[{_CN}]{{1,4}})(?=\s|[,，:：、]|$))")
 _DATE_AFTER = re.compile(r"^\s*[./月-]\s*\d")
 
@@ -145,8 +148,8 @@ def find(text: str, leading: bool = False) -> str | None:
     """The hazard a message names, or None. ``leading``: a bare number at the start
     ("12 已处理好") counts too (only when the message is known to be about a hazard)."""
     if m := _FULL.search(text):
-        return f"{m.group(1)}-{m.group(2)}-{int(m.group(3)):04d}"
-    for pattern in (_KEYED, _BRACKET, _ORDINAL, _HAO, _THAT, _PADDED):
+        return f"{m.group(1)}-{m.group(2) or m.group(4)}-{int(m.group(3) or m.group(5)):04d}"
+    for pattern in (_KEYED, _BRACKET, _ORDINAL, _HAO, _THAT, _PADDED, _PADDED_00):
         for m in pattern.finditer(text):
             if _DATE_AFTER.match(text[m.end() :]) and pattern is not _BRACKET:
                 continue
@@ -177,7 +180,7 @@ def opens_with(text: str) -> bool:
 
 _CORRECTED = re.compile(
     r"((不对|不是不是|说错了|搞错了|记错了|打错了)[\s,，。]*(是|应该是)?|(哦|噢|喔)[\s,，。]*(是|应该是)|"
-    r"我说的是)"  # "十一号没改 我说的是十号整该好了": 10
+    r"我说的是|更正[\s,，。:：]*(是|应该是)?)"  # "十一号没改 我说的是十号整该好了": 10
 )
 # the hazard named as the one reported ("老村5号那户的软管换了 就是前天报的二十一号"): that one
 _NAMED_AS_REPORTED = re.compile(

@@ -238,6 +238,8 @@ def test_future_days_are_refused(text: str):
         ("10月的巡查记录", "month", date(2026, 10, 1)),
         ("本季度党委会", "quarter", WED),
         ("11月2号补了一次巡查 算10月最后那周的", "week", date(2026, 10, 31)),
+        ("10月最后那周的巡查 我是11月2号补去的 算10月底那周哈", "week", date(2026, 10, 31)),
+        ("W47那次今天才补上", "week", date(2026, 11, 16)),  # batch 166
         # this year's, and the week that holds November's last Thursday (Nov 30 is a Monday)
         ("这是11月最后一周的巡查记录", "week", date(2026, 11, 29)),
         ("12月最后一周的巡查", "week", date(2025, 12, 28)),  # 2025's ends on a Wednesday

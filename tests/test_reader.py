@@ -700,6 +700,10 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
         ("我要登记巡查 咋个登嘛", "officer", Intent.HELP),  # batches 160-163
         ("请问隐患整改照片一次能发几张？", "officer", Intent.HELP),
         ("退回来的那几个现在是啥状态", "officer", Intent.CHECKLIST),
+        ("57号 那户老房子去年就拆了 我弄错了 麻烦撤销", "officer", Intent.VOID),  # b164-167
+        ("一条消息能发几张图", "officer", Intent.HELP),
+        ("报隐患要填哪些东西 咋个报", "officer", Intent.HELP),
+        ("怎么给连然街道新加一个社区", "admin", Intent.HELP),
         ("问题隐患和制度措施两个清单今年还莫更新", "street", Intent.CHECKLIST),
         (
             "11.20那次巡查漏报了一个：小石坝砖厂传送带没有防护罩，现在补报",

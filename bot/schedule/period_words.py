@@ -17,8 +17,9 @@ _WEEK_OF = re.compile(
     rf"(?<![\d.]){_NUM}\s*月\s*{_NUM}\s*[日号]?\s*(那周|那一周|那个?星期|那个?礼拜|所在的?周)"
 )
 _LAST_WEEK_OF = re.compile(
-    rf"(?<![\d.]){_NUM}\s*月(?:份)?的?\s*(?:最后|最末)(?:一|那)?个?(?:周|星期|礼拜)"
-)
+    rf"(?<![\d.]){_NUM}\s*月(?:份)?的?\s*"
+    r"(?:(?:最后|最末)(?:一|那)?个?|(?:底|末)的?(?:那|最后)?(?:一)?个?)(?:周|星期|礼拜)"
+)  # 10月最后那周, 10月底那周
 _PERIOD_WORDS = [
     # 上周 / 这周, not 上周五 (a day: the period is the one that day falls in)
     (re.compile(rf"上上(个)?(周|星期|礼拜)(?!{_DAY_OF_WEEK})"), "week", -2),
@@ -46,7 +47,8 @@ _LAST_YEAR_MONTH = re.compile(
 )
 # a week by its number ("第46周", "47周那次"), not a count of weeks ("3周内", "两周后")
 _WEEK_NUMBER = re.compile(
-    r"第\s*(\d{1,2})\s*周(?!内|之内|以内|后|前)|(?<![\d.第续共近前这来])([1-5]\d)\s*周(?=\s*那)"
+    r"第\s*(\d{1,2})\s*周(?!内|之内|以内|后|前)|(?<![\d.第续共近前这来])([1-5]\d)\s*周(?=\s*那)|"
+    r"(?<![A-Za-z])[Ww](\d{1,2})(?![\d.])"  # "W47那次今天才补上"
 )
 _NAMED_QUARTER = re.compile(r"(?:第)?([一二三四1-4])\s*季度")
 # "2025年四季度的党工委会 今年1月6号补开的": that year's quarter
@@ -122,7 +124,9 @@ def _named_period(text: str, today: date) -> PeriodHint | None:
         day := _valid(today.year, _num(m.group(1)), _num(m.group(2)))
     ):
         return PeriodHint("week", day if day <= today else day.replace(year=day.year - 1))
-    if (m := _WEEK_NUMBER.search(text)) and 1 <= (week := int(m.group(1) or m.group(2))) <= 52:
+    if (m := _WEEK_NUMBER.search(text)) and 1 <= (
+        week := int(m.group(1) or m.group(2) or m.group(3))
+    ) <= 52:
         monday = date.fromisocalendar(today.year, week, 1)  # "47周那次巡查今天才补去"
         if monday > today:
             monday = date.fromisocalendar(today.year - 1, week, 1)

@@ -51,6 +51,7 @@ from tests.support.chat import Chat
         ("同意销号 0017", "17"),
         ("连然2026-0057 厂房里乱拉的线都拆了 重新布的线走桥架", "连然-2026-0057"),  # batch 163
         ("补一张0018的照片", "18"),
+        ("复核不通过 52号楼道里还有两辆车在充电", "52"),  # a corridor, not building 52
         ("18号房东说过完年再改 申请延期", "18"),
     ],
 )
@@ -704,6 +705,10 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
         ("一条消息能发几张图", "officer", Intent.HELP),
         ("报隐患要填哪些东西 咋个报", "officer", Intent.HELP),
         ("怎么给连然街道新加一个社区", "admin", Intent.HELP),
+        ("你都能帮我干些啥", "officer", Intent.HELP),  # batches 168-171
+        ("undo上一条", "officer", Intent.UNDO),
+        ("这礼拜要搞哪些", "officer", Intent.CHECKLIST),
+        ("today巡查done 👍", "officer", Intent.DONE),
         ("问题隐患和制度措施两个清单今年还莫更新", "street", Intent.CHECKLIST),
         (
             "11.20那次巡查漏报了一个：小石坝砖厂传送带没有防护罩，现在补报",
@@ -857,6 +862,11 @@ class _Sure:
         # from batches 148-151's dev rows read before use
         ("done", "@温泉村 小杨 你们的志愿者名单周五前报过来", "street", Intent.UNCLEAR),
         ("hazard", "你们社区的隐患照片抓紧发过来", "street", Intent.UNCLEAR),
+        # batches 168-171
+        ("hazard", "那个煤气味的 查出来是减压阀坏了 燃气公司上午来换了 现在没得味道了", "officer",
+         Intent.FIX),
+        ("done", "我们温泉村上个月在村委会门口搞了安全生产法律法规宣讲 这个归哪一条", "officer",
+         Intent.QUESTION),
         # batch 157
         ("done", "宏观联络员那个月报表 莫得异常的月份给也要报", "officer", Intent.QUESTION),
         # from batches 152-155's dev rows read before use: an incident handled

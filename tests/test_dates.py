@@ -28,6 +28,7 @@ WED = date(2026, 11, 25)
         ("11月3日巡查补录", date(2026, 11, 3)),
         ("11月3号", date(2026, 11, 3)),
         ("12月28日", date(2025, 12, 28)),
+        ("去年12月3号巡查了", date(2025, 12, 3)),
         ("2026-05-13搞的演练", date(2026, 5, 13)),
         ("巡查 11.20", date(2026, 11, 20)),
         ("本周巡查已完成", None),
@@ -222,7 +223,16 @@ def test_days(text: str, expected: date | None):
     assert parse_day(text, WED) == expected
 
 
-@pytest.mark.parametrize("text", ["明天巡查", "本周五巡查了", "2026-12-01 开了会"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "明天巡查",
+        "本周五巡查了",
+        "2026-12-01 开了会",
+        "【巡查计划】11月26日 金色社区 小餐馆8家 出租屋3栋",  # batch 175: days to come,
+        "12月3号巡查了",  # never last year's
+    ],
+)
 def test_future_days_are_refused(text: str):
     with pytest.raises(FutureDateError):
         parse_day(text, WED)

@@ -862,6 +862,8 @@ class _Sure:
         # from batches 148-151's dev rows read before use
         ("done", "@温泉村 小杨 你们的志愿者名单周五前报过来", "street", Intent.UNCLEAR),
         ("hazard", "你们社区的隐患照片抓紧发过来", "street", Intent.UNCLEAR),
+        ("done", "前天晚上停电了 巡查推到今天晚上", "officer", Intent.UNCLEAR),  # batch 173
+        ("fix", "物业那边说消防通道清出来了 48号 等我去复查", "officer", Intent.UNCLEAR),  # b175
         # batches 168-171
         ("hazard", "那个煤气味的 查出来是减压阀坏了 燃气公司上午来换了 现在没得味道了", "officer",
          Intent.FIX),

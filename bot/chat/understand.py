@@ -358,7 +358,7 @@ class Understander:
         if intent == Intent.UNDO:
             return Understanding(Intent.UNDO, confidence=0.8, text=raw)
         if intent == Intent.HAZARD:
-            return self._hazard(raw, norm, today)
+            return hazard_reading(raw, norm, today)
         if intent == Intent.DONE:
             return self._done(norm, role, today, period_of, explicit=False, ranked=ranked)
         if intent == Intent.QUESTION:
@@ -460,7 +460,7 @@ class Understander:
                 return replace(u, alternatives=(Intent.UNCLEAR,), confidence=0.5, text=args)
             return u
         if intent == Intent.HAZARD:
-            return self._hazard(args, normalize(args), today, command=name)
+            return hazard_reading(args, normalize(args), today, command=name)
         if intent == Intent.QUESTION:
             found = self.search(args) if args else None
             codes = found.codes[:3] if found else []
@@ -600,29 +600,6 @@ class Understander:
         top = scored[0].score
         return [m for m in scored if m.score >= top - 0.5]
 
-    # ---- hazards ---------------------------------------------------------------------
-
-    def _hazard(
-        self, raw: str, norm: str, today: date, command: str | None = None
-    ) -> Understanding:
-        description = _LEAD.sub("", raw.strip()) or raw.strip()
-        enterprise = _ENTERPRISE.search(description)
-        place = _PLACE.search(description)
-        try:
-            day = parse_day(norm, today) or today
-        except FutureDateError:
-            day = today
-        return Understanding(
-            Intent.HAZARD,
-            date=day.isoformat(),
-            confidence=0.8 if description else 0.3,
-            text=description,
-            command=command,
-            severity="重大" if _SEVERE.search(norm) else "一般",
-            place=place.group(1) if place else "",
-            enterprise=enterprise.group(1) if enterprise else "",
-        )
-
     def _numbered(
         self,
         intent: Intent,
@@ -660,3 +637,26 @@ class Understander:
             text=note,
             command=command,
         )
+
+
+def hazard_reading(raw: str, norm: str, today: date, command: str | None = None) -> Understanding:
+    """A new hazard as its words tell it: the description without its lead (发现…), the day
+    found (today when none is said, or one still to come), the place, the enterprise and how
+    severe."""
+    description = _LEAD.sub("", raw.strip()) or raw.strip()
+    enterprise = _ENTERPRISE.search(description)
+    place = _PLACE.search(description)
+    try:
+        day = parse_day(norm, today) or today
+    except FutureDateError:
+        day = today
+    return Understanding(
+        Intent.HAZARD,
+        date=day.isoformat(),
+        confidence=0.8 if description else 0.3,
+        text=description,
+        command=command,
+        severity="重大" if _SEVERE.search(norm) else "一般",
+        place=place.group(1) if place else "",
+        enterprise=enterprise.group(1) if enterprise else "",
+    )

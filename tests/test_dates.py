@@ -215,7 +215,10 @@ WED = date(2026, 11, 25)
         ("今年1-10月事故起数和死亡人数统计比对完", None),
         ("4-5个人去查了", None),
         ("11-1的巡查补登", date(2026, 11, 1)),
-        ("预案培训通知发了 定在12月3号", None),  # batch 150: a day set, never last year's
+        ("12月10号的检查方案今天报给街道了", WED),  # a review's: the day to come is not the work's
+        ("约好11月23号去砖厂检查 已经查完了", date(2026, 11, 23)),  # a day set and kept
+        ("11.24 人员密集场所检查做了", date(2026, 11, 24)),  # 人员, not a count of people
+        ("11.23 天然气站检查完了", date(2026, 11, 23)),
         ("演练改到11月24号搞的", date(2026, 11, 24)),  # moved to a day, and done on it
     ],
 )
@@ -231,6 +234,7 @@ def test_days(text: str, expected: date | None):
         "2026-12-01 开了会",
         "【巡查计划】11月26日 金色社区 小餐馆8家 出租屋3栋",  # batch 175: days to come,
         "12月3号巡查了",  # never last year's
+        "预案培训通知发了 定在12月3号",  # batch 150
     ],
 )
 def test_future_days_are_refused(text: str):
@@ -252,8 +256,8 @@ def test_future_days_are_refused(text: str):
         ("W47那次今天才补上", "week", date(2026, 11, 16)),  # batch 166
         # this year's, and the week that holds November's last Thursday (Nov 30 is a Monday)
         ("这是11月最后一周的巡查记录", "week", date(2026, 11, 29)),
-        ("12月最后一周的巡查", "week", date(2025, 12, 28)),  # 2025's ends on a Wednesday
-        ("9月最后那个礼拜的巡查补登", "week", date(2026, 9, 27)),  # Sept 30 is a Wednesday
+        ("12月最后一周的巡查", "week", date(2025, 12, 31)),  # past: the week of its last day
+        ("9月最后那个礼拜的巡查补登", "week", date(2026, 9, 30)),
         ("10月份的专题会议拖到这个月2号才开，算10月的", "month", date(2026, 10, 1)),
         ("第三季度", "quarter", date(2026, 7, 1)),
         ("今年的年报", "year", WED),

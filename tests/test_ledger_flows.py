@@ -147,6 +147,32 @@ def test_the_extend_command_asks_at_once_and_the_street_sets_a_deadline_at_once(
     assert assistant.ws.ledger.select([2])[0].deadline.isoformat() == "2026-12-25"
 
 
+def test_a_street_extend_settles_the_open_request_and_the_reason_is_the_words_after_the_day(
+    assistant, people
+):
+    officer, street = people["officer"], people["street"]
+    registered(officer, "发现加油站电线乱拉")
+    officer.say("/extend 1号 12月20日 要等材料")  # 1号 as well as 1
+    notice = next(n for r in officer.last for n in r.notices)
+    assert "12月20日 要等材料" not in notice.reply.text and "要等材料" in notice.reply.text
+    street.say("/extend 1 12月底")  # that month's end, not this one's
+    assert assistant.ws.ledger.select([2])[0].deadline.isoformat() == "2026-12-31"
+    states = [r["state"] for r in assistant.ws.store.rows("SELECT state FROM extensions")]
+    assert states == ["granted"]
+    assert "已提交" in officer.say("/extend 1 2027年1月10日")  # asking again is possible
+
+
+@pytest.mark.parametrize("who", ["officer", "street"])
+def test_an_extend_command_delivered_twice_records_and_tells_once(assistant, people, who):
+    registered(people["officer"], "发现加油站电线乱拉")
+    chat = people[who]
+    msg = chat.incoming("/extend 1 12月20日")
+    first, again = assistant.handle(msg), assistant.handle(msg)
+    assert any(r.notices for r in first) and not any(r.notices for r in again)
+    events = [e["action"] for e in assistant.ws.ledger.history(1)]
+    assert events.count("extend_ask" if who == "officer" else "extend") == 1
+
+
 @pytest.mark.parametrize("words", ["/extend", "/extend 1", "/extend 1 要等材料", "/extend 1 昨天"])
 def test_an_extend_command_without_a_day_to_come_says_how(assistant, people, words):
     officer = people["officer"]

@@ -51,7 +51,6 @@ from tests.support.chat import Chat
         ("同意销号 0017", "17"),
         ("连然2026-0057 厂房里乱拉的线都拆了 重新布的线走桥架", "连然-2026-0057"),  # batch 163
         ("补一张0018的照片", "18"),
-        ("复核不通过 52号楼道里还有两辆车在充电", "52"),  # a corridor, not building 52
         ("18号房东说过完年再改 申请延期", "18"),
     ],
 )
@@ -111,6 +110,13 @@ def test_a_message_that_opens_with_a_hazard_number(text: str, opens: bool):
         "那个三组的巡查搞完了",
         "今天0830开的会",
         "巡查记录2026-11交了",
+        # a review's: a building's stairwell, a door plate, a room, words that start with a numeral
+        "温泉小区5号楼道堆的杂物清走了",
+        "门牌0012的铺面 插线板换好了",
+        "3楼 0203 房间的插座换好了",
+        "那个一直漏水的水管修好了",
+        "那个五金店门口的杂物清走了",
+        "那个十字路口的电线杆倾斜了",
         "我手机号是13812345678",
     ],
 )
@@ -170,6 +176,46 @@ def test_a_new_deadline_in_words():
 def test_refusals_are_never_the_positive_action(assistant: Assistant, text, role, barred):
     u = assistant.understand(text, role)
     assert u.intent not in barred, u.as_json()
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "barred"),
+    [
+        # a review's cases of this session's rules reading too much
+        ("刚才说的那个招牌已经撤了", "officer", {"undo"}),  # a sign taken down
+        ("12号那家 老板说工人搞错了 已经撤了", "officer", {"void"}),
+        ("12号的棚子 11.24撤掉了", "officer", {"void"}),
+        ("小卖部的灭火器 问老板放在哪点 他说莫得", "officer", {"help"}),
+        ("十几家店都查过来了", "officer", {"unclear"}),
+        ("那个三轮车拉走了 合格", "street", {"verify"}),  # no hazard 3 named
+    ],
+)
+def test_this_sessions_rules_leave_these_alone(assistant: Assistant, text, role, barred):
+    u = assistant.understand(text, role)
+    assert u.intent not in barred and not (u.intent == Intent.VERIFY and u.hazard), u.as_json()
+
+
+@pytest.mark.parametrize(
+    "text", ["上周的演练搞了 为什么都没记上", "12号早就改好了 为什么都没人来销号"]
+)
+def test_asking_why_a_record_is_missing_is_never_proposed_alone(assistant: Assistant, text):
+    u = assistant.understand(text, "officer")
+    assert u.intent not in (Intent.DONE, Intent.FIX) or u.clarifies, u.as_json()
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "until"),
+    [
+        ("申请延期 5号隐患12月底前完成", "5", "2026-12-31"),
+        ("3号隐患申请延期到12.20 天冷水泥没干", "3", "2026-12-20"),
+        ("No.50 月底前改不完 申请延期", "50", "2026-11-30"),
+    ],
+)
+def test_the_month_after_a_hazard_number_is_its_deadline(
+    assistant: Assistant, text, number, until
+):
+    u = assistant.understand(text, "officer")
+    assert (u.intent, u.hazard, u.date) == (Intent.EXTEND, number, until), u.as_json()
 
 
 def test_the_model_can_be_missing(tmp_path: Path, library):

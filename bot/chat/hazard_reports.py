@@ -248,18 +248,21 @@ class HazardReports:
         if not parts:
             return Reply(t("hazard.extend_usage"))
         today = self.ws.today()
-        hazard = self.ws.ledger.find(person, parts[0], today)
+        hazard = self.ws.ledger.find(person, parts[0].rstrip("号"), today)  # 12 or 12号
         rest = parts[1].strip() if len(parts) > 1 else ""
         until = parse_until(rest, today, hazard.deadline) if rest else None
         if until is None or until <= today:
             return Reply(t("hazard.extend_usage"))
+        words = rest.split(maxsplit=1)  # the reason: what follows the day, when it comes first
+        reason = words[1] if len(words) > 1 and parse_until(words[0], today) == until else rest
         if person.role in ("street", "admin"):
             return self.extend(person, hazard, until, msg.source)
-        return self.ask_extension(person, hazard, until, rest, msg.source)
+        return self.ask_extension(person, hazard, until, reason, msg.source)
 
     def ask_extension(
         self, person: Person, hazard: Hazard, until: date, reason: str, source: str | None
     ) -> Reply:
+        asked_before = source is not None and self.ws.deadlines.asked_from(source)
         request = self.ws.deadlines.ask(person, hazard, until, reason, source=source)
         text = t("hazard.notify_extend_ask", number=hazard.number, until=md(until), reason=reason)
         rows = (
@@ -269,7 +272,8 @@ class HazardReports:
             ),
         )
         people = [p for p in self.ws.org.people_of_unit(hazard.street_id) if p.role == "street"]
-        notices = tuple(Notice(p.id, Reply(text, rows)) for p in people)
+        # a repeated message records once and tells the street office once
+        notices = () if asked_before else tuple(Notice(p.id, Reply(text, rows)) for p in people)
         return Reply(
             t("hazard.extend_asked", number=hazard.number, until=md(until)),
             recorded=True,
@@ -293,10 +297,11 @@ class HazardReports:
                      meta={"hazard_id": h.id})  # fmt: skip
 
     def extend(self, person: Person, hazard: Hazard, until: date, source: str | None) -> Reply:
-        h = self.ws.deadlines.extend(person, hazard, until, source=source).hazard
+        result = self.ws.deadlines.extend(person, hazard, until, source=source)
+        h = result.hazard
         text = t("hazard.extend_granted", number=h.number, deadline=md(h.deadline))
-        return Reply(text, recorded=True, notices=self.notify_unit(h, text),
-                     meta={"hazard_id": h.id})  # fmt: skip
+        notices = () if result.duplicate else self.notify_unit(h, text)
+        return Reply(text, recorded=True, notices=notices, meta={"hazard_id": h.id})
 
     def add_photos(
         self,

@@ -74,10 +74,16 @@ class Deadlines:
             self.store.audit(person.id, "hazard.extend_decide", hazard=hazard.id, grant=grant)
         return HazardResult(self.ledger.reload(hazard))
 
+    def asked_from(self, source: str) -> bool:
+        """Whether a request for more time was already recorded from this message."""
+        return self.store.one("SELECT id FROM extensions WHERE source = ?", [source]) is not None
+
     def extend(
         self, person: Person, hazard: Hazard, until: date, *, source: str | None = None
     ) -> HazardResult:
-        """The street office sets a later deadline itself."""
+        """The street office sets a later deadline itself; a request still open for the hazard
+        is settled by it (granted when it asked for no later a day, else refused), so it never
+        waits for a decision that can no longer be taken."""
         self.ledger.check_verifier(person, hazard)
         with self.store.write():
             if done := self.ledger.replayed(source, hazard):
@@ -85,6 +91,14 @@ class Deadlines:
             current = self.ledger.reload(hazard)
             self._check_later(current, until)
             self.move(person, current, until, source)
+            for request in self.store.rows(
+                "SELECT * FROM extensions WHERE hazard_id = ? AND state = 'asked'", [hazard.id]
+            ):
+                granted = date.fromisoformat(request["until"]) <= until
+                self.store.db.execute(
+                    "UPDATE extensions SET state = ?, decided_by = ?, decided_at = ? WHERE id = ?",
+                    ["granted" if granted else "refused", person.id, now_iso(), request["id"]],
+                )
         return HazardResult(self.ledger.reload(hazard))
 
     @staticmethod

@@ -61,8 +61,8 @@ _SHORT_MD = re.compile(
     r"(?<![\d.第])(1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])"
     # not 3.2栋 nor 5.2条 (but 11/24组织, 11.20条幅), nor a range of months or a count
     # ("今年1-10月事故起数", "3-5个人")
-    r"(?![\d/.-]|\s*(?:栋|幢|号楼|号院|楼|单元|组(?!织)|户|家|层|队|条(?!幅)|款|项(?!目)"
-    r"|月|个|人|名|次|岁|年|天|万|米|公里|吨))"
+    r"(?![\d/.-]|\s*(?:栋|幢|号楼|号院|楼|单元|组(?!织)|户|家|层|队|条(?!幅)|款|项(?!目))"
+    r"|月|个|岁|米|公里|吨)"
 )
 # "(11.16-11.22)", "11月16日至22日": a span of days, the period a record covers, never its day
 _DAY_SPAN = re.compile(
@@ -130,12 +130,8 @@ _AS_OF = re.compile(
 )
 _COMING = re.compile(r"(说|要|准备|打算|定在|等|将|会)\s*$")  # before a weekday still to come
 # "11月30日前报送": a deadline; "5月12号那周的记录": a week's name; neither is the day done
-# a deadline named before its day ("时限是9月30号"), or a day set for something ("预案培训通知发了
-# 定在12月3号"), never a day the work was done
-_DEADLINE_BEFORE = re.compile(
-    r"((时限|期限|截止|限期|到期|deadline)\s*(是|为|到|日期)?|"
-    r"定在|定于|安排在|约在|约好|拟于|计划于)\s*$"
-)
+# a deadline named before its day ("时限是9月30号"), never a day the work was done
+_DEADLINE_BEFORE = re.compile(r"(时限|期限|截止|限期|到期|deadline)\s*(是|为|到|日期)?\s*$")
 _BY = re.compile(r"\s*(前|之前|以前|截止|为止|那周|那一周|那个?星期|那个?礼拜|所在的?周)")
 # "11.6宣传周活动都弄完了": the week's name (but "11月6号宣传周进社区…" is the 6th)
 _WEEK_NAME = re.compile(r"\s*(宣传周|宣传日|减灾日|活动周)")
@@ -369,7 +365,12 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
             month, dom = _num(m.group(1)), _num(next(g for g in m.groups()[1:] if g))
             day = _valid(today.year, month, dom)
             if day and today < day <= today + SOON and "去年" not in text[: m.start()]:
-                raise FutureDateError(day.isoformat())  # "【巡查计划】11月26日…": to come
+                # a day to come ("12月10号的检查方案今天报给街道了"): the work's is another one
+                # named, else there is none yet ("【巡查计划】11月26日…")
+                rest = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+                if other := parse_day(rest, today, bare_days):
+                    return other
+                raise FutureDateError(day.isoformat())
             if day and day > today:
                 day = _valid(today.year - 1, month, dom)
             return day

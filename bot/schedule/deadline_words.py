@@ -26,6 +26,9 @@ _SPAN = re.compile(rf"{_NUM}\s*(天|日|周|个星期|星期|礼拜|个月)")
 _NEXT_WEEK_DAY = re.compile(rf"(下下|下|这|本)?\s*(?:周|星期|礼拜)\s*{_DAY_OF_WEEK}")
 
 
+_MONTH_END = re.compile(rf"(?<![\d.]){_NUM}\s*月(?:份)?\s*底")
+
+
 def parse_until(text: str, today: date, base: date | None = None) -> date | None:
     """A day asked for as a new deadline (到12月10日, 下周五, 月底, 宽限一周), on or after
     today; a span (宽限一周, 再给3天) counts from ``base`` (the present deadline) when
@@ -47,6 +50,13 @@ def parse_until(text: str, today: date, base: date | None = None) -> date | None
         return day if day >= today else day + timedelta(weeks=1)
     if "年底" in text:
         return date(today.year, 12, 31)
+    if m := _MONTH_END.search(text):  # "12月底", "1月底前": that month's end, this year or next
+        month = _num(m.group(1))
+        if 1 <= month <= 12:
+            for year in (today.year, today.year + 1):
+                end = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+                if end >= today:
+                    return end
     if "月底" in text:
         month = today.month + (1 if "下个月" in text or "下月" in text else 0)
         year, month = today.year + (month - 1) // 12, (month - 1) % 12 + 1

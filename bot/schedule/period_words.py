@@ -114,11 +114,11 @@ def _named_period(text: str, today: date) -> PeriodHint | None:
         end = _month_end(today.year, month)  # "算10月最后那周的": Oct 31's
         if end > today and month != today.month:  # this month's last week may be ahead
             end = _month_end(today.year - 1, month)
-        # a week is the month's that holds its Thursday (as ISO weeks are the year's): when the
-        # month ends on a Monday to Wednesday, its last week is the one before ("11月最后一周"
-        # of 2026, which ends on a Monday, is Nov 23-29, not the week of Nov 30 to Dec 6)
-        if end.weekday() < 3:
-            end -= timedelta(days=end.weekday() + 1)
+        # the week holding the month's last day, unless it is still to come and the month's
+        # last Thursday is not ("11月最后一周" said on 2026-11-25: Nov 23-29, not Nov 30-Dec 6)
+        monday = end - timedelta(days=end.weekday())
+        if end.weekday() < 3 and monday > today:
+            end = monday - timedelta(days=1)
         return PeriodHint("week", end)
     if (m := _WEEK_OF.search(text)) and (
         day := _valid(today.year, _num(m.group(1)), _num(m.group(2)))

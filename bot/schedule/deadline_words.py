@@ -21,6 +21,7 @@ from bot.schedule.dates import (
     _num,
     _valid,
 )
+from bot.schedule.periods import month_end
 
 _SPAN = re.compile(rf"{_NUM}\s*(天|日|周|个星期|星期|礼拜|个月)")
 _NEXT_WEEK_DAY = re.compile(rf"(下下|下|这|本)?\s*(?:周|星期|礼拜)\s*{_DAY_OF_WEEK}")
@@ -53,15 +54,11 @@ def parse_until(text: str, today: date, base: date | None = None) -> date | None
     if m := _MONTH_END.search(text):  # "12月底", "1月底前": that month's end, this year or next
         month = _num(m.group(1))
         if 1 <= month <= 12:
-            for year in (today.year, today.year + 1):
-                end = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-                if end >= today:
-                    return end
+            end = month_end(today.year, month)
+            return end if end >= today else month_end(today.year + 1, month)
     if "月底" in text:
         month = today.month + (1 if "下个月" in text or "下月" in text else 0)
-        year, month = today.year + (month - 1) // 12, (month - 1) % 12 + 1
-        first_next = date(year + month // 12, month % 12 + 1, 1)
-        return first_next - timedelta(days=1)
+        return month_end(today.year + (month - 1) // 12, (month - 1) % 12 + 1)
     if m := _SPAN.search(text):
         n, unit = _num(m.group(1)), m.group(2)
         days = n * {"天": 1, "日": 1, "周": 7, "个星期": 7, "星期": 7, "礼拜": 7, "个月": 30}[unit]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.schedule.dates import _DAY_OF_WEEK, _DAY_SPAN, _NUM, _num, _valid
+from bot.schedule.periods import month_end
 
 _WEEK_OF = re.compile(
     rf"(?<![\d.]){_NUM}\s*月\s*{_NUM}\s*[日号]?\s*(那周|那一周|那个?星期|那个?礼拜|所在的?周)"
@@ -95,10 +96,6 @@ def parse_period(text: str, today: date) -> PeriodHint | None:
     return _named_period(text, today)
 
 
-def _month_end(year: int, month: int) -> date:
-    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-
-
 def _named_period(text: str, today: date) -> PeriodHint | None:
     if (
         (m := _NAMED_YEAR.search(text))
@@ -111,9 +108,9 @@ def _named_period(text: str, today: date) -> PeriodHint | None:
     if (m := _DAY_SPAN.search(text)) and (span := _span_period(m, today)):
         return span
     if (m := _LAST_WEEK_OF.search(text)) and 1 <= (month := _num(m.group(1))) <= 12:
-        end = _month_end(today.year, month)  # "算10月最后那周的": Oct 31's
+        end = month_end(today.year, month)  # "算10月最后那周的": Oct 31's
         if end > today and month != today.month:  # this month's last week may be ahead
-            end = _month_end(today.year - 1, month)
+            end = month_end(today.year - 1, month)
         # the week holding the month's last day, unless it is still to come and the month's
         # last Thursday is not ("11月最后一周" said on 2026-11-25: Nov 23-29, not Nov 30-Dec 6)
         monday = end - timedelta(days=end.weekday())

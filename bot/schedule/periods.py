@@ -45,7 +45,8 @@ class TaskInstance:
         return f"{self.unit.code}:{self.task.key}"
 
 
-def _month_end(year: int, month: int) -> date:
+def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
     return date(year, month, monthrange(year, month)[1])
 
 
@@ -55,12 +56,12 @@ def _week(iso_year: int, week: int) -> Period:
 
 
 def _month(year: int, month: int) -> Period:
-    return Period(f"{year}-{month:02d}", date(year, month, 1), _month_end(year, month))
+    return Period(f"{year}-{month:02d}", date(year, month, 1), month_end(year, month))
 
 
 def _quarter(year: int, quarter: int) -> Period:
     first = 3 * quarter - 2
-    return Period(f"{year}-Q{quarter}", date(year, first, 1), _month_end(year, first + 2))
+    return Period(f"{year}-Q{quarter}", date(year, first, 1), month_end(year, first + 2))
 
 
 def _year(year: int) -> Period:
@@ -126,7 +127,7 @@ class Schedule:
 
     def _window_dates(self, w: Window, year: int) -> tuple[date, date]:
         if w.kind == "month" and w.month is not None:
-            return date(year, w.month, 1), _month_end(year, w.month)
+            return date(year, w.month, 1), month_end(year, w.month)
         if w.kind == "week_of" and w.date:
             start = _on(year, w.date)
             start -= timedelta(days=start.weekday())

@@ -75,7 +75,13 @@ def test_worded_rejection_returns_the_hazard_with_its_reason(assistant, people):
 
 
 @pytest.mark.parametrize(
-    "words", ["2号隐患复核不通过", "2号不合格，退回重改", "No.2 照片看不出来 退回重拍"]
+    "words",
+    [
+        "2号隐患复核不通过",
+        "2号不合格，退回重改",
+        "No.2 照片看不出来 退回重拍",
+        "温泉的2号复核没过 鱼塘边的护栏只拉了根绳子",
+    ],
 )
 def test_other_worded_rejections(assistant, people, words):
     officer, street = people["officer"], people["street"]
@@ -338,6 +344,8 @@ def test_a_hazard_said_not_fixed_is_told_where_it_stands(assistant, people):
     assert "没有记录" not in officer.say("1号还在整改 2号好了")
     reply = street.say("1号护栏装了一半 还差着")
     assert "连然-2026-0001" in reply and "待整改" in reply and street.buttons() == []
+    reply = officer.say("1号边坡 今天街道工程队来看过了 说开春动工")  # set for later
+    assert "待整改" in reply and officer.buttons() == [] and state(assistant, 1) == "待整改"
     fixed(officer, 1)
     assert "已整改待复核" in officer.say("1号其实还在整改")
 

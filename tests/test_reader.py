@@ -773,11 +773,24 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
             Intent.DONE,
         ),
         ("12345转来村里那件投诉 说鱼塘边没护栏的 已经回复办结", "officer", Intent.DONE),
+        # from batches 176-179's dev rows read before use
+        ("27号现在改到哪一步了", "street", Intent.CHECKLIST),
+        ("请列一下各社区逾期未整改的隐患", "street", Intent.CHECKLIST),
+        ("救灾资金发放有时限没得", "street", Intent.QUESTION),
+        ("温泉村农家乐的锅炉房，工人说锅炉没年检，老板不在找不到人", "officer", Intent.HAZARD),
+        ("温泉村那家养殖场的沼气池盖板换成钢的了", "officer", Intent.FIX),
+        ("那家饭店的煤气软管换成金属波纹管了", "officer", Intent.FIX),
+        ("下周打算把疏散场地的牌子换成新的", "officer", Intent.UNCLEAR),  # a plan
     ],
 )
 def test_the_rules_read_these_words(assistant: Assistant, text, role, intent):
     rules = assistant.features.reader.understander.rules
     assert rules.intent(normalize(text), role, False) == intent
+
+
+def test_a_sign_renewed_is_the_items_work_not_a_fix(assistant: Assistant):
+    u = assistant.features.reader.understand("老村的应急疏散场地标识牌昨天都换成新的了", "officer")
+    assert u.intent == Intent.DONE and u.codes[:1] == ["9.5"], u
 
 
 @pytest.mark.parametrize(
@@ -789,6 +802,7 @@ def test_the_rules_read_these_words(assistant: Assistant, text, role, intent):
         ("点错了 刚那个不要紧吧", "officer"),  # a question, not an undo
         ("48号 责令限期整改指令书拍照附上", "officer"),  # a document, not a command
         ("昨天在群里转发了防火通知 还发了个灭火器咋个用的小视频", "officer"),
+        ("把逾期没整改的3个隐患列了个清单报给街道了", "officer"),  # listed, not asked
     ],
 )
 def test_words_near_these_rules_are_left_alone(assistant: Assistant, text, role):
@@ -1174,6 +1188,12 @@ def test_of_two_hazards_the_one_put_right(assistant: Assistant, text, fixed):
         ("延期要咋个申请 直接在这里发消息就行吗", "officer"),
         ("补登的时候日期咋个填 填交的那天还是干活那天", "officer"),
         ("怎么看自己报过的隐患 在哪点", "officer"),
+        ("这个怎么拍照上传啊 没看到按钮", "officer"),
+        ("隐换 怎么上报 要填哪些", "officer"),
+        ("房东发给我的照片 咋个转给你", "officer"),
+        ("怎么报一个已经整改好的隐患", "officer"),
+        ("咋个给已经报了的隐患加照片", "officer"),
+        ("怎么一次销好几个号啊", "street"),
     ],
 )
 def test_doing_something_in_the_assistant_is_help(assistant: Assistant, text, role):
@@ -1397,6 +1417,22 @@ def test_words_near_a_cue_raise_no_question(assistant: Assistant, text, role, mo
     reader = LearnedReader(rules, ReaderModel(_Sure("done"), _Sure(model_item), {}))  # type: ignore[arg-type]
     u = reader.understand(text, role, False, date(2026, 11, 25))
     assert u.codes[:1] == [model_item] and len(set(u.codes)) == 1, u
+
+
+def test_a_plain_look_beside_a_cue_is_no_patrol(assistant: Assistant):
+    """看了 beside 宏观观测 is the observation, asked with 9.4 first; a patrol named as one
+    (巡查, 跑了N家) keeps the officer's item, and an alarm fitted is not the press."""
+    rules = assistant.features.reader.understander.rules
+    reader = LearnedReader(rules, ReaderModel(_Sure("done"), _Sure("4.2.3"), {}))  # type: ignore[arg-type]
+    today = date(2026, 11, 25)
+    u = reader.understand("宏观观测 今天看了 温泉水温42度", "officer", False, today)
+    assert u.clarifies and u.codes[:2] == ["9.4", "4.2.3"], u
+    for text in (
+        "今天巡查了大屯一组 顺便把宏观观测点看了",
+        "跑了6家小餐馆 液化气都上了卡箍 报警器也装了 没得问题",
+    ):
+        u = reader.understand(text, "officer", False, today)
+        assert u.codes == ["4.2.3"] and not u.clarifies, (text, u)
 
 
 def test_an_enterprise_after_the_plan_is_no_cue(assistant: Assistant):

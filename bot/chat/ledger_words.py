@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.chat import hazard_numbers
+from bot.chat.asking_words import PROGRESS_ASKED
 from bot.chat.intents import Intent
 
 UNDO = re.compile(
@@ -30,7 +31,7 @@ VOID = re.compile(
     r"(-\d{1,5}|(?<!\d)0\d{2,4})\s*(撤销|删掉|删除))"  # "连然-2026-0001 撤销 当时地址填错了"
 )
 REJECT_STRONG = re.compile(
-    r"(退回|打回|驳回|复核不通过|复查不通过|验收不通过|不予(销号|通过)|不能销号|暂不销号|不同意销号|"
+    r"(退回|打回|驳回|(复核|复查|验收|审核)(不|没有?|未)(通)?过|不予(销号|通过)|不能销号|暂不销号|不同意销号|"
     r"重新整改|重改|返工|重新拍(?!的)|重拍(?!的)|再拍(?!的))"
 )
 # A void or more time said not to be wanted ("19号不是误报哈 确实是隐患", "48号不作废", "33号不用
@@ -78,6 +79,9 @@ NOT_FIXED = re.compile(
     r"((还没|还未|没有|没|未|尚未|暂未|暂时没|仍未|依然没|还莫得|莫得|还没得)(有)?(能)?(完全|彻底|全部|全)?"
     r"(整改|改|修|处理|弄|搞|清|拆|换|装|挪|搬|买|开始|动|加固|维修|更换|封堵)|"
     r"(还没|还未|没)(克|去|过去|来得及)看|(要|得|等)(到)?(下周|下个月|明天|月底|过几天).{0,4}才|"
+    # the work set for later ("工程队来看过了 说开春动工"): not put right yet
+    r"(说|打算|准备|计划|定在|要|等)(到)?(开春|明年|年后|过完?年|下个?月|下周|月底|年底)[^，,。]{0,3}"
+    r"(再)?(动工|开工|施工|整改|改|弄|修|搞|做)|"
     r"整改不了|改不了|修不了|处理不了|弄不了|搞不了|清不了|拆不了|还在(整改|改|修|处理|整(?!理)|搞|清(?![理单]))|正在(整改|改|修|处理)|"
     r"不好(改|整改)|没法(改|整改|修)|不配合|还在等|在等(材料|料|货|配件)|等材料|"
     # under way, or half done ("55号整改中", "改好了一半"): not put right
@@ -245,7 +249,7 @@ def ledger_intent(norm: str, role: str, has_photo: bool, question: bool) -> Inte
     if EXTEND.search(norm) and about_hazard:
         return Intent.EXTEND
     # a hazard still open: its picture goes with it ("25号 还是堆着" + photo), else nothing
-    if not_fixed(norm) and about_hazard:
+    if not_fixed(norm) and about_hazard and not re.search(PROGRESS_ASKED, norm):
         return Intent.PHOTO if (PHOTO.search(norm) or has_photo) and number else Intent.UNCLEAR
     pictured = PHOTO.search(norm) or (has_photo and PICTURE_MENTIONED.search(norm))  # "#38 附图"
     fixed = re.search(

@@ -220,6 +220,10 @@ WED = date(2026, 11, 25)
         ("11.24 人员密集场所检查做了", date(2026, 11, 24)),  # 人员, not a count of people
         ("11.23 天然气站检查完了", date(2026, 11, 23)),
         ("演练改到11月24号搞的", date(2026, 11, 24)),  # moved to a day, and done on it
+        # batch 181: a late entry's day of the month said last; one still to come is last month's
+        ("打非治违 上周联合市场监管查了两个无证加油点 补录一下 20号的", date(2026, 11, 20)),
+        ("安办专题会补登 28号的", date(2026, 10, 28)),
+        ("补登一下 31号的", date(2026, 10, 31)),
     ],
 )
 def test_days(text: str, expected: date | None):

@@ -781,11 +781,47 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
         ("温泉村那家养殖场的沼气池盖板换成钢的了", "officer", Intent.FIX),
         ("那家饭店的煤气软管换成金属波纹管了", "officer", Intent.FIX),
         ("下周打算把疏散场地的牌子换成新的", "officer", Intent.UNCLEAR),  # a plan
+        # from batches 180-183's dev rows read before use
+        ("刚刚发的第23号整改完成是误发，请撤回。", "officer", Intent.UNDO),
+        ("上一条党工委会议登记撤销 那次会没研究安全生产", "street", Intent.UNDO),
+        ("岁末年初那个排查 莫得整完 只跑了一半", "officer", Intent.CHECKLIST),
+        ("47号是不是已经销号了呀", "officer", Intent.CHECKLIST),
+        ("56号积水还莫得抽干 抽水机坏了", "officer", Intent.UNCLEAR),
+        ("听到有人说要地震了 这种谣言我们要咋个处理", "officer", Intent.QUESTION),
     ],
 )
 def test_the_rules_read_these_words(assistant: Assistant, text, role, intent):
     rules = assistant.features.reader.understander.rules
     assert rules.intent(normalize(text), role, False) == intent
+
+
+def test_a_communitys_own_work_told_by_the_street_asks_whose(assistant: Assistant):
+    u = assistant.features.reader.understand(
+        "金色社区上午把疏散场地的标识牌换好了 李春梅发群里了", "street"
+    )
+    assert u.intent != Intent.DONE or Intent.UNCLEAR in u.alternatives, u
+    u = assistant.features.reader.understand("今天在大屯村组织了街道年度地震应急演练", "street")
+    assert u.intent == Intent.DONE and not u.clarifies, u  # the street's own, held there
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "提醒：元旦前要完成节前安全隐患排查，各村社区提前安排人员",
+        "@各村社区专干 11月份巡查记录请于30日前报送安办，纸质版签字盖章",
+    ],
+)
+def test_a_reminder_or_a_request_with_its_deadline_is_never_proposed_alone(
+    assistant: Assistant, text
+):
+    u = assistant.features.reader.understand(text, "street")
+    assert u.intent != Intent.DONE or u.clarifies, u
+
+
+def test_an_application_sent_on_time_is_no_request(assistant: Assistant):
+    text = "挂牌督办的那处重大隐患 整改材料和销号申请按时报上去了"  # 申请, not 请
+    u = assistant.features.reader.understand(text, "street")
+    assert Intent.UNCLEAR not in u.alternatives, u
 
 
 def test_a_sign_renewed_is_the_items_work_not_a_fix(assistant: Assistant):
@@ -1346,11 +1382,46 @@ def test_a_corrected_number_is_the_one_after_the_correction():
     assert hazard_numbers.find_acted("21号那个 哦是17号楼的那家 已经改好了") == "21"  # a building
     assert hazard_numbers.find_acted("前天报的两条里第二条报重复了 是56号 麻烦作废") == "56"
     assert hazard_numbers.find_acted("7号改好了 是5号那家的隔壁") == "7"
+    assert hazard_numbers.corrected("7号改好了 是5号那家的隔壁") is None
     # "是20号报的" is when it was reported
     assert hazard_numbers.find_acted("第二条是20号报的 报重复了 作废") != "20"
     # a house number, then the hazard named as the one reported
     text = "老村5号那户的液化气软管换成金属管了 就是前天报的二十一号"
     assert hazard_numbers.find_acted(text) == "21"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("/fixed 21 打错了 是12", "12"),
+        ("/fixed 21 不对 是12号", "12"),
+        ("21号改好了 打错了 是12号", "12"),
+    ],
+)
+def test_a_fix_corrected_to_another_number_is_that_ones(assistant: Assistant, text, number):
+    """The number corrected to wins over a command's own; it is the hazard, never the day."""
+    u = assistant.features.reader.understand(text, "officer")
+    assert u.intent == Intent.FIX and u.hazard == number, u
+    assert u.date == assistant.ws.today().isoformat(), u
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("刚才说的应急物资 说错了 是志愿者队伍名单 更新好了", "9.2"),
+        ("这月的形势分析会 不对 是安办专题会 昨天开的", "2.1.7"),
+    ],
+)
+def test_a_report_corrected_to_other_work_is_that_works(assistant: Assistant, text, code):
+    u = assistant.features.reader.understand(text, "street" if "安办" in text else "officer")
+    assert u.intent == Intent.DONE and u.codes[:1] == [code], u
+
+
+def test_a_day_corrected_keeps_the_works_item(assistant: Assistant):
+    """A correction of the day alone ("日期不对 是前天") leaves the item to the whole report."""
+    text = "刚才那个应急物资清点的日期不对 是前天不是今天"
+    u = assistant.features.reader.understand(text, "officer")
+    assert u.codes[:1] == ["8.3.1"], u
 
 
 def test_keeping_the_last_entry_is_no_undo(assistant: Assistant):

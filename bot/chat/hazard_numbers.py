@@ -199,13 +199,19 @@ _IS_NUMBER = re.compile(
 )  # not "是20号报的": the day it was reported
 
 
+def corrected(text: str) -> str | None:
+    """The number a message corrects to ("二十号 不对 二十一号 卖散装油那家…": 21; "/fixed 21
+    打错了 是12": 12), else None (not "哦是17号楼的那家": a building)."""
+    if (fixed := _CORRECTED.search(text)) and (found := find(text[fixed.end() :], leading=True)):
+        return found
+    return None
+
+
 def find_acted(text: str) -> str | None:
     """The hazard a message about a numbered hazard acts on: as ``find`` with a leading bare
     number, and a leading N号 even before a place word ("57号楼顶的纸箱子清走了")."""
-    if (fixed := _CORRECTED.search(text)) and (found := find(text[fixed.end() :], leading=True)):
-        return (
-            found  # "二十号 不对 二十一号 卖散装油那家…": 21 (not "哦是17号楼的那家": a building)
-        )
+    if found := corrected(text):
+        return found
     if (named := _NAMED_AS_REPORTED.search(text)) and (value := _value(named.group(1))):
         return str(value)
     if _LIST_PLACE.search(text) and (named := _IS_NUMBER.search(text)):

@@ -75,8 +75,14 @@ _REPAIR = re.compile(
 # the office's decisions (read before this, by their own words) and 2 renewed signs; of the 15
 # that do, 8 were an item's work (signs, plans: left to the model). Not a plan ("要换成水泥的").
 _SWAPPED = re.compile(r"(?<![要得该算备议])换成(了)?[^，,。\s]{1,8}")
+# "岁末年初那个排查 莫得整完 只跑了一半": not finished (fresh batch 181, dev)
+_UNFINISHED = (
+    r"(没|莫|还没|还莫)(得|有)?(整|弄|搞|做|跑|查|排查)完|"
+    r"只(跑|查|做|搞|弄|整|巡)了?(一半|一部分|小半)"
+)
 _NEGATED = re.compile(
-    r"(还没|还未|尚未|没有|没|还莫)(有)?(巡查|检查|交|报|开|做|完成|搞|弄|签|组织|召开|参加|整改|更新)"
+    r"(还没|还未|尚未|没有|没|还莫)(有)?(巡查|检查|交|报|开|做|完成|搞|弄|签|组织|召开|参加|整改|更新)|"
+    + _UNFINISHED
 )
 # a hazard left out of an earlier report, now told ("11.20那次巡查漏报了一个：小石坝砖厂传送带没有
 # 防护罩，现在补报"), not the round itself reported late
@@ -394,7 +400,11 @@ class Understander:
             return Intent.HELP
         if ledger := ledger_intent(norm, role, has_photo, question):
             return ledger
-        if (_FUTURE.search(norm) or _REPORTED.search(norm)) and "已" not in norm:
+        if (
+            (_FUTURE.search(norm) or _REPORTED.search(norm))
+            and "已" not in norm
+            and not (question and RULES_QUESTION.search(norm))  # "要地震了 这种谣言…咋个处理"
+        ):
             return Intent.UNCLEAR
         found = norm.startswith(("发现", "检查发现", "巡查发现")) or bool(
             re.search(r"发现(一|个|有|了)", norm)
@@ -628,7 +638,9 @@ class Understander:
             m = re.match(r"^\s*(\S+)\s*(.*)$", norm, re.S)
             lead = hazard_numbers.find(m.group(1), leading=True) if m else None
             note = (m.group(2) or norm) if m and lead else norm
-            ref = lead or ref  # "/fixed 18 改好了 20号还没动": the command's own number
+            # "/fixed 18 改好了 20号还没动": the command's own number, unless the words
+            # correct it ("/fixed 21 打错了 是12")
+            ref = hazard_numbers.corrected(note) or lead or ref
         when: date | None = None
         if intent == Intent.EXTEND:
             when = parse_until(norm.replace(ref or "\0", " ", 1), today)
@@ -636,6 +648,8 @@ class Understander:
             try:
                 same_day = _FIXED_THAT_DAY.search(norm)
                 plain = norm if same_day else _REPORTED_ON.sub(" ", norm)
+                if ref and ref.isdigit():  # "打错了 是12号": the hazard, not the 12th
+                    plain = re.sub(rf"(?<![\d.月/-])0*{ref}\s*号", " ", plain)
                 when = parse_day(plain, today, bare_days=False)
             except FutureDateError:
                 when = None

@@ -293,6 +293,12 @@ def _valid(year: int, month: int, day: int) -> date | None:
         return None
 
 
+# a late entry's day of the month said last ("打非治违 上周…查了两个无证加油点 补录一下 20号的")
+_LATE_DAY = re.compile(
+    r"(补录|补登|补报|补记)(一下)?[\s，,:：]*(是)?(\d{1,2})\s*[号日](的|那天|那次)?[\s。!！]*$"
+)
+
+
 def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
     """The day a report says the work was done, or None if it names none.
 
@@ -373,6 +379,13 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
                 raise FutureDateError(day.isoformat())
             if day and day > today:
                 day = _valid(today.year - 1, month, dom)
+            return day
+    if bare_days and (late := _LATE_DAY.search(text)):  # "…补录一下 20号的": the 20th
+        day = _valid(today.year, today.month, int(late.group(4)))
+        if not day or day > today:  # "补登 28号的" on the 25th: last month's
+            before = months_back(today, 1)
+            day = _valid(before.year, before.month, int(late.group(4)))
+        if day:
             return day
     m = _work_day(text) if bare_days else None
     others = _LOGGED_TODAY.sub(" ", text[: m.start()] + " " + text[m.end() :]) if m else ""

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.chat import hazard_numbers
+from bot.chat.asking_words import NOT_A_QUESTION, QUESTION
 from bot.chat.assistant import Assistant
 from bot.chat.commands import COMMAND_INTENTS
 from bot.chat.intent_model import ReaderModel
@@ -795,6 +796,43 @@ def test_the_rules_read_these_words(assistant: Assistant, text, role, intent):
     assert rules.intent(normalize(text), role, False) == intent
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今天早上克大屯一组二组寻查了一圈挨家挨户瞄了一哈莫得哪样大问题就是二组老王家门口柴火堆得"
+        "多了点跟他讲了他说这两天就挪回来路上碰到村长说下礼拜街道要来检查",
+        "哎今天累惨了早上八点就克小石坝下村沿着那条沟一路走到石场看了边坡又看了工地中午在老乡家吃"
+        "的饭下午又克厂房那边这周的巡查就算整完了明天还要克街道开会",
+    ],
+)
+def test_a_round_told_before_the_plans_is_todays_round(assistant: Assistant, text):
+    """Plans after the work told done ("明天还要克街道开会") neither drop the report nor move
+    its day or week."""
+    u = assistant.features.reader.understand(text, "officer")
+    assert Intent.DONE in (u.intent, *u.alternatives), u
+    if u.intent == Intent.DONE:
+        assert u.codes[:1] == ["4.2.3"] and u.date == "2026-11-25", u
+        assert u.period == "2026-W48", u
+
+
+def test_nothing_of_any_kind_is_no_question():
+    assert not QUESTION.search(NOT_A_QUESTION.sub("", "今天克小石坝那边整了一圈 莫得哪样问题"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "准备明天去巡查",
+        "张姐说她们村的演练搞完了",
+        # someone's words before the work ("少签了一个字"), then what they ask
+        "刚刚街道小陈打电话说我上个月的巡查记录少签了一个字叫我明天克补签我明天上午克",
+    ],
+)
+def test_plans_and_others_words_are_still_nothing_done(assistant: Assistant, text):
+    rules = assistant.features.reader.understander.rules
+    assert rules.intent(normalize(text), "officer", False) == Intent.UNCLEAR
+
+
 def test_a_communitys_own_work_told_by_the_street_asks_whose(assistant: Assistant):
     u = assistant.features.reader.understand(
         "金色社区上午把疏散场地的标识牌换好了 李春梅发群里了", "street"
@@ -1230,6 +1268,7 @@ def test_of_two_hazards_the_one_put_right(assistant: Assistant, text, fixed):
         ("怎么报一个已经整改好的隐患", "officer"),
         ("咋个给已经报了的隐患加照片", "officer"),
         ("怎么一次销好几个号啊", "street"),
+        ("能不能把今年的记录全部导出来 年底要装档案", "street"),
     ],
 )
 def test_doing_something_in_the_assistant_is_help(assistant: Assistant, text, role):

@@ -23,6 +23,7 @@ from bot.chat.intents import NUMBERED, RECORDING, Intent
 from bot.chat.ledger_words import asks_if_hazard, without_asking
 from bot.chat.payloads import files_json, files_of
 from bot.chat.replies import Incoming, Reply
+from bot.chat.report_words import generic_done, names_unsafe
 from bot.chat.todo import wants_all
 from bot.chat.understand import Understanding
 from bot.errors import UserError
@@ -160,7 +161,7 @@ class Assistant:
         if u.intent == Intent.HELP:
             return [help_reply(person)]
         private = bool(person.id) and not msg.is_group
-        asks_hazard = asks_if_hazard(text, f.reader.understander.names_unsafe(text))
+        asks_hazard = asks_if_hazard(text, names_unsafe(text))
         if asks_hazard and not private:
             # a guest, or a group chat, asking "…算隐患吗": the answer, never an offer
             return [f.questions.hazard_answer(person, u.text or text, public=msg.is_group)]
@@ -170,7 +171,7 @@ class Assistant:
                 described = without_asking(msg.text.strip())
                 return [self._offer(person, msg, [Intent.HAZARD.value], head, described)]
             return [f.questions.answer(person, u.text or text, public=msg.is_group)]
-        generic = f.reader.understander.generic_done(text)  # "弄完了": asks which item instead
+        generic = generic_done(text)  # "弄完了": asks which item instead
         offered = u.intent in RECORDING or u.intent == Intent.UNCLEAR
         if person.id and u.alternatives and offered and not generic:
             return [self._ask_which(person, msg, u)]

@@ -14,13 +14,8 @@ import re
 from bot.chat.asking_words import ASKED_IF_DONE
 from bot.chat.intents import Intent
 from bot.chat.ledger_words import PAPERS, STILL_OPEN, VERIFY
-from bot.chat.understand import (
-    _ENTERPRISE,
-    _HAZARD_WORDS,
-    _NO_HAZARD,
-    _UNFINISHED,
-    Understanding,
-)
+from bot.chat.report_words import ENTERPRISE, HAZARD_WORDS, NO_HAZARD, UNFINISHED
+from bot.chat.understand import Understanding
 from bot.schedule.dates import work_on_day
 
 _DECISIONS = frozenset({Intent.VERIFY, Intent.REJECT})
@@ -54,7 +49,7 @@ def but_one(norm: str) -> bool:
     在路边喷漆"); not "别的都好 就是有点累" nor "…就是照片还没传"."""
     m = _BUT_ONE.search(norm)
     tail = norm[m.end() :] if m else ""
-    return bool(m) and bool(_ENTERPRISE.search(tail) or _HAZARD_WORDS.search(tail))
+    return bool(m) and bool(ENTERPRISE.search(tail) or HAZARD_WORDS.search(tail))
 
 
 # Words that make a report, a hazard or a fix doubtful: the reading is offered beside the
@@ -134,7 +129,7 @@ _NOT_YET = re.compile(
     r"^(?!.*(还有|还剩|还差)).*还(没|莫|未)(有|得)?(克|去)(?=$|\s|[，,。])|"
     + ASKED_IF_DONE
     + r"|(还有|还差|还剩).{0,8}(没|莫得|没有|未)\S{0,3}(完|好|齐)|"
-    + _UNFINISHED
+    + UNFINISHED
     + ")"
 )
 # Pictures of a hazard as it was, or more of them ("25号 整改前的照片 补起", "补一张【56】的",
@@ -180,7 +175,7 @@ _OTHERS_OWN = re.compile(
 # A check that found nothing ("鱼塘边坡都看了一遍 没有什么滑坡的迹象"), unless a "but" tells of
 # something after all ("莫得啥大问题，就是…盖板烂了"): the check, not a hazard (on tuned+dev, of
 # 67 messages with such words only that one is a hazard).
-_FOUND_NOTHING = re.compile(rf"^(?!.*(就是|但是|不过|只是|除了|可是)).*({_NO_HAZARD.pattern})")
+_FOUND_NOTHING = re.compile(rf"^(?!.*(就是|但是|不过|只是|除了|可是)).*({NO_HAZARD.pattern})")
 # Something unsafe taken away or redone ("菜市场冷库门口那堆泡沫箱拉走了", "气罐搬到厨房外面的
 # 柜子里了", "私拉的线 今天供电所来重新走过了"): maybe the fix of a hazard, not a new one (not
 # 被挪走了, 没搬走: on the LBO dev dump of batches 1-115, 3 fixes read as hazards, no hazard).

@@ -19,6 +19,7 @@ from bot.chat.payloads import DonePayload, files_json, files_of
 from bot.chat.questions import Questions
 from bot.chat.reader import Reader
 from bot.chat.replies import Incoming, Reply
+from bot.chat.report_words import generic_done
 from bot.chat.task_reports import TaskReports, on_other_day
 from bot.chat.understand import Understanding
 from bot.errors import UserError
@@ -184,7 +185,7 @@ class FollowUps:
             and (line := self._still_open(person, u.hazard)) is not None
         ):
             return [Reply(line)]
-        if self.reader.understander.generic_done(msg.text) and person.role in (
+        if generic_done(msg.text) and person.role in (
             "officer",
             "street",
         ):

@@ -29,18 +29,21 @@ from bot.chat.ledger_words import (
     ledger_signals,
     not_fixed,
 )
+from bot.chat.report_words import (
+    DONE_WORDS,
+    FIX_WORDS,
+    FUTURE,
+    HAZARD_WORDS,
+    LATE_ENTRY,
+    NEGATED,
+    NO_HAZARD,
+    REPAIR,
+    REPORTED,
+    WEAK_HAZARD,
+    generic_done,
+)
 from bot.chat.understand import (
     _COMMAND,
-    _DONE_WORDS,
-    _FIX_WORDS,
-    _FUTURE,
-    _HAZARD_WORDS,
-    _LATE_ENTRY,
-    _NEGATED,
-    _NO_HAZARD,
-    _REPAIR,
-    _REPORTED,
-    _WEAK_HAZARD,
     TaskMatch,
     Understander,
     Understanding,
@@ -158,8 +161,8 @@ class LearnedReader:
         norm = normalize(u.text)
         if (
             not role
-            or self.rules.generic_done(u.text)
-            or _NEGATED.search(norm)
+            or generic_done(u.text)
+            or NEGATED.search(norm)
             or _NOT_YET.search(norm)
             or not_fixed(norm)
         ):
@@ -173,12 +176,6 @@ class LearnedReader:
         if not found.codes:
             return u
         return replace(found, command=u.command, confidence=min(found.confidence, COMMAND_WORDS))
-
-    def names_unsafe(self, text: str) -> bool:
-        return self.rules.names_unsafe(text)
-
-    def generic_done(self, text: str) -> bool:
-        return self.rules.generic_done(text)
 
     def signals(self, norm: str, role: str, has_photo: bool) -> list[str]:
         return signals(self.rules, norm, role, has_photo)
@@ -286,7 +283,7 @@ class LearnedReader:
             u = replace(u, hazard=named[0], also=tuple(named[1:]))  # "26、27号…已完成整改"
         if u.intent == Intent.FIX and (apart := fixed_apart(norm)):
             u = replace(u, hazard=apart, also=())  # "18号改好了 20号还没动": 18
-        if u.intent == Intent.DONE and self.rules.generic_done(raw):
+        if u.intent == Intent.DONE and generic_done(raw):
             u = replace(u, codes=[], tasks=[], period=None)  # "材料交了": which item is asked
         p = ranked[0][0]
         unsure = intent in RECORDING and (
@@ -414,17 +411,17 @@ def signals(rules: Understander, norm: str, role: str, has_photo: bool) -> list[
         "num": hazard_numbers.find(norm) is not None,
         "num_lead": hazard_numbers.find(norm, leading=True) is not None,
         "q": bool(QUESTION.search(NOT_A_QUESTION.sub("", norm))),
-        "future": bool(_FUTURE.search(norm)),
-        "reported": bool(_REPORTED.search(norm)),
-        "done_w": bool(_DONE_WORDS.search(norm)),
-        "late": bool(_LATE_ENTRY.search(norm)),
-        "haz_w": bool(_HAZARD_WORDS.search(norm)),
-        "weak_haz": bool(_WEAK_HAZARD.search(norm)),
-        "nohaz": bool(_NO_HAZARD.search(norm)),
+        "future": bool(FUTURE.search(norm)),
+        "reported": bool(REPORTED.search(norm)),
+        "done_w": bool(DONE_WORDS.search(norm)),
+        "late": bool(LATE_ENTRY.search(norm)),
+        "haz_w": bool(HAZARD_WORDS.search(norm)),
+        "weak_haz": bool(WEAK_HAZARD.search(norm)),
+        "nohaz": bool(NO_HAZARD.search(norm)),
         "checklist": bool(CHECKLIST.search(norm)),
-        "negated": bool(_NEGATED.search(norm)),
-        "repair": bool(_REPAIR.search(norm)),
-        "fix_w": bool(_FIX_WORDS.search(norm)),
+        "negated": bool(NEGATED.search(norm)),
+        "repair": bool(REPAIR.search(norm)),
+        "fix_w": bool(FIX_WORDS.search(norm)),
         "help": bool(HELP.search(norm)),
         "command": norm.startswith("/"),
     }

@@ -789,6 +789,14 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
         ("47号是不是已经销号了呀", "officer", Intent.CHECKLIST),
         ("56号积水还莫得抽干 抽水机坏了", "officer", Intent.UNCLEAR),
         ("听到有人说要地震了 这种谣言我们要咋个处理", "officer", Intent.QUESTION),
+        # from batches 188-191's dev rows read before use
+        ("小石坝的应急疏散场地牌子挂起了莫得", "street", Intent.CHECKLIST),
+        ("金色社区的应急物资清单报了吗", "admin", Intent.CHECKLIST),
+        ("全市各街道隐患销号率 连然现在排第几", "admin", Intent.CHECKLIST),
+        ("科普示范学校创建成功能加几分？", "street", Intent.QUESTION),  # 成功能: no 功能
+        ("领导带队检查每月1次，11月30号去检查的算11月的吧", "admin", Intent.QUESTION),
+        ("0042 鱼塘边的棚子年前拆不掉 要到明年1月底", "officer", Intent.EXTEND),
+        ("原来说19号要作废 后来问了社区 确实是隐患 不作废了", "street", Intent.UNCLEAR),
     ],
 )
 def test_the_rules_read_these_words(assistant: Assistant, text, role, intent):
@@ -860,6 +868,18 @@ def test_an_application_sent_on_time_is_no_request(assistant: Assistant):
     text = "挂牌督办的那处重大隐患 整改材料和销号申请按时报上去了"  # 申请, not 请
     u = assistant.features.reader.understand(text, "street")
     assert Intent.UNCLEAR not in u.alternatives, u
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("今天寻查 4家小餐馆都没装燃气报警器", Intent.HAZARD),  # several lacking: a finding
+        ("在小区门口摆摊，教居民用肥皂水试燃气漏气，来了四十多人。", Intent.DONE),  # a lesson
+    ],
+)
+def test_a_finding_or_a_lesson_offers_the_other_reading(assistant: Assistant, text, other):
+    u = assistant.features.reader.understand(text, "officer")
+    assert other in (u.intent, *u.alternatives) and len({u.intent, *u.alternatives}) > 1, u
 
 
 def test_a_sign_renewed_is_the_items_work_not_a_fix(assistant: Assistant):
@@ -935,6 +955,9 @@ class _Sure:
         ("fix", "11号 改好了 之前电话打不通 今天找到老板了", "officer", Intent.UNCLEAR),
         ("hazard", "昨天巡查 门口堆了纸箱子 当场叫老板搬进去了", "officer", Intent.DONE),
         ("hazard", "餐馆燃气全部查完了 有4家没装报警器", "officer", Intent.DONE),
+        ("hazard", "虚惊一场 以为着火了 原来是烧烤店开业放的烟雾机", "officer", Intent.UNCLEAR),
+        ("done", "金色社区上午把疏散场地的标识牌换好了 李春梅发群里了", "street", Intent.UNCLEAR),
+        ("done", "提醒：元旦前要完成节前安全隐患排查 各村社区提前安排", "street", Intent.UNCLEAR),
         ("done", "金方街道他们昨天搞了地震演练", "officer", Intent.UNCLEAR),
         ("verify", "41号那个老板今天又来问啥时候能销号", "street", Intent.UNCLEAR),
         ("done", "【转发】请各社区于11月30日前报送排查表", "officer", Intent.UNCLEAR),
@@ -1269,6 +1292,10 @@ def test_of_two_hazards_the_one_put_right(assistant: Assistant, text, fixed):
         ("咋个给已经报了的隐患加照片", "officer"),
         ("怎么一次销好几个号啊", "street"),
         ("能不能把今年的记录全部导出来 年底要装档案", "street"),
+        ("怎么批延期啊 我点不到那个按钮", "street"),  # batch 190
+        ("咋个作废一个隐患", "street"),
+        ("怎么批量导入人员", "admin"),
+        ("怎么看每个社区的完成率", "admin"),
     ],
 )
 def test_doing_something_in_the_assistant_is_help(assistant: Assistant, text, role):

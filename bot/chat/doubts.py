@@ -36,6 +36,11 @@ _NOTHING_SEEN = re.compile(
     r"(没有|没得|莫得|没人|无人|没见|未见|没发现|没看到)[\u4e00-\u9fff]{1,6}?的?(?=$|[\s，,。!！])|宣传"
 )
 _UNSAFE = frozenset({"haz_w", "weak_haz"})
+# several places all lacking a safeguard ("今天寻查 4家小餐馆都没装燃气报警器": fresh batch 191,
+# dev): a finding, whatever the round
+_ALL_LACK = re.compile(
+    r"(\d+|[两三四五六七八九十几]+)(家|户|处|个)[^，,。]{0,8}(都|全)(没|没有|莫得|莫|未)(装|配|安装|配备|设|挂|办)"
+)
 
 # "别的都好 就是加油站旁边新开了个汽修店 在路边喷漆": a round fine but for one thing
 _BUT_ONE = re.compile(
@@ -151,8 +156,12 @@ _PUBLICITY = re.compile(
     r"宣传资料|科普|倡议书|温馨提示|"
     # a lesson about a danger ("安全进校园 今天在金色小学上了一课 讲电动车充电跟用火")
     r"进校园|上了?一(堂|节)?课|讲座|"
+    # teaching people ("在小区门口摆摊，教居民用肥皂水试燃气漏气": fresh batch 189, dev)
+    r"教(居民|大家|群众|村民|老人|摊主|商户|学生|娃娃|他们)[^，,。]{0,4}(用|试|拔|灭|关|认)|现场演示|"
     r"(给|跟|向|为)[^，,。]{0,8}讲(了|解)?(一下|一遍)?[^，,。]{0,4}(安全|充电|用火|用电|用气|防火|知识|常识))"
 )
+# a false alarm ("虚惊一场 以为着火了 原来是楼下烧烤店开业放的烟雾机": fresh batch 189, dev)
+_FALSE_ALARM = re.compile(r"(虚惊一场|别误会|以为[^。]{0,10}原来是|是误会)")
 # Someone introducing themselves ("您好，我是小石坝村委会的安全专干张丽芬，村里让我们以后巡查、
 # 报隐患都在这里登记"): the work words tell what they will do, nothing done or found.
 _INTRO = re.compile(r"(我是|我叫|本人是).{0,16}(专干|网格员|安办|主任|书记|干部|负责人|新来的)")
@@ -233,6 +242,7 @@ _DOUBTS = (
     (_PUBLICITY, {Intent.HAZARD}, Intent.DONE),
     (_COMPLAINT, {Intent.HAZARD}, Intent.DONE),
     (_ALREADY_REPORTED, {Intent.HAZARD}, Intent.UNCLEAR),
+    (_FALSE_ALARM, {Intent.HAZARD}, Intent.UNCLEAR),
     (_INTRO, {Intent.DONE, Intent.HAZARD, Intent.FIX}, Intent.UNCLEAR),
     (_FORWARDED, {Intent.DONE, Intent.HAZARD, Intent.FIX}, Intent.UNCLEAR),
     (_THEY_ASK, {Intent.DONE, Intent.FIX, Intent.HAZARD, Intent.VERIFY}, Intent.UNCLEAR),
@@ -269,7 +279,7 @@ def second_reading(
     if (
         u.intent == Intent.DONE
         and role in ("officer", "street")
-        and (hazard_p >= HAZARD_BESIDE_DONE or but_one(norm))
+        and (hazard_p >= HAZARD_BESIDE_DONE or but_one(norm) or _ALL_LACK.search(norm))
         and (
             _SOME_LACK.search(norm) or not (_NOTHING_SEEN.search(norm) or _PUBLICITY.search(norm))
         )

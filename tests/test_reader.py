@@ -797,6 +797,7 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
         ("领导带队检查每月1次，11月30号去检查的算11月的吧", "admin", Intent.QUESTION),
         ("0042 鱼塘边的棚子年前拆不掉 要到明年1月底", "officer", Intent.EXTEND),
         ("原来说19号要作废 后来问了社区 确实是隐患 不作废了", "street", Intent.UNCLEAR),
+        ("巡查一周一次就行了吧", "officer", Intent.QUESTION),  # batch 195
     ],
 )
 def test_the_rules_read_these_words(assistant: Assistant, text, role, intent):
@@ -958,6 +959,7 @@ class _Sure:
         ("hazard", "虚惊一场 以为着火了 原来是烧烤店开业放的烟雾机", "officer", Intent.UNCLEAR),
         ("done", "金色社区上午把疏散场地的标识牌换好了 李春梅发群里了", "street", Intent.UNCLEAR),
         ("done", "提醒：元旦前要完成节前安全隐患排查 各村社区提前安排", "street", Intent.UNCLEAR),
+        ("done", "市里群里发通知了 11月30号前报年度述职材料", "street", Intent.UNCLEAR),
         ("done", "金方街道他们昨天搞了地震演练", "officer", Intent.UNCLEAR),
         ("verify", "41号那个老板今天又来问啥时候能销号", "street", Intent.UNCLEAR),
         ("done", "【转发】请各社区于11月30日前报送排查表", "officer", Intent.UNCLEAR),
@@ -1507,6 +1509,7 @@ def test_keeping_the_last_entry_is_no_undo(assistant: Assistant):
         ("社区应急队今天练了灭火器和消防水带", "8.2.1", "8.3.5"),
         ("辖区应急救援力量梳理完：专职队1支 地震志愿者队伍5支", "9.2", "8.3.1"),
         ("督促村里砖厂把应急预案修订了 盖章备案的文本我也看过", "8.1.4", "8.1.2"),
+        ("我们村的地振应急预案改好了 交给陈静了", "8.1.4", "9.1"),  # 地振: a typo of 地震
         ("今天执法队员去查了消防 不是领导带队那种 常规执法检查", "2.1.5", "5.2"),
         ("上周三执法大队和我们一起查了青龙社区三家出租屋改的小作坊", "2.1.5", "5.2"),
     ],

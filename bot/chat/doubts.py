@@ -147,7 +147,9 @@ _MORE_PHOTOS = re.compile(
 # A notice passed on ("【转发】请各社区于11月30日前报送…"): nothing the writer did or found.
 _FORWARDED = re.compile(
     r"(^[【\[]?转发|转发[:：】\]]|^通知[:：]|请各(社区|村|村委会|单位|小组)|"
-    r"各(街道|社区|村|村委会|单位)(注意|[:：]))"
+    r"各(街道|社区|村|村委会|单位)(注意|[:：])|"
+    # a notice from above passed on ("市里群里发通知了 11月30号前报年度述职材料": fresh batch 193)
+    r"(市里|上面|上级|区里|县里)[^。]{0,6}(发|下)了?(个)?通知)"
 )
 # Publicity sent out ("村民群发了电动车不进楼道的通知"): the hazard it warns of is its subject,
 # not a sighting (on tuned+dev: 36 reports and 7 questions with these words, no hazard).

@@ -122,7 +122,10 @@ _KEY_PERIOD = re.compile(
 # a fire drill and a vague 宣传活动, asked back instead, no right one lost).
 # Action against unlicensed or illegal business is 3.4.3's (打非治违): on tuned+dev, 17 of 19
 # reports with these words are 3.4.3's and none the weekly patrol's.
-_ILLEGAL = re.compile(r"(无照|无证|非法|黑作坊|打非|取缔|违法经营|私自经营|违规经营)")
+_ILLEGAL = re.compile(
+    r"(无照|无证|非法|黑作坊|打非|取缔|违法经营|私自经营|违规经营|"
+    r"偷挖|盗挖|私挖|盗采|乱采|滥挖)"  # "跟派出所一起把后山偷挖石头的那个点端了" (batch 198)
+)
 _NOT_THE_PATROL = re.compile(f"{_KEY_PERIOD.pattern}|{_ILLEGAL.pattern}")
 _QUAKE = re.compile(
     r"(震|防灾|减灾|救灾|灾害|5\.12|5·12|5月12|11\.6|11月6|(?<![\d.])(512|116)(?![\d份户人家个名张块次]))"

@@ -143,6 +143,12 @@ _PLACE = re.compile(
     r"院子|院内|楼顶|天台|屋顶|巷子|停车场)*)"
 )
 _LEAD = re.compile(r"^(巡查|检查|今天|刚才|刚刚)?(发现|报告|反映)[:：,， ]*")
+# the deadline as it was ("之前说月底前能改完的那个19号 … 得往后推推": fresh batch 197), not
+# the one asked for
+_OLD_DEADLINE = re.compile(
+    r"(之前|原来|本来|原本|原定)(说|定|讲|是)?的?[^，,。\s]{0,3}"
+    r"(月底|年底|周末|\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{1,2}\s*[号日])"
+)
 _BARE_WORDS = 8
 MAX_CHOICES = 6  # choices offered at most (buttons on a phone)
 
@@ -567,7 +573,8 @@ class Understander:
             ref = hazard_numbers.corrected(note) or lead or ref
         when: date | None = None
         if intent == Intent.EXTEND:
-            when = parse_until(norm.replace(ref or "\0", " ", 1), today)
+            asked = _OLD_DEADLINE.sub(" ", norm.replace(ref or "\0", " ", 1))
+            when = parse_until(asked, today)
         else:
             try:
                 same_day = _FIXED_THAT_DAY.search(norm)

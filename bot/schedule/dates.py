@@ -410,7 +410,9 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
             day -= timedelta(weeks=1)
         return day
     for word in sorted(_FUTURE, key=len, reverse=True):
-        if word in text:
+        at = text.find(word)
+        # not a day once planned ("本来说明天去巡查的 今天下午没事就提前跑了": fresh batch 199)
+        if at >= 0 and not _PLANNED.search(text[max(0, at - 6) : at]):
             raise FutureDateError((today + timedelta(days=_FUTURE[word])).isoformat())
     return _relative(text, today)
 

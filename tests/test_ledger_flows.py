@@ -350,6 +350,20 @@ def test_a_hazard_said_not_fixed_is_told_where_it_stands(assistant, people):
     assert "已整改待复核" in officer.say("1号其实还在整改")
 
 
+def test_asking_where_a_hazard_stands_is_answered_for_that_hazard(assistant, people):
+    """ "27号现在改到哪一步了": that hazard's state and deadline, not the whole to-do list;
+    a number that is none of theirs, one line that says so; nothing recorded either way."""
+    officer, street = people["officer"], people["street"]
+    registered(officer, "发现加油站电线乱拉")
+    reply = officer.say("1号现在改到哪一步了")
+    assert "连然-2026-0001" in reply and "待整改" in reply and "没有记录" not in reply, reply
+    assert "待完成" not in reply and officer.buttons() == []
+    assert "没有找到隐患" in officer.say("47号是不是已经销号了呀")
+    reply = street.say("1号现在改到哪一步了")
+    assert "连然-2026-0001" in reply and "待整改" in reply, reply
+    assert state(assistant, 1) == "待整改" and len(hazards(assistant)) == 1
+
+
 def test_an_admin_describing_a_hazard_is_told_at_once_who_registers_them(assistant, street_org):
     admin: Chat = street_org("admin", "")
     reply = admin.say("发现加油站旁边电线乱拉")

@@ -187,6 +187,9 @@ class Assistant:
                 return [f.questions.answer(person, text, public=msg.is_group)]
             return [Reply(t("guest.need_invite"))]
         if u.intent == Intent.CHECKLIST:
+            if u.hazard and not u.command and person.role in CODE_BY_ROLE:
+                # "27号现在改到哪一步了", "47号是不是已经销号了": that hazard, or why there is none
+                return [Reply(f.followups.where_it_stands(person, u.hazard, quiet=False) or "")]
             return [f.todo.todo(person, full=wants_all(u.text or text), text=u.text or text)]
         if u.intent == Intent.DONE:
             return f.tasks.done(person, msg, u)

@@ -149,14 +149,17 @@ class FollowUps:
 
     # ---- nobody could read it ---------------------------------------------------------------
 
-    def _still_open(self, person: Person, ref: str) -> str | None:
-        """ "1号改好了一半", "22号护栏装了一半": nothing recorded; where the hazard stands and
-        what to send when it is put right or needs more time. None for a number that is not
-        one of theirs (it may be a day: "24号去看了一下 老板还没整改")."""
+    def where_it_stands(self, person: Person, ref: str, quiet: bool = True) -> str | None:
+        """ "1号改好了一半", "27号现在改到哪一步了": nothing recorded; where the hazard stands and
+        what to send when it is put right or needs more time. ``quiet``: None for a number
+        that is not one of theirs (it may be a day: "24号去看了一下 老板还没整改"); else the
+        UserError that says so."""
         try:
             hazard = self.ws.ledger.find(person, ref, self.ws.today())
         except UserError:
-            return None
+            if quiet:
+                return None
+            raise
         if hazard.state != OPEN:
             return t("hazard.still_state", number=hazard.number, state=hazard.state)
         key = "hazard.still_open" if person.role == "officer" else "hazard.still_open_office"
@@ -182,9 +185,9 @@ class FollowUps:
             u.hazard
             and person.role in CODE_BY_ROLE
             and about_one_unfixed(normalize(msg.text))
-            and (line := self._still_open(person, u.hazard)) is not None
+            and (line := self.where_it_stands(person, u.hazard)) is not None
         ):
-            return [Reply(line)]
+            return [Reply(t("hazard.nothing_recorded") + line)]
         if generic_done(msg.text) and person.role in (
             "officer",
             "street",

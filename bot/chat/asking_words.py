@@ -66,6 +66,7 @@ PROGRESS_ASKED = (
     # "47号是不是已经销号了呀"
     r"(是不是|是否|有没有)(已经)?(销号|销了|复核|通过|整改|改好|弄好)了"
 )
+PROGRESS = re.compile(PROGRESS_ASKED)
 # whether work was done, asked ("这周寻查做了没 我忘了", "做齐了没得"): progress, not a report
 ASKED_IF_DONE = (
     r"(做|交|报|搞|弄|整|巡|查|齐|完)了没(有|得)?(?!(问题|事|人))|"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.chat import hazard_numbers
-from bot.chat.asking_words import PROGRESS_ASKED
+from bot.chat.asking_words import PROGRESS
 from bot.chat.intents import Intent
 
 UNDO = re.compile(
@@ -258,7 +258,7 @@ def ledger_intent(norm: str, role: str, has_photo: bool, question: bool) -> Inte
     if EXTEND.search(norm) and about_hazard:
         return Intent.EXTEND
     # a hazard still open: its picture goes with it ("25号 还是堆着" + photo), else nothing
-    if not_fixed(norm) and about_hazard and not re.search(PROGRESS_ASKED, norm):
+    if not_fixed(norm) and about_hazard and not PROGRESS.search(norm):
         return Intent.PHOTO if (PHOTO.search(norm) or has_photo) and number else Intent.UNCLEAR
     pictured = PHOTO.search(norm) or (has_photo and PICTURE_MENTIONED.search(norm))  # "#38 附图"
     fixed = re.search(

@@ -97,6 +97,17 @@ FUTURE = re.compile(
 )
 
 
+# someone's words before a deed ("小陈打电话说…少签了一个字"): theirs, not the writer's report
+SAID_BY = re.compile(r"(说|讲|通知|叫我|让我|喊我|问我)")
+# Someone else's news ("张姐说她们村的演练搞完了") is not the sender's own report.
+REPORTED = re.compile(r"(说|讲|听说)(她|他|它)们?")
+SEVERE = re.compile(r"重大(隐患)?|特别严重|非常严重")
+ENTERPRISE = re.compile(
+    r"([\u4e00-\u9fffA-Za-z0-9]{1,12}?(厂|公司|加油站|饭店|餐馆|餐厅|超市|工地|酒店|宾馆|市场|学校|仓库|作坊|"
+    r"门店|商店|小卖部|网吧|养殖场|矿|站|店|馆|中心))"
+)
+
+
 def told_before_plans(norm: str) -> int | None:
     """Where the plans or others' words begin after work told done before them ("今天早上克大屯
     一组寻查了一圈 … 路上碰到村长说下礼拜街道要来检查"): the report is the message's, and its day
@@ -113,18 +124,6 @@ def told_before_plans(norm: str) -> int | None:
     ):
         return min(later)
     return None
-
-
-SAID_BY = re.compile(r"(说|讲|通知|叫我|让我|喊我|问我)")
-
-
-# Someone else's news ("张姐说她们村的演练搞完了") is not the sender's own report.
-REPORTED = re.compile(r"(说|讲|听说)(她|他|它)们?")
-SEVERE = re.compile(r"重大(隐患)?|特别严重|非常严重")
-ENTERPRISE = re.compile(
-    r"([\u4e00-\u9fffA-Za-z0-9]{1,12}?(厂|公司|加油站|饭店|餐馆|餐厅|超市|工地|酒店|宾馆|市场|学校|仓库|作坊|"
-    r"门店|商店|小卖部|网吧|养殖场|矿|站|店|馆|中心))"
-)
 
 
 def names_unsafe(text: str) -> bool:

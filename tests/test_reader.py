@@ -53,6 +53,9 @@ from tests.support.chat import Chat
         ("连然2026-0057 厂房里乱拉的线都拆了 重新布的线走桥架", "连然-2026-0057"),  # batch 163
         ("补一张0018的照片", "18"),
         ("18号房东说过完年再改 申请延期", "18"),
+        ("零零四四复核没问题 销掉", "44"),  # batch 203: 0044 said digit by digit
+        ("〇〇一二 整改好了", "12"),
+        ("编号零零二三 改好了", "23"),
     ],
 )
 def test_hazard_numbers_as_written(text: str, number: str):
@@ -119,6 +122,8 @@ def test_a_message_that_opens_with_a_hazard_number(text: str, opens: bool):
         "那个五金店门口的杂物清走了",
         "那个十字路口的电线杆倾斜了",
         "我手机号是13812345678",
+        "今天零下三度 水管冻了",
+        "我们这边零零后的志愿者多",
     ],
 )
 def test_dates_counts_and_addresses_are_not_hazard_numbers(text: str):
@@ -527,6 +532,26 @@ def test_a_retaken_photo_accepted_is_not_a_rejection(assistant: Assistant):
 def test_the_patrol_is_never_proposed_alone_without_a_word_of_one(assistant: Assistant, text):
     u = assistant.features.reader.understand(text, "officer")
     assert not (u.intent == Intent.DONE and u.codes == ["4.2.3"]), u
+
+
+@pytest.mark.parametrize(
+    "text", ["今天下村了 大屯三组四组 主要看边坡跟老房子", "昨天进村了 看了几户自建房"]
+)
+def test_going_down_to_the_village_is_work_done(assistant: Assistant, text):
+    """下村了 / 进村了 tell a round done (batch 203); 明天下村 stays a plan."""
+    u = assistant.features.reader.understand(text, "officer")
+    assert u.intent == Intent.DONE and "4.2.3" in u.codes, u
+    assert assistant.features.reader.understand("明天下村 去看看边坡", "officer").intent not in (
+        Intent.DONE,
+        Intent.HAZARD,
+    )
+
+
+def test_not_a_hazard_misspelt_is_still_a_void(assistant: Assistant):
+    u = assistant.features.reader.understand(
+        "不好意思 59号那个不是隐换 那根管子是燃气公司新装的 我看错了", "officer"
+    )
+    assert u.intent == Intent.VOID and u.hazard == "59", u
 
 
 @pytest.mark.parametrize(
@@ -1328,6 +1353,8 @@ def test_of_two_hazards_the_one_put_right(assistant: Assistant, text, fixed):
         ("咋个作废一个隐患", "street"),
         ("怎么批量导入人员", "admin"),
         ("怎么看每个社区的完成率", "admin"),
+        ("我刚来 不晓得你这个助手能做些什么 都能帮我记哪些东西", "officer"),  # batch 201
+        ("复核结果要怎么告诉报隐患的专干 是你会自动通知吗", "street"),
     ],
 )
 def test_doing_something_in_the_assistant_is_help(assistant: Assistant, text, role):

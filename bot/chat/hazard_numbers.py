@@ -60,6 +60,12 @@ _PADDED = re.compile(
 _PADDED_00 = re.compile(
     r"(?<![\d.:：/-])(?<!门牌)(?<!房号)(00\d{2})(?![\d.:：/-])"
 )  # 补一张0018的照片
+# a padded number said digit by digit by voice ("零零四四复核没问题 销掉": 0044), read as 0044 is
+_SPOKEN_DIGITS = "零〇一二三四五六七八九"
+_PADDED_SPOKEN = re.compile(
+    rf"(?<![{_CN}\d])([零〇]{{1,3}}[一二三四五六七八九][{_SPOKEN_DIGITS}]?)"
+    r"(?![零〇一二三四五六七八九十百\d]|\s*[个家处人次份条日天年点时分月楼栋组户层米])"
+)
 _LEADING = re.compile(rf"^\s*(?:(0\d{{1,4}})(?!\d)|(\d{{1,3}}|[{_CN}]{{1,4}})(?=\s|[,，:：、]|$))")
 _DATE_AFTER = re.compile(r"^\s*[./月-]\s*\d")
 
@@ -67,6 +73,8 @@ _DATE_AFTER = re.compile(r"^\s*[./月-]\s*\d")
 def _value(text: str) -> int | None:
     if text.isdigit():
         return int(text)
+    if _PADDED_SPOKEN.fullmatch(text):
+        return int("".join(str("零一二三四五六七八九".index(c.replace("〇", "零"))) for c in text))
     try:
         return cn_to_int(text)
     except (ValueError, KeyError):
@@ -153,7 +161,7 @@ def find(text: str, leading: bool = False) -> str | None:
     ("12 已处理好") counts too (only when the message is known to be about a hazard)."""
     if m := _FULL.search(text):
         return f"{m.group(1)}-{m.group(2) or m.group(4)}-{int(m.group(3) or m.group(5)):04d}"
-    for pattern in (_KEYED, _BRACKET, _ORDINAL, _HAO, _THAT, _PADDED, _PADDED_00):
+    for pattern in (_KEYED, _BRACKET, _ORDINAL, _HAO, _THAT, _PADDED, _PADDED_00, _PADDED_SPOKEN):
         for m in pattern.finditer(text):
             if _DATE_AFTER.match(text[m.end() :]) and pattern is not _BRACKET:
                 continue

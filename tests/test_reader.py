@@ -1090,7 +1090,8 @@ class _Sure:
          "officer", Intent.DONE),
         ("hazard", "11.20温泉村委会那边三轮车侧翻 我去现场帮着拉警戒线疏导车辆 一直弄到天黑",
          "officer", Intent.DONE),
-
+        ("hazard", "上午有户人家煤气泄漏 我们赶过去关了阀门开窗通风 已经没事了", "officer",
+         Intent.DONE),  # this session, before batch 207 was read
     ],
 )  # fmt: skip
 def test_the_readers_doubts_ask_whatever_the_model_says(

@@ -213,7 +213,9 @@ _PUT_AWAY = re.compile(
 # 帮着拉警戒线疏导车辆"): work on it (5.3, 7.3), offered beside a hazard
 _HANDLED = re.compile(
     r"我(们)?[^，,。]{0,12}(扑灭|灭掉了|(?<![没未得])拉(了)?警戒线|疏导(交通|车辆|群众)|先期处置|"
-    r"(到场|现场)(处置|救援)|挨户(敲门|通知)|(人员|群众|住户)(疏散|转移)(了|出来|完毕))|"
+    r"(到场|现场)(处置|救援)|挨户(敲门|通知)|(人员|群众|住户)(疏散|转移)(了|出来|完毕)|"
+    # "煤气泄漏 我们赶过去关了阀门开窗通风" (not a fix reading: only a hazard is doubted)
+    r"关(了|掉|上)(总)?(阀门|气阀|总阀|电闸|总闸)|开窗通风|送(到)?(了)?医院)|"
     r"第一时间(到场|赶到)"
 )
 # a leader's inspection: the street's own work when the street office tells it, news when

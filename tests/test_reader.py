@@ -138,6 +138,15 @@ def test_a_new_deadline_in_words():
     assert parse_until("宽限一周", today, deadline) == date(2026, 12, 9)
     assert parse_until("下周五前整改完", today) == date(2026, 12, 4)
     assert parse_until("申请延期", today) is None
+    # a day of the month moved to (batch 206): the next such day, never the hazard's number
+    assert parse_until("0040 可以延到30号", today) == date(2026, 11, 30)
+    assert parse_until("推迟到5号", today) == date(2026, 12, 5)
+    assert hazard_numbers.find("0040 可以延到30号", leading=True) == "40"
+
+
+def test_a_fail_denied_is_no_sendback(assistant: Assistant):
+    u = assistant.features.reader.understand("15号不是不合格，是合格的，刚才那条说反了", "street")
+    assert u.intent != Intent.REJECT and u.hazard == "15", u
 
 
 @pytest.mark.parametrize(
@@ -830,6 +839,10 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
         ("25号这次改得可以 之前退回的问题都解决了 同意销号", "street", Intent.VERIFY),
         ("上次退回的7号 这次还是不行 再退回", "street", Intent.REJECT),
         ("之前说月底前能改完的那个19号 现在看来不行 得往后推推", "officer", Intent.EXTEND),
+        # from batches 204-207's dev rows read before use
+        ("前面那条作废 我重新发", "officer", Intent.UNDO),
+        ("报隐患要自己填编号不", "officer", Intent.HELP),
+        ("怎么看某一个社区的隐患列表", "street", Intent.HELP),
     ],
 )
 def test_the_rules_read_these_words(assistant: Assistant, text, role, intent):

@@ -33,9 +33,11 @@ _DAY_AFTER = (
     r"\s*(?:那天|当天|之前|以前|{before}|之后|以后|后|上午|下午|晚上|早上|中午|左右|开始|"
     r"到|至|-|—|~)"
 )
+# a day a deadline is moved to ("0040 可以延到30号", "推迟到15号"): never the hazard's number
+_DEADLINE_TO = r"(?<![延推限]到)(?<!期到)(?<!迟到)(?<![延期]至)"
 # N号 that is a hazard: not a date (月/日 before, 那天/前/之前 after) nor an address
 _HAO = re.compile(
-    rf"(?<![月年\d{_CN}路街巷])(?<!周)(?<!星期)(?<!\d[.．]){_NUM}\s*号"
+    rf"(?<![月年\d{_CN}路街巷])(?<!周)(?<!星期)(?<!\d[.．]){_DEADLINE_TO}{_NUM}\s*号"
     r"(?!(?:楼|院|门|线|地块|铺|床|机|库|仓|车|厂|棚|桩|柜|箱|位|房(?!东)|台|井|杆|窗|口|巷|街|路)|"
     + _DAY_AFTER.format(before="前")
     + ")"

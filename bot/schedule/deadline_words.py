@@ -28,6 +28,8 @@ _NEXT_WEEK_DAY = re.compile(rf"(下下|下|这|本)?\s*(?:周|星期|礼拜)\s*{
 
 
 _MONTH_END = re.compile(rf"(?<![\d.]){_NUM}\s*月(?:份)?\s*底")
+# a day of the month a deadline is moved to, with no month ("0040 可以延到30号"): the next such day
+_TO_DAY = re.compile(rf"(?:延|延期|推|推迟|宽限|顺延|延长|放)\s*(?:到|至)\s*{_NUM}\s*[号日](?![楼院栋])")
 
 
 def parse_until(text: str, today: date, base: date | None = None) -> date | None:
@@ -43,6 +45,13 @@ def parse_until(text: str, today: date, base: date | None = None) -> date | None
             if day and day < today:
                 day = _valid(today.year + 1, month, dom)
             return day
+    if m := _TO_DAY.search(text):
+        dom = _num(m.group(1))
+        day = _valid(today.year, today.month, dom)
+        if day is None or day < today:
+            ahead = today.month % 12 + 1
+            day = _valid(today.year + (today.month == 12), ahead, dom)
+        return day
     if m := _NEXT_WEEK_DAY.search(text):
         weekday = _WEEKDAY[m.group(2)]
         monday = today - timedelta(days=today.weekday())

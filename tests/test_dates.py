@@ -226,6 +226,13 @@ WED = date(2026, 11, 25)
         ("补登一下 31号的", date(2026, 10, 31)),
         ("四季度党工委会议研究安全生产 20号开过了 纪要已归档", date(2026, 11, 20)),  # b191
         ("本来说明天去巡查的 今天下午没事就提前跑了", WED),  # a day once planned (b199)
+        # this session: a day before the words of a day, a weekday of a month's numbered week
+        ("十一月十八那天巡查了菜市场", date(2026, 11, 18)),
+        ("11月18那天巡查了菜市场", date(2026, 11, 18)),
+        ("11月20家店都查了", None),  # a count, not a day
+        ("11月第二周的巡查补登 那周周三去的", date(2026, 11, 11)),
+        ("10月份第四周的巡查补登 那周礼拜二去的", date(2026, 10, 27)),
+        ("11月第一周的巡查 是4号周三搞的", date(2026, 11, 4)),
     ],
 )
 def test_days(text: str, expected: date | None):

@@ -53,10 +53,12 @@ _NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 # 22,000 messages; "12月28日" alone, five weeks ahead, is still last year's)
 SOON = timedelta(days=21)
 _FULL_DATE = re.compile(r"(20\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
+_PART_OF_DAY = "那天|当天|那日|上午|下午|晚上|早上|中午|傍晚"
 _MONTH_DAY = re.compile(
-    rf"(?<![\d.]){_NUM}\s*月\s*(?:{_NUM}\s*[日号]|([一二三四五六七八九十]{{1,3}})(?=\s|[，,。]|$)"
-    r"|(\d{1,2})(?=$|[，,。]|\s+(?!\d*\s*(?:家|户|个|人|名|处|栋|份|次))))"
-)  # "11月3日", "十一月十七 寻查了温泉村", "8月25 补登" (without 日, before a pause; not 11月20 家)
+    rf"(?<![\d.]){_NUM}\s*月\s*(?:{_NUM}\s*[日号]|([一二三四五六七八九十]{{1,3}})(?=\s|[，,。]|$|{_PART_OF_DAY})"
+    rf"|(\d{{1,2}})(?=$|[，,。]|{_PART_OF_DAY}|\s+(?!\d*\s*(?:家|户|个|人|名|处|栋|份|次))))"
+)  # "11月3日", "十一月十七 寻查了温泉村", "8月25 补登" (without 日, before a pause; not 11月20 家),
+# "十一月十八那天巡查了菜市场" (before the words of a day)
 _SHORT_MD = re.compile(
     r"(?<![\d.第])(1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])"
     # not 3.2栋 nor 5.2条 (but 11/24组织, 11.20条幅), nor a range of months or a count
@@ -214,6 +216,27 @@ def _weekday_of_named_week(text: str, today: date) -> date | None:
     return found if found <= today else None
 
 
+# a weekday of a month's numbered week ("11月第二周的巡查补登 那周周三去的"): a month's first week
+# is the one from its first Monday (tuned+dev: "11月第一周的巡查 是4号周三搞的", "10月份第四周的
+# 巡查 10月27号去的", "11月第三周…11月18号去的")
+_MONTH_WEEK_DAY = re.compile(
+    rf"(?<![\d.]){_NUM}\s*月份?\s*(?:的)?\s*第\s*([一二三四五1-5])\s*(?:个)?\s*(?:周|星期|礼拜)"
+    rf"[^，,。\d]{{0,12}}?(?:那周|那个?星期|那个?礼拜)?的?\s*(?:周|星期|礼拜)\s*{_DAY_OF_WEEK}"
+)
+
+
+def _weekday_of_month_week(text: str, today: date) -> date | None:
+    if not (m := _MONTH_WEEK_DAY.search(text)) or m.group(3) not in _WEEKDAY:
+        return None
+    month, week = _num(m.group(1)), _num(m.group(2))
+    first = _valid(today.year, month, 1) if 1 <= month <= 12 else None
+    if first is None or not 1 <= week <= 5:
+        return None
+    monday = first + timedelta(days=(7 - first.weekday()) % 7)
+    day = monday + timedelta(weeks=week - 1, days=_WEEKDAY[m.group(3)])
+    return day if day <= today else None
+
+
 def _end_of_last_month(text: str, today: date) -> date | None:
     if not (m := _LAST_MONTH_END.search(text)):
         return None
@@ -322,6 +345,8 @@ def parse_day(text: str, today: date, bare_days: bool = True) -> date | None:
     if day := _day_with_weekday(text, today):
         return day
     if day := _weekday_of_named_week(text, today):
+        return day
+    if day := _weekday_of_month_week(text, today):
         return day
     if (day := _next_day(text, today, bare_days)) is not None:
         return day

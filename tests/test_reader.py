@@ -843,6 +843,11 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
         ("前面那条作废 我重新发", "officer", Intent.UNDO),
         ("报隐患要自己填编号不", "officer", Intent.HELP),
         ("怎么看某一个社区的隐患列表", "street", Intent.HELP),
+        # batches 208-211
+        ("本月巡查记录 未交", "officer", Intent.CHECKLIST),
+        ("请问怎样一次上传多张照片？", "officer", Intent.HELP),
+        ("怎么给连然街道加一个复核人员", "admin", Intent.HELP),
+        ("今天领导下村了 回来再处理这些复核", "street", Intent.UNCLEAR),
     ],
 )
 def test_the_rules_read_these_words(assistant: Assistant, text, role, intent):
@@ -1652,3 +1657,27 @@ def test_an_enterprise_after_the_plan_is_no_cue(assistant: Assistant):
     text = "社区应急预案修订完了 发了一份给物业和幼儿园"
     u = reader.understand(text, "officer", False, date(2026, 11, 25))
     assert u.codes == ["8.1.4"] and not u.clarifies, u
+
+
+class _Given:
+    """A stand-in model whose probabilities are given."""
+
+    def __init__(self, probs: dict[str, float]) -> None:
+        self.probs = probs
+
+    def probabilities(self, feats: list[str]) -> dict[str, float]:
+        return dict(self.probs)
+
+
+@pytest.mark.parametrize(("first", "second", "asked"), [(0.63, 0.37, True), (0.75, 0.2, False)])
+def test_a_report_with_two_items_alike_is_asked_about(
+    assistant: Assistant, first: float, second: float, asked: bool
+):
+    """A second item at least ITEM_RIVAL likely offers both (fresh batch 211: 3.3.2 0.63
+    against 2.2.5 0.37 was the wrong one); a clear first is proposed alone."""
+    rules = assistant.features.reader.understander.rules
+    items = _Given({"2.1.8": first, "2.1.7": second})
+    reader = LearnedReader(rules, ReaderModel(_Sure("done"), items, {}))  # type: ignore[arg-type]
+    u = reader.understand("今天开了安全生产形势分析会", "street", False, date(2026, 11, 25))
+    assert u.intent == Intent.DONE and u.codes[0] == "2.1.8", u
+    assert u.clarifies == asked and (("2.1.7" in u.codes) == asked), u

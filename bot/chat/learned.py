@@ -65,6 +65,11 @@ from knowledge.textnorm import normalize
 INTENT_SURE = 0.6
 ALTERNATIVE = 0.1
 ITEM_SURE = 0.6
+# ... and a report whose second item is at least this likely is asked about too, both offered
+# ("请市融媒体拍了岁末年初隐患排查的片子 昨晚市台播了": 3.3.2 0.63 against 2.2.5 0.37, fresh batch
+# 211, dev). Read before use by each session's starting reader, the dev rows of batches 112-199
+# had 15 such sure reports among 2,898, 2 of them the wrong item (of 9 wrong items in all).
+ITEM_RIVAL = 0.3
 # A report or a hazard less likely than this is offered with the next readings even when the
 # rules read it too: on the cross-validated dev dump, 0.7 turned 7 wrong proposals (all a
 # report read as a hazard or the reverse) into questions for 5 items lost at rank 1.
@@ -346,6 +351,8 @@ class LearnedReader:
         """A completion report whose item the learned model ranked: the best one when it is
         sure, else the likely ones to choose from."""
         sure = bool(ranked) and ranked[0][1] >= ITEM_SURE
+        if sure and len(ranked) > 1 and ranked[1][1] >= ITEM_RIVAL:
+            sure = False  # two items alike: both offered
         if ranked and self._weekly(ranked[0][0], role) and _NOT_THE_PATROL.search(norm):
             ranked = [*ranked[1:2], ranked[0], *ranked[2:]]  # a festival's check: that first
             sure = False

@@ -233,6 +233,8 @@ WED = date(2026, 11, 25)
         ("11月第二周的巡查补登 那周周三去的", date(2026, 11, 11)),
         ("10月份第四周的巡查补登 那周礼拜二去的", date(2026, 10, 27)),
         ("11月第一周的巡查 是4号周三搞的", date(2026, 11, 4)),
+        # a weekday before 前 is a deadline (batch 213)
+        ("今天上午开了安办11月专题会 请各社区周五前把巡查记录交上来", WED),
     ],
 )
 def test_days(text: str, expected: date | None):

@@ -848,6 +848,11 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
         ("请问怎样一次上传多张照片？", "officer", Intent.HELP),
         ("怎么给连然街道加一个复核人员", "admin", Intent.HELP),
         ("今天领导下村了 回来再处理这些复核", "street", Intent.UNCLEAR),
+        # batches 212-215
+        ("批量导入人员怎么弄 有模板没", "admin", Intent.HELP),
+        ("街道安办的账号能不能看到别的街道 权限在哪设置", "admin", Intent.HELP),
+        ("你能不能导出excel", "admin", Intent.HELP),
+        ("想每天早上8点给各街道推逾期清单 怎么开", "admin", Intent.HELP),
     ],
 )
 def test_the_rules_read_these_words(assistant: Assistant, text, role, intent):
@@ -1110,6 +1115,7 @@ class _Sure:
          "officer", Intent.DONE),
         ("hazard", "上午有户人家煤气泄漏 我们赶过去关了阀门开窗通风 已经没事了", "officer",
          Intent.DONE),  # this session, before batch 207 was read
+        ("photo", "不是没改哦 十九号早就改了 就是没拍照 今天补上", "officer", Intent.FIX),  # b215
     ],
 )  # fmt: skip
 def test_the_readers_doubts_ask_whatever_the_model_says(
@@ -1681,3 +1687,17 @@ def test_a_report_with_two_items_alike_is_asked_about(
     u = reader.understand("今天开了安全生产形势分析会", "street", False, date(2026, 11, 25))
     assert u.intent == Intent.DONE and u.codes[0] == "2.1.8", u
     assert u.clarifies == asked and (("2.1.7" in u.codes) == asked), u
+
+
+def test_a_how_to_that_was_taught_is_no_help_request(assistant: Assistant):
+    """讲了…咋个用 tells what was taught (batch 212's publicity); 这个咋个用 asks for help."""
+    reader = assistant.features.reader
+    assert reader.understand("安全宣传进了敬老院，给老人讲了电热毯电暖炉咋个用", "officer").intent == (
+        Intent.DONE
+    )
+    assert reader.understand("这个咋个用", "officer").intent == Intent.HELP
+
+
+def test_a_denial_denied_is_not_unfixed():
+    assert not not_fixed("不是没改哦 十九号早就改了")
+    assert not_fixed("12号还没改")

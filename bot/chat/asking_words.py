@@ -60,8 +60,20 @@ HELP = re.compile(
     # "怎么看每个社区的完成率"
     r"(怎么|咋个?|如何|怎样)(批|作废|撤销|退回|复核)(一个|个|一下)?(延期|隐患)|"
     r"(怎么|咋个?|如何|怎样)(批量)?导入|"
-    r"(怎么|咋个?|如何|怎样)(查|看)(某个|每个|各个?)(社区|村|街道)的?(完成情况|完成率|进度|销号率))"
+    r"(怎么|咋个?|如何|怎样)(查|看)(某个|每个|各个?)(社区|村|街道)的?(完成情况|完成率|进度|销号率)|"
+    # batch 214 (the city office): "批量导入人员怎么弄 有模板没", "权限在哪设置", "你能不能导出excel",
+    # "想每天早上8点给各街道推逾期清单 怎么开"
+    r"批量导入|导入模板|(有|要)(没有)?模板(没|吗|不)|权限(在哪|怎么|咋|如何)|(导出|导成)\s*(excel|表格|xls)|"
+    r"推[^，,。]{0,10}(怎么|咋个?|如何)(开|设置|弄)|(怎么|咋个?|如何)(开|设置)(推送|提醒))"
 )
+# help asked, unless the how-to is what was taught ("给老人讲了电热毯电暖炉咋个用": batch 212's
+# publicity)
+_TAUGHT = re.compile(r"(讲|教|演示|示范|培训|宣传)[^，,。]{0,12}(怎么|咋个?|如何)(用|使用|操作)")
+
+
+def asks_help(norm: str) -> bool:
+    """Whether the words ask how to use the assistant (HELP), not tell what was taught."""
+    return bool(HELP.search(norm)) and not _TAUGHT.search(norm)
 
 # "27号现在改到哪一步了", "请列一下各社区逾期未整改的隐患": a hazard's progress, the open list
 # asked for (what is not fixed in them is the answer wanted, not news)

@@ -147,6 +147,9 @@ _MORE_PHOTOS = re.compile(
     r"清完|装好|换好)).*(整改前|改之前|补(一|几|两)?张|补(照片|图)|^(这|这个|这张)(就)?是|拍的(?!照片)|"
     r"(今天|现在|目前)的?(样子|情况|状态)|进度(图|照)|拍糊|(重新|(?<!严)重)拍了?(一|几|两)?张|拍了?(一|几|两|三|四|五|\d)张|位置图|位置照|全景)"
 )  # unless the fix is said in words too ("11号 已整改 补一张整改后的")
+# a fix said done before ("十九号早就改了 就是没拍照 今天补上": batch 215): the photos may be of
+# the fix itself, offered beside more photos
+_FIXED_BEFORE = re.compile(r"(早就|早都|已经|老早)(整改|改|修|弄|搞|处理|换|清|拆)(好|完|掉)?了")
 # A notice passed on ("【转发】请各社区于11月30日前报送…"): nothing the writer did or found.
 _FORWARDED = re.compile(
     r"(^[【\[]?转发|转发[:：】\]]|^通知[:：]|请各(社区|村|村委会|单位|小组)|"
@@ -238,6 +241,7 @@ _DOUBTS = (
     (_IF_THEN, {Intent.EXTEND, Intent.VOID}, Intent.UNCLEAR),
     (_NOT_YET, {Intent.DONE}, Intent.CHECKLIST),
     (_MORE_PHOTOS, {Intent.FIX}, Intent.PHOTO),
+    (_FIXED_BEFORE, {Intent.PHOTO}, Intent.FIX),
     (_SAID_FIXED, {Intent.FIX, Intent.VERIFY}, Intent.UNCLEAR),
     (STILL_OPEN, {Intent.FIX}, Intent.UNCLEAR),  # "改好了 还堆着一点": which, is asked
     (_CHECKED, {Intent.HAZARD}, Intent.DONE),

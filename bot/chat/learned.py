@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from bot.chat import hazard_numbers
-from bot.chat.asking_words import CHECKLIST, HELP, NOT_A_QUESTION, QUESTION
+from bot.chat.asking_words import CHECKLIST, NOT_A_QUESTION, QUESTION, asks_help
 from bot.chat.doubts import _NOT_YET, second_reading
 from bot.chat.intent_model import LinearModel, ReaderModel, features
 from bot.chat.intents import NUMBERED, RECORDING, Intent
@@ -432,7 +432,7 @@ def signals(rules: Understander, norm: str, role: str, has_photo: bool) -> list[
         "negated": bool(NEGATED.search(norm)),
         "repair": bool(REPAIR.search(norm)),
         "fix_w": bool(FIX_WORDS.search(norm)),
-        "help": bool(HELP.search(norm)),
+        "help": asks_help(norm),
         "command": norm.startswith("/"),
     }
     flags.update(ledger_signals(norm))

@@ -21,11 +21,11 @@ from bot.chat import hazard_numbers
 from bot.chat.asking_words import (
     CHECKLIST,
     GREETING,
-    HELP,
     NOT_A_QUESTION,
     QUESTION,
     RULES_QUESTION,
     WHEN_ASKED,
+    asks_help,
 )
 from bot.chat.intents import NUMBERED, Intent
 from bot.chat.ledger_words import UNDO, fix_denied, ledger_intent, not_fixed
@@ -323,7 +323,7 @@ class Understander:
         question = bool(QUESTION.search(NOT_A_QUESTION.sub("", norm)))
         if UNDO.search(norm) and not question:
             return Intent.UNDO
-        if len(norm) <= 25 and HELP.search(norm):
+        if len(norm) <= 25 and asks_help(norm):
             return Intent.HELP
         if ledger := ledger_intent(norm, role, has_photo, question):
             return ledger

@@ -853,6 +853,12 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
         ("街道安办的账号能不能看到别的街道 权限在哪设置", "admin", Intent.HELP),
         ("你能不能导出excel", "admin", Intent.HELP),
         ("想每天早上8点给各街道推逾期清单 怎么开", "admin", Intent.HELP),
+        # batches 216-219
+        ("补登上周的巡查要咋个说", "officer", Intent.HELP),
+        ("你能到点提醒我交巡查记录不", "officer", Intent.HELP),
+        ("照片发了好几次都发不上去 咋回事", "officer", Intent.HELP),
+        ("怎么把一个专干调到另一个社区", "admin", Intent.HELP),
+        ("哪些隐患快到整改期限了", "officer", Intent.CHECKLIST),
     ],
 )
 def test_the_rules_read_these_words(assistant: Assistant, text, role, intent):
@@ -1116,6 +1122,7 @@ class _Sure:
         ("hazard", "上午有户人家煤气泄漏 我们赶过去关了阀门开窗通风 已经没事了", "officer",
          Intent.DONE),  # this session, before batch 207 was read
         ("photo", "不是没改哦 十九号早就改了 就是没拍照 今天补上", "officer", Intent.FIX),  # b215
+        ("hazard", "新闻上说外省有个小区燃气爆炸 死了好几个 吓人得很", "officer", Intent.UNCLEAR),
     ],
 )  # fmt: skip
 def test_the_readers_doubts_ask_whatever_the_model_says(

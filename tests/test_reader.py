@@ -859,6 +859,9 @@ def test_a_fix_only_said_by_the_owner_is_never_proposed_alone(assistant: Assista
         ("照片发了好几次都发不上去 咋回事", "officer", Intent.HELP),
         ("怎么把一个专干调到另一个社区", "admin", Intent.HELP),
         ("哪些隐患快到整改期限了", "officer", Intent.CHECKLIST),
+        # batches 220-223
+        ("怎么看某个社区的隐患清单", "street", Intent.HELP),
+        ("燃气公司的联络员能不能也加进来看隐患？咋个弄", "street", Intent.HELP),
     ],
 )
 def test_the_rules_read_these_words(assistant: Assistant, text, role, intent):
@@ -1699,12 +1702,20 @@ def test_a_report_with_two_items_alike_is_asked_about(
 def test_a_how_to_that_was_taught_is_no_help_request(assistant: Assistant):
     """讲了…咋个用 tells what was taught (batch 212's publicity); 这个咋个用 asks for help."""
     reader = assistant.features.reader
-    assert reader.understand("安全宣传进了敬老院，给老人讲了电热毯电暖炉咋个用", "officer").intent == (
-        Intent.DONE
-    )
+    assert reader.understand(
+        "安全宣传进了敬老院，给老人讲了电热毯电暖炉咋个用", "officer"
+    ).intent == (Intent.DONE)
     assert reader.understand("这个咋个用", "officer").intent == Intent.HELP
 
 
 def test_a_denial_denied_is_not_unfixed():
     assert not not_fixed("不是没改哦 十九号早就改了")
     assert not_fixed("12号还没改")
+
+
+def test_a_round_that_saw_stones_falling_offers_the_hazard(assistant: Assistant):
+    """碎石往下掉 is an unsafe condition (batch 222): the hazard is offered beside the round."""
+    u = assistant.features.reader.understand(
+        "小石坝砖厂 今天下午3点克看了 边坡一直有碎石往下掉", "officer"
+    )
+    assert u.clarifies and {u.intent, *u.alternatives} >= {Intent.DONE, Intent.HAZARD}, u

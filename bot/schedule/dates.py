@@ -57,8 +57,8 @@ _PART_OF_DAY = "那天|当天|那日|上午|下午|晚上|早上|中午|傍晚"
 _MONTH_DAY = re.compile(
     rf"(?<![\d.]){_NUM}\s*月\s*(?:{_NUM}\s*[日号]|([一二三四五六七八九十]{{1,3}})(?=\s|[，,。]|$|{_PART_OF_DAY})"
     rf"|(\d{{1,2}})(?=$|[，,。]|{_PART_OF_DAY}|\s+(?!\d*\s*(?:家|户|个|人|名|处|栋|份|次))))"
-)  # "11月3日", "十一月十七 寻查了温泉村", "8月25 补登" (without 日, before a pause; not 11月20 家),
-# "十一月十八那天巡查了菜市场" (before the words of a day)
+)  # "11月3日", "十一月十七 寻查了温泉村", "8月25 补登" (without 日, before a pause; not
+# 11月20 家), "十一月十八那天巡查了菜市场" (before the words of a day)
 _SHORT_MD = re.compile(
     r"(?<![\d.第])(1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])"
     # not 3.2栋 nor 5.2条 (but 11/24组织, 11.20条幅), nor a range of months or a count

@@ -29,7 +29,9 @@ _NEXT_WEEK_DAY = re.compile(rf"(下下|下|这|本)?\s*(?:周|星期|礼拜)\s*{
 
 _MONTH_END = re.compile(rf"(?<![\d.]){_NUM}\s*月(?:份)?\s*底")
 # a day of the month a deadline is moved to, with no month ("0040 可以延到30号"): the next such day
-_TO_DAY = re.compile(rf"(?:延|延期|推|推迟|宽限|顺延|延长|放)\s*(?:到|至)\s*{_NUM}\s*[号日](?![楼院栋])")
+_TO_DAY = re.compile(
+    rf"(?:延|延期|推|推迟|宽限|顺延|延长|放)\s*(?:到|至)\s*{_NUM}\s*[号日](?![楼院栋])"
+)
 
 
 def parse_until(text: str, today: date, base: date | None = None) -> date | None:

@@ -235,6 +235,12 @@ WED = date(2026, 11, 25)
         ("11月第一周的巡查 是4号周三搞的", date(2026, 11, 4)),
         # a weekday before 前 is a deadline (batch 213)
         ("今天上午开了安办11月专题会 请各社区周五前把巡查记录交上来", WED),
+        # a review's: 前往 is no deadline, a deed before a day is that week's, 上周三 its own day
+        ("上周五前往温泉村开展了安全巡查", date(2026, 11, 20)),
+        ("周一前往大屯村检查了三家农家乐", date(2026, 11, 23)),
+        ("上周三之前就巡查过了", date(2026, 11, 18)),
+        ("11月第二周的巡查 上周三去的", date(2026, 11, 18)),
+        ("11月第二周的巡查 这周三才补上", WED),
     ],
 )
 def test_days(text: str, expected: date | None):

@@ -141,6 +141,8 @@ def test_a_new_deadline_in_words():
     # a day of the month moved to (batch 206): the next such day, never the hazard's number
     assert parse_until("0040 可以延到30号", today) == date(2026, 11, 30)
     assert parse_until("推迟到5号", today) == date(2026, 12, 5)
+    assert parse_until("0012 延到25号", today) == date(2026, 12, 25)  # today's day: next month's
+    assert hazard_numbers.find("0040 推至30号", leading=True) == "40"
     assert hazard_numbers.find("0040 可以延到30号", leading=True) == "40"
 
 
@@ -1719,3 +1721,52 @@ def test_a_round_that_saw_stones_falling_offers_the_hazard(assistant: Assistant)
         "小石坝砖厂 今天下午3点克看了 边坡一直有碎石往下掉", "officer"
     )
     assert u.clarifies and {u.intent, *u.alternatives} >= {Intent.DONE, Intent.HAZARD}, u
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # a review's cases: a time, a length, a room, a building are no spoken hazard number
+        "早上九点零五去看了 堆的柴火清走了",
+        "九点零五到的 不合格 退回",
+        "一米零五的护栏装好了",
+        "二楼零三室的燃气软管换了",
+        "零二号楼道的杂物清了",
+        "小区零一期的消防通道被占了",
+    ],
+)
+def test_spoken_zeros_that_are_no_hazard_number(text: str):
+    assert hazard_numbers.find(text, leading=True) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [  # a review's cases: safety questions and statements near the new help words
+        ("安全出口的门推不开 咋个弄", "officer"),
+        ("如何加强农村用电安全", "officer"),
+        ("怎么把煤气罐挪到屋外去", "officer"),
+        ("燃气安全跟老人该咋个讲", "officer"),
+        ("整改通知书要怎么写", "officer"),
+        ("导出表格交上去了", "officer"),
+        ("系统自动提醒我12号快到期了", "officer"),
+        ("你们社区能做些什么防火准备", "street"),
+    ],
+)
+def test_words_near_the_help_wordings_are_not_help(assistant: Assistant, text, role):
+    assert assistant.features.reader.understand(text, role).intent != Intent.HELP
+
+
+@pytest.mark.parametrize(
+    "text", ["你能教我怎么用吗", "能不能教一下这个咋个用", "谁来教我一下怎么操作"]
+)
+def test_asking_to_be_taught_is_help(assistant: Assistant, text):
+    assert assistant.features.reader.understand(text, "officer").intent == Intent.HELP
+
+
+def test_an_outsider_in_a_hazard_is_no_hearsay(assistant: Assistant):
+    u = assistant.features.reader.understand("外省来的务工人员住在厂房里 三合一", "officer")
+    assert u.intent == Intent.HAZARD and Intent.UNCLEAR not in u.alternatives, u
+
+
+def test_some_not_taking_part_is_still_the_work(assistant: Assistant):
+    u = assistant.features.reader.understand("开展了消防演练 有3户未参加", "officer")
+    assert u.intent == Intent.DONE, u

@@ -34,7 +34,7 @@ _DAY_AFTER = (
     r"到|至|-|—|~)"
 )
 # a day a deadline is moved to ("0040 可以延到30号", "推迟到15号"): never the hazard's number
-_DEADLINE_TO = r"(?<![延推限]到)(?<!期到)(?<!迟到)(?<![延期]至)"
+_DEADLINE_TO = r"(?<![延推限]到)(?<!期到)(?<!迟到)(?<![延期推]至)"
 # N号 that is a hazard: not a date (月/日 before, 那天/前/之前 after) nor an address
 _HAO = re.compile(
     rf"(?<![月年\d{_CN}路街巷])(?<!周)(?<!星期)(?<!\d[.．]){_DEADLINE_TO}{_NUM}\s*号"
@@ -62,11 +62,13 @@ _PADDED = re.compile(
 _PADDED_00 = re.compile(
     r"(?<![\d.:：/-])(?<!门牌)(?<!房号)(00\d{2})(?![\d.:：/-])"
 )  # 补一张0018的照片
-# a padded number said digit by digit by voice ("零零四四复核没问题 销掉": 0044), read as 0044 is
+# a padded number said digit by digit by voice ("零零四四复核没问题 销掉": 0044), read as 0044 is:
+# four digits, the first two zeros, as numbers are shown; never a time (九点零五), a length (一米
+# 零五), a room or a building (零三室, 零二号楼)
 _SPOKEN_DIGITS = "零〇一二三四五六七八九"
 _PADDED_SPOKEN = re.compile(
-    rf"(?<![{_CN}\d])([零〇]{{1,3}}[一二三四五六七八九][{_SPOKEN_DIGITS}]?)"
-    r"(?![零〇一二三四五六七八九十百\d]|\s*[个家处人次份条日天年点时分月楼栋组户层米])"
+    rf"(?<![{_CN}\d点米])([零〇]{{2}}(?:[零〇][一二三四五六七八九]|[一二三四五六七八九][{_SPOKEN_DIGITS}]))"
+    r"(?![零〇一二三四五六七八九十百\d]|\s*[个家处人次份条日天年点时分月楼栋组户层米室幢单期]|\s*号\s*[楼院房室栋])"
 )
 _LEADING = re.compile(rf"^\s*(?:(0\d{{1,4}})(?!\d)|(\d{{1,3}}|[{_CN}]{{1,4}})(?=\s|[,，:：、]|$))")
 _DATE_AFTER = re.compile(r"^\s*[./月-]\s*\d")

@@ -50,7 +50,7 @@ def parse_until(text: str, today: date, base: date | None = None) -> date | None
     if m := _TO_DAY.search(text):
         dom = _num(m.group(1))
         day = _valid(today.year, today.month, dom)
-        if day is None or day < today:
+        if day is None or day <= today:  # "延到25号" said on the 25th: next month's
             ahead = today.month % 12 + 1
             day = _valid(today.year + (today.month == 12), ahead, dom)
         return day
